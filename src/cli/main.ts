@@ -1,0 +1,47 @@
+import { parseCliArgs, UsageError } from './args.js';
+import { stdio, type CliIo } from './io.js';
+import { cliCommands } from './commands/index.js';
+
+export const exitCodes = {
+  done: 0,
+  failed: 1,
+  usage: 2,
+  rejected: 3,
+} as const;
+
+const usage = `Usage: oss-image-import <command> [options]
+
+Commands:
+${cliCommands.map((command) => `  ${command.usage.padEnd(52)} ${command.summary}`).join('\n')}
+
+Exit codes: 0 done, 1 operational failure, 2 usage error, 3 input rejected.
+`;
+
+/** Runs one command line and returns its exit code; never calls process.exit. */
+export async function runCli(argv: string[], io: CliIo = stdio): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    io.out(usage);
+    return name === undefined ? exitCodes.usage : exitCodes.done;
+  }
+  const command = cliCommands.find((candidate) => candidate.name === name);
+  if (command === undefined) {
+    io.err(`Unknown command "${name}".\n\n${usage}`);
+    return exitCodes.usage;
+  }
+  try {
+    const args = parseCliArgs(rest, command.options, command.positionals);
+    if (args.values['help'] === true) {
+      io.out(`Usage: oss-image-import ${command.usage}\n\n${command.summary}\n`);
+      return exitCodes.done;
+    }
+    return await command.run(args, io);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.err(`${error.message}\nUsage: oss-image-import ${command.usage}\n`);
+      return exitCodes.usage;
+    }
+    io.err(`${error instanceof Error ? error.message : String(error)}\n`);
+    return exitCodes.failed;
+  }
+}
