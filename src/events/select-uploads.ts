@@ -1,0 +1,38 @@
+import { isObjectCreated } from './event-name.js';
+import { parseEventRecords } from './parse-event.js';
+import type { ParsedEvent, SkippedRecord, Upload } from './upload.js';
+
+export interface UploadPolicy {
+  defaultRegion: string;
+  /** Keys under this prefix are our own status records: never imported. */
+  statusPrefix: string;
+  /** When set, only these buckets import. */
+  allowedBuckets?: readonly string[];
+}
+
+function skipReason(upload: Upload, policy: UploadPolicy): string | undefined {
+  if (!isObjectCreated(upload.eventName)) return `event ${upload.eventName} does not create an object`;
+  if (upload.keyCandidates.some((key) => key.startsWith(policy.statusPrefix))) {
+    return `key is under the status prefix ${policy.statusPrefix}`;
+  }
+  if (policy.allowedBuckets !== undefined && !policy.allowedBuckets.includes(upload.bucket)) {
+    return `bucket ${upload.bucket} is not in the allowed buckets (${policy.allowedBuckets.join(', ')})`;
+  }
+  return undefined;
+}
+
+/** Parses an event and sorts its records into uploads to import, skipped ones and bad ones. */
+export function selectUploads(event: unknown, policy: UploadPolicy): ParsedEvent {
+  const parsed = parseEventRecords(event, policy.defaultRegion);
+  const uploads: ParsedEvent['uploads'] = [];
+  const skipped: SkippedRecord[] = [];
+  if (parsed.notANotification !== undefined) {
+    skipped.push({ index: -1, reason: `${parsed.notANotification} is not an upload` });
+  }
+  for (const upload of parsed.records) {
+    const reason = skipReason(upload, policy);
+    if (reason === undefined) uploads.push(upload);
+    else skipped.push({ index: upload.index, reason, bucket: upload.bucket, key: upload.keyCandidates[0] });
+  }
+  return { uploads, skipped, invalid: parsed.invalid };
+}

@@ -1,0 +1,69 @@
+import { z } from 'zod';
+
+export const statusStates = ['submitted', 'rejected', 'failed', 'importing', 'ready', 'error'] as const;
+export type StatusState = (typeof statusStates)[number];
+
+const problemSchema = z.object({
+  code: z.string(),
+  field: z.string(),
+  value: z.string().optional(),
+  message: z.string(),
+});
+
+const apiErrorSchema = z.object({
+  message: z.string(),
+  httpStatus: z.number().optional(),
+  status: z.string().optional(),
+  code: z.union([z.number(), z.string()]).optional(),
+  requestId: z.string().optional(),
+  retryable: z.boolean(),
+});
+
+/**
+ * `<IMAGE_STATUS_PREFIX><key>.json` in the source bucket: what happened to one upload.
+ * A contract (shared/DESIGN.md): users' scripts and the `status`/`backfill` commands read it.
+ * It never holds a secret: the presigned URL's signature and key id are redacted.
+ */
+export const statusRecordSchema = z.object({
+  version: z.literal(1),
+  state: z.enum(statusStates),
+  source: z.object({
+    region: z.string(),
+    bucket: z.string(),
+    key: z.string(),
+    etag: z.string().optional(),
+    size: z.number().optional(),
+  }),
+  /** The importImage body as sent, imageUrl redacted. */
+  request: z.record(z.string(), z.unknown()).optional(),
+  imageId: z.string().optional(),
+  taskId: z.string().optional(),
+  clientToken: z.string().optional(),
+  problems: z.array(problemSchema).optional(),
+  error: apiErrorSchema.optional(),
+  attempts: z.number().optional(),
+  /** What the inspector found in the bytes: format, virtual size, details. */
+  image: z.record(z.string(), z.unknown()).optional(),
+  /** Filled by `status --refresh`: JD's task progress and message. */
+  task: z
+    .object({ status: z.string(), progress: z.number().optional(), message: z.string().optional() })
+    .optional(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+
+export type StatusRecord = z.infer<typeof statusRecordSchema>;
+export type StatusApiError = z.infer<typeof apiErrorSchema>;
+
+/** Where an object's record lives; the prefix keeps records out of the import trigger. */
+export function statusRecordKey(statusPrefix: string, key: string): string {
+  return `${statusPrefix}${key}.json`;
+}
+
+/**
+ * States that mean "this object version was handed to JD": a second delivery of the same
+ * version must not submit again (the clientToken would make it harmless, but it costs a call).
+ */
+export function coversVersion(record: StatusRecord, etag: string): boolean {
+  return record.source.etag === etag && record.state !== 'failed';
+}

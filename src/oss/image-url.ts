@@ -1,0 +1,56 @@
+import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import type { OssCredentials } from './oss-client.js';
+
+/**
+ * The same-region internal host JD's import downloads from: `s3` becomes `s3-internal`
+ * (shared/docs/jdcloud-api.md §2.2). A public or other-region URL "affects the import".
+ */
+export function internalOssEndpoint(region: string): string {
+  return `https://s3-internal.${region}.jdcloud-oss.com`;
+}
+
+/** A presign-only client: it never sends a request, it only signs URLs for the internal host. */
+export function createImageUrlSigner(region: string, credentials: OssCredentials): S3Client {
+  return new S3Client({
+    region,
+    endpoint: internalOssEndpoint(region),
+    forcePathStyle: false,
+    credentials,
+  });
+}
+
+export interface ImageUrlRequest {
+  region: string;
+  bucket: string;
+  key: string;
+  expiresInSeconds: number;
+  signingDate: Date;
+}
+
+/**
+ * `https://<bucket>.s3-internal.<region>.jdcloud-oss.com/<key>` presigned with SigV4, so
+ * private buckets work. The SDK percent-encodes each key segment (RFC 3986, `/` kept).
+ */
+export async function presignImageUrl(signer: S3Client, request: ImageUrlRequest): Promise<string> {
+  return getSignedUrl(signer, new GetObjectCommand({ Bucket: request.bucket, Key: request.key }), {
+    expiresIn: request.expiresInSeconds,
+    signingDate: request.signingDate,
+    signingRegion: request.region,
+  });
+}
+
+/** Removes what would let a reader fetch the object: the signature, the key id, any token. */
+export function redactImageUrl(url: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return '[unparseable URL]';
+  }
+  if (parsed.searchParams.has('X-Amz-Signature')) parsed.searchParams.set('X-Amz-Signature', 'REDACTED');
+  if (parsed.searchParams.has('X-Amz-Security-Token')) parsed.searchParams.set('X-Amz-Security-Token', 'REDACTED');
+  const credential = parsed.searchParams.get('X-Amz-Credential');
+  if (credential !== null) parsed.searchParams.set('X-Amz-Credential', credential.replace(/^[^/]*/, 'REDACTED'));
+  return parsed.toString();
+}

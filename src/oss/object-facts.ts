@@ -1,0 +1,93 @@
+import { GetObjectTaggingCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { httpStatusOf, isNotFound, ObjectStoreError } from './object-store-error.js';
+import { readImageBytes, type ImageBytes } from './read-image-bytes.js';
+
+/** Everything the decision needs to know about one object, read without reading the object. */
+export interface ObjectFacts {
+  key: string;
+  size: number;
+  /** Unquoted. */
+  etag: string;
+  /** User metadata, names lower-cased without `x-amz-meta-`. */
+  metadata: Record<string, string>;
+  tags: Record<string, string>;
+  /** False where the store has no tagging API (JD OSS does not list it): no tags, not a failure. */
+  taggingSupported: boolean;
+  bytes: ImageBytes;
+}
+
+export type ObjectFactsResult = { found: true; facts: ObjectFacts } | { found: false; triedKeys: string[] };
+
+async function headObject(s3: S3Client, bucket: string, key: string) {
+  try {
+    return await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+  } catch (error) {
+    if (isNotFound(error)) return 'not-found' as const;
+    throw new ObjectStoreError('HeadObject', `s3://${bucket}/${key}`, error);
+  }
+}
+
+/** A store without tagging answers NotImplemented, 501, 400 or 403: that means "no tags". */
+function isTaggingUnsupported(error: unknown): boolean {
+  const status = httpStatusOf(error);
+  const name = error instanceof Error ? error.name : '';
+  return name === 'NotImplemented' || status === 501 || status === 400 || status === 403 || status === 405;
+}
+
+async function getTags(s3: S3Client, bucket: string, key: string) {
+  try {
+    const response = await s3.send(new GetObjectTaggingCommand({ Bucket: bucket, Key: key }));
+    const tags: Record<string, string> = {};
+    for (const tag of response.TagSet ?? []) {
+      if (tag.Key !== undefined) tags[tag.Key] = tag.Value ?? '';
+    }
+    return { tags, supported: true };
+  } catch (error) {
+    if (isNotFound(error)) return 'not-found' as const;
+    if (isTaggingUnsupported(error)) return { tags: {}, supported: false };
+    throw new ObjectStoreError('GetObjectTagging', `s3://${bucket}/${key}`, error);
+  }
+}
+
+async function readOneKey(s3: S3Client, bucket: string, key: string) {
+  // One round trip: HEAD, tagging and both byte ranges go out together. The tail is a suffix
+  // range, so no size is needed up front (an event's size may be stale or absent).
+  const [head, tagging, bytes] = await Promise.all([
+    headObject(s3, bucket, key),
+    getTags(s3, bucket, key),
+    readImageBytes(s3, { bucket, key }),
+  ]);
+  if (head === 'not-found' || tagging === 'not-found' || bytes === 'not-found') return undefined;
+  const etag = (head.ETag ?? '').replace(/"/g, '');
+  const objectSize = head.ContentLength ?? 0;
+  if ((bytes.etag !== undefined && bytes.etag !== etag) || (bytes.sizeFromRange !== undefined && bytes.sizeFromRange !== objectSize)) {
+    // Overwritten between our reads: the facts would describe two different objects.
+    throw new ObjectStoreError('read', `s3://${bucket}/${key}`, new Error('ObjectChangedWhileReading'));
+  }
+  const facts: ObjectFacts = {
+    key,
+    size: objectSize,
+    etag,
+    metadata: Object.fromEntries(Object.entries(head.Metadata ?? {}).map(([name, value]) => [name.toLowerCase(), value])),
+    tags: tagging.tags,
+    taggingSupported: tagging.supported,
+    bytes,
+  };
+  return facts;
+}
+
+/**
+ * Reads HEAD, tags and the head and tail bytes of the first candidate key that exists.
+ * Candidates differ only when an event key could be URL-encoded; then a second round trip
+ * is made for the other spelling if the first is missing.
+ */
+export async function readObjectFacts(
+  s3: S3Client,
+  target: { bucket: string; keyCandidates: readonly string[] },
+): Promise<ObjectFactsResult> {
+  for (const key of target.keyCandidates) {
+    const facts = await readOneKey(s3, target.bucket, key);
+    if (facts !== undefined) return { found: true, facts };
+  }
+  return { found: false, triedKeys: [...target.keyCandidates] };
+}

@@ -1,0 +1,37 @@
+import { S3Client } from '@aws-sdk/client-s3';
+
+export interface OssCredentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+}
+
+export interface OssClientOptions {
+  region: string;
+  credentials: OssCredentials;
+  /** Defaults to the region's public JD OSS endpoint. */
+  endpoint?: string;
+  forcePathStyle?: boolean;
+  maxAttempts?: number;
+}
+
+/** The public JD OSS endpoint of a region, e.g. https://s3.cn-north-1.jdcloud-oss.com. */
+export function publicOssEndpoint(region: string): string {
+  return `https://s3.${region}.jdcloud-oss.com`;
+}
+
+/**
+ * An S3 client set up for JD OSS and the local S3 servers we test against. Checksums only
+ * when required: since client-s3 3.729 the SDK sends aws-chunked trailers by default, which
+ * JD OSS, RGW 16 and s3rver mishandle (shared/docs/jdcloud-api.md §4.3).
+ */
+export function createOssClient(options: OssClientOptions): S3Client {
+  return new S3Client({
+    region: options.region,
+    endpoint: options.endpoint ?? publicOssEndpoint(options.region),
+    forcePathStyle: options.forcePathStyle ?? true,
+    credentials: options.credentials,
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+    maxAttempts: options.maxAttempts ?? 3,
+  });
+}
