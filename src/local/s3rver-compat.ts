@@ -1,0 +1,117 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type S3rver from 's3rver';
+import { TaggingConfiguration } from 's3rver/lib/models/config.js';
+
+/**
+ * Makes s3rver 3.7 behave like S3 where the pipeline depends on it
+ * (shared/docs/local-s3-servers.md §3.3):
+ * - a suffix range `bytes=-N` returns the last N bytes (s3rver returns the first N+1);
+ * - a range on an empty object answers 416 InvalidRange, as S3 does;
+ * - `x-amz-tagging` on PutObject is stored, and an overwrite clears old tags;
+ * - events are emitted after the request is complete (s3rver emits them mid-request, before
+ *   the tags above exist), so a subscriber sees the object as a client would, and their keys
+ *   are form-encoded as S3 sends them.
+ * Must be applied before `run()`: Koa composes its middleware when it starts listening.
+ */
+export function applyS3rverCompat(server: S3rver): void {
+  const pendingEvents = new AsyncLocalStorage<unknown[][]>();
+  const emit = server.emit.bind(server);
+  server.emit = (name: string | symbol, ...args: unknown[]): boolean => {
+    const pending = pendingEvents.getStore();
+    if (name === 'event' && pending !== undefined) {
+      pending.push(args);
+      return true;
+    }
+    return emit(name, ...args);
+  };
+
+  server.middleware.unshift(async (ctx, next) => {
+    const target = objectTarget(ctx.path);
+    const events: unknown[][] = [];
+    if (target !== undefined && ctx.method === 'GET') {
+      const handled = await rewriteRange(server, ctx, target);
+      if (handled) return;
+    }
+    await pendingEvents.run(events, next);
+    if (target !== undefined && ctx.method === 'PUT' && isPlainPut(ctx.querystring) && ctx.status === 200) {
+      await storeUploadTags(server, target, ctx.get('x-amz-tagging'));
+    }
+    for (const [event] of events) emit('event', encodeEventKeys(event));
+  });
+}
+
+/** PutObject, not UploadPart, tagging or ACL (the SDK adds `x-id=PutObject`). */
+function isPlainPut(querystring: string): boolean {
+  return [...new URLSearchParams(querystring).keys()].every((name) => name === 'x-id');
+}
+
+/** S3 form-encodes keys in notifications (`my file+1` → `my+file%2B1`); s3rver sends them raw. */
+function encodeEventKeys(event: unknown): unknown {
+  const records = (event as { Records?: Array<{ s3?: { object?: { key?: string } } }> }).Records ?? [];
+  for (const record of records) {
+    const object = record.s3?.object;
+    if (object?.key !== undefined) {
+      object.key = object.key
+        .split('/')
+        .map((segment) => encodeURIComponent(segment).replace(/%20/g, '+'))
+        .join('/');
+    }
+  }
+  return event;
+}
+
+interface ObjectTarget {
+  bucket: string;
+  key: string;
+}
+
+/** Path-style `/bucket/key…`; undefined for service and bucket requests. */
+function objectTarget(path: string): ObjectTarget | undefined {
+  const match = /^\/([^/]+)\/(.+)$/.exec(path);
+  if (match === null) return undefined;
+  try {
+    return { bucket: decodeURIComponent(match[1] ?? ''), key: decodeURIComponent(match[2] ?? '') };
+  } catch {
+    return undefined;
+  }
+}
+
+type Context = Parameters<S3rver['middleware'][number]>[0];
+
+async function rewriteRange(server: S3rver, ctx: Context, target: ObjectTarget): Promise<boolean> {
+  const range = ctx.get('range');
+  if (range === '') return false;
+  let size: number;
+  try {
+    size = Number((await server.store.getMetadata(target.bucket, target.key))['content-length']);
+  } catch {
+    return false; // s3rver answers NoSuchKey itself
+  }
+  if (size === 0) {
+    ctx.status = 416;
+    ctx.type = 'application/xml';
+    ctx.body = `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>InvalidRange</Code><Message>The requested range is not satisfiable</Message><RangeRequested>${range}</RangeRequested></Error>`;
+    return true;
+  }
+  const suffix = /^bytes=-(\d+)$/.exec(range);
+  if (suffix !== null) {
+    const length = Number(suffix[1]);
+    ctx.request.headers['range'] = `bytes=${Math.max(0, size - length)}-${size - 1}`;
+  }
+  return false;
+}
+
+function escapeXml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
+
+async function storeUploadTags(server: S3rver, target: ObjectTarget, header: string): Promise<void> {
+  if (header === '') {
+    await server.store.deleteSubresource(target.bucket, target.key, 'tagging');
+    return;
+  }
+  const tags = [...new URLSearchParams(header)]
+    .map(([key, value]) => `<Tag><Key>${escapeXml(key)}</Key><Value>${escapeXml(value)}</Value></Tag>`)
+    .join('');
+  await server.store.putSubresource(target.bucket, target.key, new TaggingConfiguration(`<Tagging><TagSet>${tags}</TagSet></Tagging>`));
+}

@@ -1,0 +1,50 @@
+// The parts of s3rver 3.7 (a Koa app) that the local stack touches; it ships no types.
+declare module 's3rver' {
+  import type { EventEmitter } from 'node:events';
+
+  interface S3rverOptions {
+    address?: string;
+    port?: number;
+    directory: string;
+    silent?: boolean;
+    resetOnClose?: boolean;
+    configureBuckets?: Array<{ name: string }>;
+  }
+
+  interface FilesystemStore {
+    getMetadata(bucket: string, key: string): Promise<Record<string, string>>;
+    putSubresource(bucket: string, key: string, resource: { type: string; toXML(space?: number): string }): Promise<void>;
+    deleteSubresource(bucket: string, key: string, type: string): Promise<void>;
+  }
+
+  interface KoaContext {
+    method: string;
+    path: string;
+    querystring: string;
+    status: number;
+    body: unknown;
+    type: string;
+    request: { headers: Record<string, string | string[] | undefined> };
+    get(name: string): string;
+  }
+
+  type Middleware = (ctx: KoaContext, next: () => Promise<void>) => Promise<void>;
+
+  class S3rver extends EventEmitter {
+    constructor(options: S3rverOptions);
+    middleware: Middleware[];
+    store: FilesystemStore;
+    run(): Promise<{ address: string; port: number }>;
+    close(): Promise<void>;
+  }
+
+  export default S3rver;
+}
+
+declare module 's3rver/lib/models/config.js' {
+  export class TaggingConfiguration {
+    constructor(xml: string);
+    type: string;
+    toXML(space?: number): string;
+  }
+}
