@@ -1,13 +1,8 @@
 import { parseCliArgs, UsageError } from './args.js';
 import { stdio, type CliIo } from './io.js';
 import { cliCommands } from './commands/index.js';
+import { exitCodes } from './exit-codes.js';
 
-export const exitCodes = {
-  done: 0,
-  failed: 1,
-  usage: 2,
-  rejected: 3,
-} as const;
 
 const usage = `Usage: oss-image-import <command> [options]
 

@@ -1,4 +1,6 @@
 import type { CliCommand } from './command.js';
+import { importCommand } from './import.js';
+import { planCommand } from './plan.js';
 
 /** Every sub-command, in the order `--help` lists them. */
-export const cliCommands: CliCommand[] = [];
+export const cliCommands: CliCommand[] = [planCommand, importCommand];
