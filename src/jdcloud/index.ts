@@ -10,3 +10,29 @@ export { canonicalHeaders } from './signing/canonical-headers.js';
 export { payloadHash, emptyPayloadHash } from './signing/payload-hash.js';
 export { formatJdcloudDate, parseJdcloudDate } from './signing/jdcloud-date.js';
 export { encodeRfc3986 } from './signing/rfc3986.js';
+
+export { createJdCloudClient, defaultTimeouts } from './client/create-jdcloud-client.js';
+export type {
+  JdCloudClient,
+  JdCloudClientOptions,
+  JdCloudCallInput,
+  JdCloudCallResult,
+  RetryNotice,
+} from './client/create-jdcloud-client.js';
+export type { ClientTimeouts } from './client/send-attempt.js';
+export { defaultRetryOptions } from './client/retry-policy.js';
+export type { RetryOptions } from './client/retry-policy.js';
+export type { QueryValue } from './client/query-params.js';
+export { parseEndpoint, isLoopbackHost } from './client/endpoint.js';
+export { checkRegionId, isRegionId, knownRegionIds } from './region.js';
+export { loadCredentials, checkCredentials, accessKeyIdVariable, secretAccessKeyVariable } from './credentials.js';
+
+export { JdCloudError } from './errors/jdcloud-error.js';
+export { JdCloudApiError } from './errors/jdcloud-api-error.js';
+export { JdCloudNetworkError } from './errors/jdcloud-network-error.js';
+export { JdCloudTimeoutError } from './errors/jdcloud-timeout-error.js';
+export { JdCloudResponseError } from './errors/jdcloud-response-error.js';
+export { MissingCredentialsError } from './errors/missing-credentials-error.js';
+export { JdCloudConfigError } from './errors/jdcloud-config-error.js';
+export { JdCloudInputError } from './errors/jdcloud-input-error.js';
+export type { InputIssue } from './errors/jdcloud-input-error.js';
