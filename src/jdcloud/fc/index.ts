@@ -1,0 +1,21 @@
+// Function Compute ("fc") OpenAPI: what `serverless deploy` and the fc emulator share.
+export { createFcApi, isNotFound } from './fc-api.js';
+export type { FcApi } from './fc-api.js';
+export {
+  serviceSchema,
+  functionSchema,
+  triggerSchema,
+  environmentSchema,
+  logConfigSchema,
+} from './fc-models.js';
+export type {
+  FcService,
+  FcFunction,
+  FcTrigger,
+  FcEnvironment,
+  FcServiceSpec,
+  FcFunctionSpec,
+  FcFunctionUpdate,
+  FcTriggerSpec,
+  FcTriggerUpdate,
+} from './fc-models.js';
