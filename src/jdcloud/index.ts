@@ -36,3 +36,20 @@ export { MissingCredentialsError } from './errors/missing-credentials-error.js';
 export { JdCloudConfigError } from './errors/jdcloud-config-error.js';
 export { JdCloudInputError } from './errors/jdcloud-input-error.js';
 export type { InputIssue } from './errors/jdcloud-input-error.js';
+
+export { createVmApi } from './vm/vm-api.js';
+export type { VmApi } from './vm/vm-api.js';
+export {
+  importImage,
+  importImageInputSchema,
+  importImageResultSchema,
+  architectures,
+  osTypes,
+  platforms,
+  diskFormats,
+} from './vm/import-image.js';
+export type { ImportImageInput, ImportImageResult } from './vm/import-image.js';
+export { describeImageTasks, describeImageTasksQuerySchema, taskActions, taskStatuses } from './vm/describe-image-tasks.js';
+export type { DescribeImageTasksQuery, DescribeImageTasksResult, ImageTask } from './vm/describe-image-tasks.js';
+export { describeImage, imageStatuses } from './vm/describe-image.js';
+export type { DescribeImageResult, VmImage } from './vm/describe-image.js';
