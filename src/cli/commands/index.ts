@@ -1,6 +1,7 @@
 import type { CliCommand } from './command.js';
+import { devCommand } from './dev.js';
 import { importCommand } from './import.js';
 import { planCommand } from './plan.js';
 
 /** Every sub-command, in the order `--help` lists them. */
-export const cliCommands: CliCommand[] = [planCommand, importCommand];
+export const cliCommands: CliCommand[] = [planCommand, importCommand, devCommand];
