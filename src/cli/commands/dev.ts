@@ -1,8 +1,10 @@
 import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { gunzipSync } from 'node:zlib';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { createLogger } from '../../importing/logger.js';
+import { packageRoot } from '../../local/package-root.js';
 import type { EventSummary } from '../../importing/handle-event.js';
 import { exitCodes } from '../exit-codes.js';
 import { UsageError } from '../args.js';
@@ -71,7 +73,7 @@ export const devCommand: CliCommand = {
     );
 
     try {
-      const sample = gunzipSync(await readFile(new URL('../../../../samples/demo-disk.qcow2.gz', import.meta.url)));
+      const sample = gunzipSync(await readFile(join(packageRoot(), 'samples', 'demo-disk.qcow2.gz')));
       io.err(`Uploading the demo image s3://${stack.bucket}/${sampleKey} (${sample.length} bytes, metadata platform=Ubuntu os-version=22.04)…\n`);
       await stack.s3.send(new PutObjectCommand({ Bucket: stack.bucket, Key: sampleKey, Body: sample, Metadata: sampleMetadata }));
       await stack.settled();
