@@ -1,0 +1,206 @@
+import assert from 'node:assert/strict';
+import { DeleteObjectCommand, GetObjectCommand, GetObjectTaggingCommand } from '@aws-sdk/client-s3';
+import { after, before, describe, it } from 'node:test';
+import { handleEvent } from '../../src/importing/handle-event.js';
+import type { StatusRecord } from '../../src/importing/status-record.js';
+import type { DevStack } from '../../src/local/dev-stack.js';
+import { localOssCredentials } from '../../src/local/local-oss.js';
+import { makeDiskImage } from '../support/disk-images.js';
+import { startTestStack, upload } from '../support/local-stack.js';
+
+/** An S3-style notification for keys in the stack's bucket, as s3rver or RGW send it (raw key). */
+function notification(stack: DevStack, keys: string[], eventName = 'ObjectCreated:Put') {
+  return {
+    Records: keys.map((key) => ({ eventSource: 'ceph:s3', awsRegion: '', eventName, s3: { bucket: { name: stack.bucket }, object: { key } } })),
+  };
+}
+
+async function readRecord(stack: DevStack, key: string): Promise<StatusRecord> {
+  const response = await stack.s3.send(new GetObjectCommand({ Bucket: stack.bucket, Key: `.image-import/${key}.json` }));
+  return JSON.parse(await response.Body!.transformToString()) as StatusRecord;
+}
+
+describe('the pipeline against the local OSS and the VM API emulator', () => {
+  let stack: DevStack;
+  let qcow2: Buffer;
+  const ubuntu = { platform: 'Ubuntu', 'os-version': '22.04' };
+
+  before(async () => {
+    stack = await startTestStack({ autoImport: false });
+    qcow2 = makeDiskImage('qcow2', '1G');
+  });
+  after(async () => stack.stop());
+
+  it('imports ubuntu-22.04.qcow2 with platform and os-version metadata, and records it', async () => {
+    await upload(stack, 'ubuntu-22.04.qcow2', qcow2, { metadata: ubuntu });
+    const summary = await handleEvent(notification(stack, ['ubuntu-22.04.qcow2']), stack.deps);
+    assert.equal(summary.submitted, 1);
+    const outcome = summary.outcomes[0];
+    assert.equal(outcome?.outcome, 'submitted');
+
+    const record = await readRecord(stack, 'ubuntu-22.04.qcow2');
+    assert.equal(record.version, 1);
+    assert.equal(record.state, 'submitted');
+    assert.equal(record.source.bucket, stack.bucket);
+    assert.equal(record.source.key, 'ubuntu-22.04.qcow2');
+    assert.equal(record.source.size, qcow2.length);
+    assert.match(record.imageId ?? '', /^img-/);
+    assert.ok(record.taskId !== undefined && record.taskId !== '');
+    const request = record.request as Record<string, unknown>;
+    assert.deepEqual(
+      { ...request, imageUrl: undefined, clientToken: undefined },
+      {
+        architecture: 'x86_64',
+        osType: 'linux',
+        platform: 'Ubuntu',
+        diskFormat: 'qcow2',
+        systemDiskSizeGB: 40,
+        imageName: 'ubuntu-22-04',
+        osVersion: '22.04',
+        description: `Imported by oss-image-import from oss://${stack.bucket}/ubuntu-22.04.qcow2`,
+        imageUrl: undefined,
+        clientToken: undefined,
+      },
+    );
+    const imageUrl = new URL(String(request['imageUrl']));
+    assert.equal(imageUrl.host, `${stack.bucket}.s3-internal.cn-north-1.jdcloud-oss.com`);
+    assert.equal(imageUrl.pathname, '/ubuntu-22.04.qcow2');
+    assert.equal(imageUrl.searchParams.get('X-Amz-Signature'), 'REDACTED');
+    assert.equal(imageUrl.searchParams.get('X-Amz-Expires'), String(24 * 3600));
+    assert.match(imageUrl.searchParams.get('X-Amz-Credential') ?? '', /^REDACTED\/\d{8}\/cn-north-1\/s3\/aws4_request$/);
+
+    const tags = await stack.s3.send(new GetObjectTaggingCommand({ Bucket: stack.bucket, Key: 'ubuntu-22.04.qcow2' }));
+    assert.deepEqual(
+      Object.fromEntries((tags.TagSet ?? []).map((tag) => [tag.Key, tag.Value])),
+      { 'image-import-state': 'submitted', 'image-import-image-id': record.imageId },
+    );
+  });
+
+  it('never writes a secret into the status record', async () => {
+    const text = JSON.stringify(await readRecord(stack, 'ubuntu-22.04.qcow2'));
+    // The local keys are S3RVER/S3RVER: neither the key id nor the secret may appear.
+    assert.ok(!text.includes(localOssCredentials.secretAccessKey), text);
+    assert.doesNotMatch(text, /X-Amz-Signature=[0-9a-f]{64}/);
+  });
+
+  it('imports an object version once when the same event arrives 10 times at once', async () => {
+    await upload(stack, 'dup/once.qcow2', qcow2, { metadata: ubuntu });
+    const before = stack.emulator.counters.imagesCreated;
+    const event = notification(stack, ['dup/once.qcow2']);
+    const summaries = await Promise.all(Array.from({ length: 10 }, () => handleEvent(event, stack.deps)));
+    assert.equal(stack.emulator.counters.imagesCreated - before, 1);
+    const imageIds = new Set(summaries.flatMap((summary) => summary.outcomes.map((outcome) => ('imageId' in outcome ? outcome.imageId : undefined))));
+    assert.equal(imageIds.size, 1);
+    // A later delivery reads the record and submits nothing.
+    const calls = stack.emulator.counters.requests;
+    const again = await handleEvent(event, stack.deps);
+    assert.equal(again.duplicates, 1);
+    assert.equal(stack.emulator.counters.requests, calls);
+  });
+
+  it('finds keys with spaces, +, %, Chinese characters, .. and upper-case extensions', async () => {
+    const keys = ['dir/my disk 1.qcow2', 'a+b.QCOW2', '100%.qcow2', '镜像/测试.Qcow2', 'x/../y..qcow2'];
+    for (const key of keys) await upload(stack, key, qcow2, { metadata: ubuntu });
+    const summary = await handleEvent(notification(stack, keys), stack.deps);
+    assert.deepEqual(
+      summary.outcomes.map((outcome) => [outcome.key, outcome.outcome]),
+      keys.map((key) => [key, 'submitted']),
+    );
+    // The same keys as AWS would encode them are found too.
+    const encoded = {
+      Records: ['dir/my+disk+1.qcow2', 'a%2Bb.QCOW2'].map((key) => ({
+        eventSource: 'aws:s3',
+        awsRegion: 'cn-north-1',
+        eventName: 'ObjectCreated:Put',
+        s3: { bucket: { name: stack.bucket }, object: { key } },
+      })),
+    };
+    const again = await handleEvent(encoded, stack.deps);
+    assert.deepEqual(again.outcomes.map((outcome) => [outcome.key, outcome.outcome]), [
+      ['dir/my disk 1.qcow2', 'duplicate'],
+      ['a+b.QCOW2', 'duplicate'],
+    ]);
+  });
+
+  it('rejects bad OS fields and disk sizes with a record naming each problem, and calls no API', async () => {
+    const cases: Array<[string, Record<string, string>, string[]]> = [
+      ['bad/size-45.qcow2', { ...ubuntu, 'system-disk-size-gb': '45' }, ['invalid-system-disk-size-gb']],
+      ['bad/size-30.qcow2', { ...ubuntu, 'system-disk-size-gb': '30' }, ['invalid-system-disk-size-gb']],
+      ['bad/size-510.qcow2', { ...ubuntu, 'system-disk-size-gb': '510' }, ['invalid-system-disk-size-gb']],
+      ['bad/size-abc.qcow2', { ...ubuntu, 'system-disk-size-gb': 'abc' }, ['invalid-system-disk-size-gb']],
+      ['bad/no-platform.qcow2', {}, ['missing-platform']],
+      ['bad/fields.qcow2', { platform: 'Debian', architecture: 'mips', 'os-type': 'dos' }, ['invalid-architecture', 'invalid-platform', 'invalid-os-type']],
+    ];
+    const calls = stack.emulator.counters.requests;
+    for (const [key, metadata] of cases) await upload(stack, key, qcow2, { metadata });
+    const summary = await handleEvent(notification(stack, cases.map(([key]) => key)), stack.deps);
+    assert.equal(summary.rejected, cases.length);
+    assert.equal(stack.emulator.counters.requests, calls);
+    for (const [key, , codes] of cases) {
+      const record = await readRecord(stack, key);
+      assert.equal(record.state, 'rejected');
+      assert.deepEqual(record.problems?.map((problem) => problem.code), codes, key);
+    }
+    const record = await readRecord(stack, 'bad/size-45.qcow2');
+    assert.equal(
+      record.problems?.[0]?.message,
+      'system-disk-size-gb "45" (from metadata system-disk-size-gb) is not allowed: use a whole number of GB from 40 to 500, a multiple of 10.',
+    );
+  });
+
+  it('rejects unknown and compressed extensions, saying what to upload instead', async () => {
+    for (const key of ['bad/disk.qcow2.gz', 'bad/disk.tar', 'bad/notes.txt']) await upload(stack, key, qcow2, { metadata: ubuntu });
+    const summary = await handleEvent(notification(stack, ['bad/disk.qcow2.gz', 'bad/disk.tar', 'bad/notes.txt']), stack.deps);
+    assert.equal(summary.rejected, 3);
+    for (const key of ['bad/disk.qcow2.gz', 'bad/disk.tar', 'bad/notes.txt']) {
+      const record = await readRecord(stack, key);
+      assert.equal(record.state, 'rejected');
+      assert.ok((record.problems ?? []).length > 0);
+      assert.match(record.problems?.map((problem) => problem.message).join(' ') ?? '', /qcow2|vhd|vmdk|raw/);
+    }
+  });
+
+  it('records an empty object and an object deleted before it was read', async () => {
+    await upload(stack, 'bad/empty.raw', new Uint8Array(), { metadata: ubuntu });
+    await upload(stack, 'bad/gone.qcow2', qcow2, { metadata: ubuntu });
+    await stack.s3.send(new DeleteObjectCommand({ Bucket: stack.bucket, Key: 'bad/gone.qcow2' }));
+    const summary = await handleEvent(notification(stack, ['bad/empty.raw', 'bad/gone.qcow2']), stack.deps);
+    assert.equal(summary.rejected, 2);
+    assert.deepEqual((await readRecord(stack, 'bad/empty.raw')).problems?.map((problem) => problem.code), ['empty-object']);
+    const gone = await readRecord(stack, 'bad/gone.qcow2');
+    assert.equal(gone.state, 'rejected');
+    assert.deepEqual(gone.problems?.map((problem) => problem.code), ['object-not-found']);
+  });
+
+  it('skips the status record upload itself, removals and garbage, and handles 0 and 500 records', async () => {
+    const skipped = await handleEvent(notification(stack, ['.image-import/ubuntu-22.04.qcow2.json']), stack.deps);
+    assert.equal(skipped.skipped.length, 1);
+    assert.equal(skipped.outcomes.length, 0);
+    assert.equal((await handleEvent(notification(stack, ['ubuntu-22.04.qcow2'], 'ObjectRemoved:Delete'), stack.deps)).skipped.length, 1);
+    assert.equal((await handleEvent('{not json', stack.deps)).invalid.length, 1);
+    assert.equal((await handleEvent({ Records: [] }, stack.deps)).records, 0);
+
+    const keys = Array.from({ length: 500 }, (_, index) => `many/${index}.qcow2`);
+    await upload(stack, 'many/0.qcow2', qcow2, { metadata: ubuntu });
+    const many = await handleEvent(notification(stack, keys), stack.deps);
+    assert.equal(many.records, 500);
+    assert.equal(many.submitted, 1);
+    assert.equal(many.rejected, 499); // the other 499 objects do not exist: each gets a record
+  });
+
+  it('turns a failure that outlives the retries into a retryable failed record', async () => {
+    await upload(stack, 'flaky/disk.qcow2', qcow2, { metadata: ubuntu });
+    stack.emulator.injectFault({ kind: 'status', status: 503, count: 10 });
+    const summary = await handleEvent(notification(stack, ['flaky/disk.qcow2']), stack.deps);
+    stack.emulator.clearFaults();
+    assert.equal(summary.transientFailures, 1);
+    const record = await readRecord(stack, 'flaky/disk.qcow2');
+    assert.equal(record.state, 'failed');
+    assert.equal(record.error?.retryable, true);
+    assert.equal(record.error?.httpStatus, 503);
+    // The platform's retry succeeds and makes exactly one image.
+    const retried = await handleEvent(notification(stack, ['flaky/disk.qcow2']), stack.deps);
+    assert.equal(retried.submitted, 1);
+    assert.equal((await readRecord(stack, 'flaky/disk.qcow2')).state, 'submitted');
+  });
+});
