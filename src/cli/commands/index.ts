@@ -2,6 +2,7 @@ import type { CliCommand } from './command.js';
 import { devCommand } from './dev.js';
 import { importCommand } from './import.js';
 import { planCommand } from './plan.js';
+import { tasksCommand } from './tasks.js';
 
 /** Every sub-command, in the order `--help` lists them. */
-export const cliCommands: CliCommand[] = [planCommand, importCommand, devCommand];
+export const cliCommands: CliCommand[] = [planCommand, importCommand, devCommand, tasksCommand];

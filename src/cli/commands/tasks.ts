@@ -1,0 +1,96 @@
+import { UsageError } from '../args.js';
+import { exitCodes } from '../exit-codes.js';
+import type { CliIo } from '../io.js';
+import { createJdCloudClient } from '../../jdcloud/client/create-jdcloud-client.js';
+import { parseEndpoint } from '../../jdcloud/client/endpoint.js';
+import { loadCredentials } from '../../jdcloud/credentials.js';
+import { checkRegionId, isRegionId } from '../../jdcloud/region.js';
+import type { ImageTask } from '../../jdcloud/vm/describe-image-tasks.js';
+import { createVmApi, type VmApi } from '../../jdcloud/vm/vm-api.js';
+import type { CliCommand } from './command.js';
+
+const defaultVmEndpoint = 'https://vm.jdcloud-api.com';
+const defaultRegion = 'cn-north-1';
+// imageTasks pages hold 10; stop long before an endless listing could loop forever.
+const maxPages = 100;
+
+/** Every page of import tasks, optionally only the given ids. */
+async function listImportTasks(vm: VmApi, region: string, taskIds: string[]): Promise<{ tasks: ImageTask[]; totalCount: number }> {
+  const tasks: ImageTask[] = [];
+  let totalCount = 0;
+  for (let pageNumber = 1; pageNumber <= maxPages; pageNumber += 1) {
+    const page = await vm.describeImageTasks(region, {
+      taskAction: 'ImportImage',
+      ...(taskIds.length > 0 ? { taskIds } : {}),
+      pageNumber,
+    });
+    tasks.push(...page.tasks);
+    totalCount = page.totalCount;
+    if (page.tasks.length === 0 || tasks.length >= page.totalCount) break;
+  }
+  return { tasks, totalCount };
+}
+
+function printTable(io: CliIo, region: string, tasks: ImageTask[]): void {
+  if (tasks.length === 0) {
+    io.out(`No import tasks in ${region}.\n`);
+    return;
+  }
+  const rows = [
+    ['TASK ID', 'STATUS', 'PROGRESS', 'IMAGE', 'CREATED', 'MESSAGE'],
+    ...tasks.map((task) => [
+      task.taskId,
+      task.taskStatus,
+      `${task.progress}%`,
+      task.imageId ?? '',
+      task.createdTime ?? '',
+      task.message,
+    ]),
+  ];
+  const widths = rows[0]?.map((_, column) => Math.max(...rows.map((row) => (row[column] ?? '').length))) ?? [];
+  for (const row of rows) {
+    io.out(`${row.map((cell, column) => (column === row.length - 1 ? cell : cell.padEnd(widths[column] ?? 0))).join('  ')}\n`);
+  }
+}
+
+/** `tasks`: import tasks with id, status, progress and message, from the VM API. */
+export const tasksCommand: CliCommand = {
+  name: 'tasks',
+  usage: 'tasks [--task-id ID]... [--region R] [--json]',
+  summary: 'List image import tasks with status, progress and message',
+  options: { 'task-id': { type: 'string', multiple: true }, region: { type: 'string' }, json: { type: 'boolean' } },
+  positionals: [0, 0],
+  async run(args, io) {
+    const regionFlag = args.values['region'];
+    if (typeof regionFlag === 'string' && !isRegionId(regionFlag)) {
+      throw new UsageError(`--region ${JSON.stringify(regionFlag)} is not a JD Cloud region id; use the form cn-north-1.`);
+    }
+    const taskIds = (args.values['task-id'] as string[] | undefined) ?? [];
+    const badId = taskIds.find((id) => !/^[A-Za-z0-9_-]+$/.test(id));
+    if (badId !== undefined) throw new UsageError(`--task-id ${JSON.stringify(badId)} is not a task id such as 794.`);
+
+    const region =
+      typeof regionFlag === 'string' ? regionFlag : checkRegionId(io.env['JDCLOUD_REGION'] || defaultRegion, 'JDCLOUD_REGION');
+    const endpoint = io.env['JDCLOUD_VM_ENDPOINT'] || defaultVmEndpoint;
+    parseEndpoint(endpoint, 'JDCLOUD_VM_ENDPOINT');
+    const credentials = loadCredentials(io.env);
+
+    const client = createJdCloudClient({ endpoint, service: 'vm', credentials });
+    try {
+      const { tasks, totalCount } = await listImportTasks(createVmApi(client), region, taskIds);
+      const notFound = taskIds.filter((id) => !tasks.some((task) => task.taskId === id));
+      if (args.values['json'] === true) {
+        io.out(`${JSON.stringify({ region, totalCount, tasks, notFound }, null, 2)}\n`);
+      } else {
+        printTable(io, region, tasks);
+      }
+      if (notFound.length > 0) {
+        io.err(`No import task with id ${notFound.join(', ')} in ${region}.\n`);
+        return exitCodes.failed;
+      }
+      return exitCodes.done;
+    } finally {
+      await client.close();
+    }
+  },
+};
