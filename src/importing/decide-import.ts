@@ -2,11 +2,13 @@ import type { Problem } from './problem.js';
 import { clientTokenFor } from './client-token.js';
 import { imageNameFromKey } from './image-name.js';
 import { resolveOsFields, type FieldSource, type OsFields } from './os-fields.js';
-import { checkImageAgainstKey } from '../image/check-against-key.js';
-import { systemDiskSizeFromVirtualSize } from '../image/system-disk-size.js';
-import type { DiskFormat, ImageFacts } from '../image/image-facts.js';
-
-const gib = 1024 ** 3;
+import {
+  checkImageAgainstKey,
+  checkSystemDiskSizeCoversImage,
+  systemDiskSizeFromVirtualSize,
+  type DiskFormat,
+  type ImageFacts,
+} from '../image/index.js';
 
 /** The importImage body before the presigned imageUrl is added. */
 export interface ImportRequestDraft {
@@ -35,10 +37,6 @@ export type Decision =
   | { ok: true; request: ImportRequestDraft; sources: Partial<Record<keyof ImportRequestDraft, FieldSource>> }
   | { ok: false; problems: Problem[] };
 
-function formatGiB(bytes: number): string {
-  return `${(bytes / gib).toFixed(2).replace(/\.?0+$/, '')} GiB`;
-}
-
 /**
  * Decides what to send for one object, or every reason not to. Pure: bytes, metadata and tags
  * in, a request draft or problems out.
@@ -63,23 +61,19 @@ export function decideImportRequest(input: DecisionInput): Decision {
   const sources: Partial<Record<keyof ImportRequestDraft, FieldSource>> = { ...os.sources };
 
   let systemDiskSizeGB = os.fields.systemDiskSizeGB;
-  const virtualSize = source.size > 0 ? image.virtualSizeBytes : undefined;
+  const virtualSize = source.size > 0 ? (image.virtualSizeBytes ?? undefined) : undefined;
   const derived = virtualSize === undefined ? undefined : systemDiskSizeFromVirtualSize(virtualSize);
+  const givenByUser = sources.systemDiskSizeGB === 'tag' || sources.systemDiskSizeGB === 'metadata';
   if (derived !== undefined && !derived.ok) {
     problems.push(derived.problem);
-  } else if (derived !== undefined && derived.ok) {
-    const givenByUser = sources.systemDiskSizeGB === 'tag' || sources.systemDiskSizeGB === 'metadata';
+  } else if (derived !== undefined && virtualSize !== undefined) {
     if (systemDiskSizeGB === undefined || (!givenByUser && systemDiskSizeGB < derived.gb)) {
       // A configured default is a floor, never a reason to reject a bigger image.
       systemDiskSizeGB = derived.gb;
       sources.systemDiskSizeGB = 'derived';
-    } else if (virtualSize !== undefined && systemDiskSizeGB * gib < virtualSize) {
-      problems.push({
-        code: 'system-disk-smaller-than-image',
-        field: 'system-disk-size-gb',
-        value: String(systemDiskSizeGB),
-        message: `system-disk-size-gb ${systemDiskSizeGB} is smaller than the image's virtual size of ${formatGiB(virtualSize)}: use at least ${derived.gb}, or leave it out to derive it.`,
-      });
+    } else {
+      const covers = checkSystemDiskSizeCoversImage(systemDiskSizeGB, virtualSize);
+      if (!covers.ok) problems.push(covers.problem);
     }
   }
 

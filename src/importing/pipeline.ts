@@ -1,8 +1,7 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { Config } from '../config/config.js';
 import type { Upload } from '../events/upload.js';
-import { inspectImage } from '../image/inspect-image.js';
-import type { ImageFacts } from '../image/image-facts.js';
+import { inspectImage, type ImageFacts } from '../image/index.js';
 import type { ImportImageInput } from '../jdcloud/vm/import-image.js';
 import { presignImageUrl, redactImageUrl } from '../oss/image-url.js';
 import { readObjectFacts, type ObjectFacts } from '../oss/object-facts.js';

@@ -1,5 +1,5 @@
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { imageByteRanges } from '../image/byte-ranges.js';
+import { headBytes, imageByteRanges, tailBytes as tailLength } from '../image/index.js';
 import { isNotFound, httpStatusOf, ObjectStoreError } from './object-store-error.js';
 
 export interface ImageBytes {
@@ -11,8 +11,6 @@ export interface ImageBytes {
   /** ETag of the object the ranges came from, unquoted. */
   etag?: string;
 }
-
-const suffixTailBytes = 1536;
 
 interface RangeRead {
   bytes: Uint8Array;
@@ -49,10 +47,10 @@ export async function readImageBytes(
   const { bucket, key, size } = target;
   if (size === 0) return { head: new Uint8Array(), tail: new Uint8Array(), bytesRead: 0, sizeFromRange: 0 };
   const ranges = size === undefined ? undefined : imageByteRanges(size);
-  const headRange = ranges === undefined ? 'bytes=0-65535' : `bytes=${ranges.head.start}-${ranges.head.end}`;
+  const headRange = ranges === undefined ? `bytes=0-${headBytes - 1}` : `bytes=${ranges.head.start}-${ranges.head.end}`;
   const tailRange =
     ranges === undefined
-      ? `bytes=-${suffixTailBytes}`
+      ? `bytes=-${tailLength}`
       : ranges.tail === undefined
         ? undefined
         : `bytes=${ranges.tail.start}-${ranges.tail.end}`;
@@ -62,7 +60,7 @@ export async function readImageBytes(
   ]);
   if (head === 'not-found' || tail === 'not-found') return 'not-found';
   // When the whole object fits in the head read, the tail is the end of the head.
-  const tailBytes = tail?.bytes ?? head.bytes.subarray(Math.max(0, head.bytes.length - suffixTailBytes));
+  const tailBytes = tail?.bytes ?? head.bytes.subarray(Math.max(0, head.bytes.length - tailLength));
   const total = head.total ?? tail?.total;
   const etag = head.etag ?? tail?.etag;
   return {
