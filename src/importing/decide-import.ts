@@ -31,6 +31,8 @@ export interface DecisionInput {
   /** Configured defaults (lowest precedence), by metadata name. */
   defaults: Record<string, string>;
   image: ImageFacts;
+  /** Set to re-import on purpose: a new clientToken, so JD makes a new image. */
+  tokenSalt?: string;
 }
 
 export type Decision =
@@ -103,7 +105,7 @@ export function decideImportRequest(input: DecisionInput): Decision {
       ...(os.fields.osVersion !== undefined ? { osVersion: os.fields.osVersion } : {}),
       description,
       ...(os.fields.forceImport !== undefined ? { forceImport: os.fields.forceImport } : {}),
-      clientToken: clientTokenFor(source),
+      clientToken: clientTokenFor(source, input.tokenSalt),
     },
     sources,
   };

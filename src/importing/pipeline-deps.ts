@@ -1,6 +1,6 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { loadConfig, type Config } from '../config/config.js';
-import { createJdCloudClient } from '../jdcloud/client/create-jdcloud-client.js';
+import { createJdCloudClient, type RetryNotice } from '../jdcloud/client/create-jdcloud-client.js';
 import { loadCredentials } from '../jdcloud/credentials.js';
 import { createVmApi } from '../jdcloud/vm/vm-api.js';
 import { createImageUrlSigner } from '../oss/image-url.js';
@@ -13,7 +13,14 @@ import type { PipelineDeps } from './pipeline.js';
  * VM API client with its keep-alive pool, one presigner per region. Throws ConfigError or
  * MissingCredentialsError naming the variable at fault.
  */
-export function createPipelineDeps(env: NodeJS.ProcessEnv, options: { logger?: Logger; config?: Config } = {}): PipelineDeps & { close(): Promise<void> } {
+export interface PipelineDepsOptions {
+  logger?: Logger;
+  config?: Config;
+  /** Told of every VM API retry, e.g. so a backfill slows down on 429. */
+  onApiRetry?: (notice: RetryNotice) => void;
+}
+
+export function createPipelineDeps(env: NodeJS.ProcessEnv, options: PipelineDepsOptions = {}): PipelineDeps & { close(): Promise<void> } {
   const config = options.config ?? loadConfig(env);
   const credentials = loadCredentials(env);
   const logger = options.logger ?? createLogger();
@@ -26,7 +33,10 @@ export function createPipelineDeps(env: NodeJS.ProcessEnv, options: { logger?: L
     endpoint: config.vmEndpoint,
     service: 'vm',
     credentials,
-    onRetry: (notice) => logger.warn({ attempt: notice.attempt, delayMs: notice.delayMs, error: notice.error.message }, 'retrying VM API call'),
+    onRetry: (notice) => {
+      logger.warn({ attempt: notice.attempt, delayMs: notice.delayMs, error: notice.error.message }, 'retrying VM API call');
+      options.onApiRetry?.(notice);
+    },
   });
   const signers = new Map<string, S3Client>();
   return {

@@ -47,8 +47,13 @@ interface Planned {
   existing: StatusRecord | undefined;
 }
 
+export interface UploadOptions {
+  /** Re-import even when a record covers this version, with a new clientToken (`backfill --force`). */
+  force?: boolean;
+}
+
 /** Reads the object and decides; no API call and nothing written (the `plan` command). */
-export async function planUpload(upload: Upload, deps: PipelineDeps): Promise<Planned | { notFound: string[] }> {
+export async function planUpload(upload: Upload, deps: PipelineDeps, options: UploadOptions = {}): Promise<Planned | { notFound: string[] }> {
   const { s3, config } = deps;
   const [read, stored] = await Promise.all([
     readObjectFacts(s3, { bucket: upload.bucket, keyCandidates: upload.keyCandidates }),
@@ -63,6 +68,7 @@ export async function planUpload(upload: Upload, deps: PipelineDeps): Promise<Pl
     tags: facts.tags,
     defaults: config.defaults,
     image,
+    ...(options.force === true ? { tokenSalt: deps.now().toISOString() } : {}),
   });
   // The record was looked up under the first candidate; it only matters if that is the key.
   const existing = stored.kind === 'record' && facts.key === upload.keyCandidates[0] ? stored.record : undefined;
@@ -90,7 +96,7 @@ function redactRequest(request: ImportImageInput): Record<string, unknown> {
  * Every path that reaches the object ends with a status record; a transient failure is
  * returned as `failed` with `retryable: true` so the caller can make the platform retry.
  */
-export async function processUpload(upload: Upload, deps: PipelineDeps): Promise<OutcomeWithSource> {
+export async function processUpload(upload: Upload, deps: PipelineDeps, options: UploadOptions = {}): Promise<OutcomeWithSource> {
   const started = Date.now();
   const finish = (outcome: UploadOutcome): OutcomeWithSource => ({
     ...outcome,
@@ -103,7 +109,7 @@ export async function processUpload(upload: Upload, deps: PipelineDeps): Promise
 
   let planned: Awaited<ReturnType<typeof planUpload>>;
   try {
-    planned = await planUpload(upload, deps);
+    planned = await planUpload(upload, deps, options);
   } catch (error) {
     const failure = describeFailure(error);
     return finish({ outcome: 'failed', key: upload.keyCandidates[0], error: failure.message, retryable: failure.retryable });
@@ -132,7 +138,7 @@ export async function processUpload(upload: Upload, deps: PipelineDeps): Promise
 
   const { facts, image, decision, existing } = planned;
   const source = { region: upload.region, bucket: upload.bucket, key: facts.key, etag: facts.etag, size: facts.size };
-  if (existing !== undefined && coversVersion(existing, facts.etag)) {
+  if (existing !== undefined && options.force !== true && coversVersion(existing, facts.etag)) {
     return finish({
       outcome: 'duplicate',
       key: facts.key,
