@@ -4,7 +4,8 @@ import { devCommand } from './dev.js';
 import { importCommand } from './import.js';
 import { inspectCommand } from './inspect.js';
 import { planCommand } from './plan.js';
+import { serveCommand } from './serve.js';
 import { tasksCommand } from './tasks.js';
 
 /** Every sub-command, in the order `--help` lists them. */
-export const cliCommands: CliCommand[] = [inspectCommand, planCommand, importCommand, backfillCommand, tasksCommand, devCommand];
+export const cliCommands: CliCommand[] = [inspectCommand, planCommand, importCommand, backfillCommand, tasksCommand, serveCommand, devCommand];

@@ -1,0 +1,20 @@
+import { handleEvent, type EventSummary } from '../importing/handle-event.js';
+import type { PipelineDeps } from '../importing/pipeline.js';
+import type { NotificationHandler, NotificationOutcome } from './notification-handler.js';
+
+/** What the endpoint answers for a notification: the pipeline's summary (it holds no secrets). */
+export interface PipelineNotificationOutcome extends NotificationOutcome {
+  summary: EventSummary;
+}
+
+/**
+ * The function's pipeline behind the HTTP endpoint. A record failing transiently (throttling,
+ * 5xx, network) makes the whole notification answer 503 so the sender delivers it again;
+ * records that did import are recognised by their status records and not submitted twice.
+ */
+export function pipelineNotificationHandler(deps: PipelineDeps): NotificationHandler {
+  return async (event): Promise<PipelineNotificationOutcome> => {
+    const summary = await handleEvent(event, deps);
+    return { transientFailure: summary.transientFailures > 0, summary };
+  };
+}
