@@ -25,6 +25,13 @@ export interface NotificationServerOptions {
   maxConcurrency?: number;
   /** Notifications waiting for a slot; beyond this they get 503 at once. Default 64. */
   maxQueued?: number;
+  /**
+   * True for a notification that imports nothing (our own status records' notifications,
+   * other buckets): it is handled outside maxConcurrency. RGW delivers non-persistent
+   * notifications synchronously, so the PUT of a status record waits for this endpoint's
+   * answer; queueing that answer behind the imports that made the PUT would deadlock them.
+   */
+  importsNothing?: (event: object) => boolean;
   /** How long stop() lets in-flight notifications finish before dropping connections. Default 30 s. */
   shutdownTimeoutMs?: number;
   log?: ServeLog;
@@ -81,6 +88,8 @@ export async function startNotificationServer(options: NotificationServerOptions
   // Bodies up to this size are read to the end before answering 413, so the client sees it.
   const discardLimitBytes = Math.max(maxBodyBytes * 16, 16 * 1024 * 1024);
   const limit = new ConcurrencyLimit(options.maxConcurrency ?? 8, options.maxQueued ?? 64);
+  // Cheap notifications still have a (generous) bound, and stop() waits for them too.
+  const lightLimit = new ConcurrencyLimit(256, 0);
   const counters: NotificationServerCounters = { received: 0, recorded: 0, retryable: 0, refused: 0 };
   let draining = false;
 
@@ -130,7 +139,8 @@ export async function startNotificationServer(options: NotificationServerOptions
     if (isTestEvent(event)) return jsonReply(200, { status: 'ignored', reason: 's3:TestEvent is not an upload' });
 
     try {
-      const outcome = await limit.run(() => options.handleNotification(event));
+      const lane = options.importsNothing?.(event) === true ? lightLimit : limit;
+      const outcome = await lane.run(() => options.handleNotification(event));
       if (outcome.transientFailure) {
         return jsonReply(503, { status: 'retry', outcome }, { 'retry-after': '5' });
       }
@@ -226,10 +236,11 @@ export async function startNotificationServer(options: NotificationServerOptions
       draining = true;
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       limit.close();
+      lightLimit.close();
       server.closeIdleConnections();
       const deadline = setTimeout(() => server.closeAllConnections(), options.shutdownTimeoutMs ?? 30_000);
       deadline.unref();
-      await limit.idle();
+      await Promise.all([limit.idle(), lightLimit.idle()]);
       // Connections that answered just before draining began sit idle in keep-alive.
       server.closeIdleConnections();
       await closed;

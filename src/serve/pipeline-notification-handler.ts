@@ -1,3 +1,5 @@
+import type { Config } from '../config/config.js';
+import { selectUploads } from '../events/select-uploads.js';
 import { handleEvent, type EventSummary } from '../importing/handle-event.js';
 import type { PipelineDeps } from '../importing/pipeline.js';
 import type { NotificationHandler, NotificationOutcome } from './notification-handler.js';
@@ -17,4 +19,18 @@ export function pipelineNotificationHandler(deps: PipelineDeps): NotificationHan
     const summary = await handleEvent(event, deps);
     return { transientFailure: summary.transientFailures > 0, summary };
   };
+}
+
+/**
+ * True when the pipeline would import nothing from this event: every record is skipped
+ * (status records, other buckets, deletions) or unreadable. Such events bypass the endpoint's
+ * concurrency limit (see NotificationServerOptions.importsNothing).
+ */
+export function pipelineImportsNothing(config: Config): (event: object) => boolean {
+  return (event) =>
+    selectUploads(event, {
+      defaultRegion: config.region,
+      statusPrefix: config.statusPrefix,
+      ...(config.allowedBuckets !== undefined ? { allowedBuckets: config.allowedBuckets } : {}),
+    }).uploads.length === 0;
 }

@@ -418,6 +418,36 @@ describe('serve: bounded concurrency', () => {
       assert.equal(gate.calls.length, 3);
     });
   });
+
+  it('answers events that import nothing while every slot is busy (no deadlock with synchronous senders)', async () => {
+    const gate = gatedHandler();
+    const light: unknown[] = [];
+    await withServer(
+      {
+        maxConcurrency: 1,
+        maxQueued: 0,
+        importsNothing: (event) => (event as { Records?: unknown[] }).Records?.[0] === 'status-record',
+        handleNotification: async (event) => {
+          if ((event as { Records: unknown[] }).Records[0] === 'status-record') {
+            light.push(event);
+            return { transientFailure: false };
+          }
+          return gate.handler(event);
+        },
+      },
+      async (server) => {
+        const busy = post(server, { Records: ['image'] });
+        await gate.waitForCalls(1);
+        const statusRecord = await post(server, { Records: ['status-record'] });
+        assert.equal(statusRecord.status, 200);
+        assert.deepEqual(light, [{ Records: ['status-record'] }]);
+        const refused = await post(server, { Records: ['another image'] });
+        assert.equal(refused.status, 503);
+        gate.releaseAll();
+        assert.equal((await busy).status, 200);
+      },
+    );
+  });
 });
 
 describe('serve: graceful shutdown', () => {

@@ -2,7 +2,7 @@ import { createLogger } from '../../importing/logger.js';
 import { createPipelineDeps } from '../../importing/pipeline-deps.js';
 import { notifyTokenFromEnv } from '../../serve/notify-token.js';
 import { startNotificationServer } from '../../serve/notification-server.js';
-import { pipelineNotificationHandler } from '../../serve/pipeline-notification-handler.js';
+import { pipelineImportsNothing, pipelineNotificationHandler } from '../../serve/pipeline-notification-handler.js';
 import { UsageError } from '../args.js';
 import { exitCodes } from '../exit-codes.js';
 import type { CliCommand } from './command.js';
@@ -47,6 +47,7 @@ export const serveCommand: CliCommand = {
         port,
         maxConcurrency,
         handleNotification: pipelineNotificationHandler(deps),
+        importsNothing: pipelineImportsNothing(deps.config),
         log: logger,
       });
       const ready = { url: server.url, notificationUrl: server.notificationUrl, healthUrl: `${server.url}/healthz` };
