@@ -83,9 +83,13 @@ function record(value: unknown): Readonly<Record<string, unknown>> {
   return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
 }
 
-function stringRecord(value: unknown): Record<string, string> {
+/**
+ * An `environment` map. A variable whose value is empty is left out, so `${env:NAME, ''}` in
+ * serverless.yml means "only when set"; `invoke local` then keeps the shell's value.
+ */
+function environmentRecord(value: unknown): Record<string, string> {
   const result: Record<string, string> = {};
-  for (const [name, item] of Object.entries(record(value))) if (typeof item === 'string') result[name] = item;
+  for (const [name, item] of Object.entries(record(value))) if (typeof item === 'string' && item !== '') result[name] = item;
   return result;
 }
 
@@ -220,10 +224,11 @@ function readTriggers(key: string, events: unknown, problems: Problem[], warning
 
 /**
  * Turns the framework's view of serverless.yml into what the plugin deploys, checking every
- * JD Cloud rule that can be checked offline. Throws ServiceConfigInvalidError listing all
+ * JD Cloud rule that can be checked offline (`checkHandlers: false` skips the handler files). Throws ServiceConfigInvalidError listing all
  * problems; returns warnings for things that deploy but misbehave.
  */
-export function readServiceConfig(view: ServerlessServiceView): ReadServiceConfigResult {
+export function readServiceConfig(view: ServerlessServiceView, options: { checkHandlers?: boolean } = {}): ReadServiceConfigResult {
+  const checkHandlers = options.checkHandlers ?? true;
   const problems: Problem[] = [];
   const warnings: Problem[] = [];
   const provider = view.provider;
@@ -253,18 +258,19 @@ export function readServiceConfig(view: ServerlessServiceView): ReadServiceConfi
   if (serviceNameIssue !== undefined) problems.push(serviceNameIssue);
 
   const providerTimeout = readTimeout('provider.timeout', provider['timeout'], problems);
-  const providerEnvironment = stringRecord(provider['environment']);
+  const providerEnvironment = environmentRecord(provider['environment']);
   const bundle = record(provider['bundle']);
 
   const functions: FunctionConfig[] = [];
   for (const [key, fn] of Object.entries(view.functions)) {
     const nameIssue = resourceNameProblem(`functions.${key}`, key, 'function');
     if (nameIssue !== undefined) problems.push(nameIssue);
-    const handler = resolveHandler(view.serviceDir, key, text(fn['handler']) ?? '', problems);
+    // remove, info and invoke need no code, so a moved handler file must not block them.
+    const handler = resolveHandler(view.serviceDir, key, text(fn['handler']) ?? '', checkHandlers ? problems : []);
     const functionRuntime = text(fn['runtime']);
     const functionRuntimeIssue = functionRuntime === undefined ? undefined : runtimeProblem(`functions.${key}.runtime`, functionRuntime);
     if (functionRuntimeIssue !== undefined) problems.push(functionRuntimeIssue);
-    const environment = { ...providerEnvironment, ...stringRecord(fn['environment']) };
+    const environment = { ...providerEnvironment, ...environmentRecord(fn['environment']) };
     problems.push(...environmentProblems(`functions.${key}.environment (with provider.environment)`, environment));
     const timeout = readTimeout(`functions.${key}.timeout`, fn['timeout'], problems) ?? providerTimeout;
     const memorySize = integer(fn['memorySize']) ?? integer(provider['memorySize']);

@@ -1,6 +1,10 @@
-import { build, type Metafile } from 'esbuild';
+import { relative } from 'node:path';
+import { build, type BuildFailure, type BuildResult, type Metafile } from 'esbuild';
+import { BundleFailedError } from '../errors/bundle-failed-error.js';
 
 export interface BundleInput {
+  /** The function's key in serverless.yml, for messages. */
+  functionKey: string;
   /** The handler's source file (TypeScript or JavaScript). */
   entryFile: string;
   /** The directory whose node_modules resolve bare imports (the service directory). */
@@ -26,22 +30,33 @@ export interface BundledFunction {
  * the output runnable on every runtime we support (Node 20, 22, 24).
  */
 export async function bundleFunction(input: BundleInput): Promise<BundledFunction> {
-  const result = await build({
-    entryPoints: [input.entryFile],
-    absWorkingDir: input.serviceDir,
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    mainFields: ['module', 'main'],
-    minify: input.minify,
-    sourcemap: input.sourcemap ? 'linked' : false,
-    legalComments: 'none',
-    outfile: 'index.js',
-    write: false,
-    metafile: true,
-    logLevel: 'silent',
-  });
+  let result: BuildResult<{ write: false; metafile: true }>;
+  try {
+    result = await build({
+      entryPoints: [input.entryFile],
+      absWorkingDir: input.serviceDir,
+      bundle: true,
+      platform: 'node',
+      format: 'cjs',
+      target: 'node20',
+      mainFields: ['module', 'main'],
+      minify: input.minify,
+      sourcemap: input.sourcemap ? 'linked' : false,
+      legalComments: 'none',
+      outfile: 'index.js',
+      write: false,
+      metafile: true,
+      logLevel: 'silent',
+    });
+  } catch (error) {
+    const failure = error as Partial<BuildFailure>;
+    const details = (failure.errors ?? []).map((message) =>
+      message.location === null || message.location === undefined
+        ? message.text
+        : `${message.location.file}:${message.location.line}:${message.location.column}: ${message.text}`,
+    );
+    throw new BundleFailedError(input.functionKey, relative(input.serviceDir, input.entryFile), details.length > 0 ? details : [String(error)], error);
+  }
   const code = result.outputFiles.find((file) => file.path.endsWith('index.js'));
   const sourceMap = result.outputFiles.find((file) => file.path.endsWith('index.js.map'));
   if (code === undefined) throw new Error(`esbuild produced no index.js for ${input.entryFile}`);

@@ -24,6 +24,7 @@ export function localBundleDir(packageDir: string, functionKey: string): string 
 /** Bundles one function and writes both its zip and its unzipped bundle. */
 export async function packageFunction(config: ServiceConfig, fn: FunctionConfig, packageDir: string): Promise<FunctionArtifact & { warnings: string[] }> {
   const bundle = await bundleFunction({
+    functionKey: fn.key,
     entryFile: fn.handlerFile,
     serviceDir: config.serviceDir,
     minify: config.bundle.minify,

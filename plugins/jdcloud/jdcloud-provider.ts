@@ -1,0 +1,230 @@
+import { readFile } from 'node:fs/promises';
+import { isAbsolute, join, relative, resolve } from 'node:path';
+import { createJdCloudClient, JdCloudError, loadCredentials } from '../../src/jdcloud/index.js';
+import { createFcApi, type FcApi } from '../../src/jdcloud/fc/index.js';
+import type { Problem } from '../../src/importing/problem.js';
+import { jdcloudProviderSchema } from './config/config-schema.js';
+import { fcLimits } from './config/jdcloud-limits.js';
+import { readServiceConfig, type FunctionConfig, type ServiceConfig } from './config/read-service-config.js';
+import { deployService, type DeployArtifact } from './deploy/deploy-service.js';
+import { describeDeployment, formatDeploymentInfo } from './deploy/describe-deployment.js';
+import { removeService } from './deploy/remove-service.js';
+import { JdCloudPluginError } from './errors/jdcloud-plugin-error.js';
+import { invokeLocal } from './invoke/invoke-local.js';
+import { cleanPackageDir, localBundleDir, packageFunction, readFunctionArtifact } from './package/package-functions.js';
+
+/** The parts of the Serverless Framework instance the provider uses (osls 4 / v3 plugin API). */
+export interface ServerlessFramework {
+  serviceDir: string;
+  service: {
+    service: string;
+    provider: Record<string, unknown>;
+    functions: Record<string, Record<string, unknown>>;
+    package?: { path?: string };
+    getFunction(name: string): Record<string, unknown>;
+  };
+  configSchemaHandler: { defineProvider(name: string, schema: object): void };
+  classes: { Error: new (message: string, code?: string, options?: { cause?: unknown }) => Error };
+}
+
+/** The writers osls hands an external plugin: `log` to stderr, `writeText` to stdout. */
+export interface PluginLogging {
+  log: { notice(text: string): void; warning(text: string): void; success(text: string): void };
+  writeText(text: string): void;
+}
+
+export type CliOptions = Record<string, unknown>;
+
+/** Every lifecycle event the provider implements; plugins/jdcloud/index.js registers these names. */
+export const providerHookNames = [
+  'package:cleanup',
+  'before:package:createDeploymentArtifacts',
+  'deploy:deploy',
+  'remove:remove',
+  'info:info',
+  'invoke:invoke',
+  'invoke:local:invoke',
+] as const;
+
+export type ProviderHookName = (typeof providerHookNames)[number];
+
+export interface JdCloudProvider {
+  configSchema: typeof jdcloudProviderSchema;
+  hooks: Record<ProviderHookName, () => Promise<void>>;
+}
+
+const defaultFcEndpoint = 'https://fc.jdcloud-api.com';
+
+function optionText(options: CliOptions, name: string): string | undefined {
+  const value = options[name];
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+/**
+ * The JD Cloud Function Compute provider: reads serverless.yml, bundles and zips each function,
+ * and deploys, removes, describes and invokes it through the fc OpenAPI. The plugin entry
+ * (index.js) calls these hooks; errors meant for the user are turned into the framework's own.
+ */
+export function createJdCloudProvider(serverless: ServerlessFramework, options: CliOptions, logging: PluginLogging): JdCloudProvider {
+  const defaultPackageDir = (): string => resolve(serverless.serviceDir, serverless.service.package?.path ?? '.serverless');
+
+  const printProblems = (warnings: readonly Problem[]): void => {
+    for (const warning of warnings) logging.log.warning(warning.message);
+  };
+
+  const readConfig = (checkHandlers = true): ServiceConfig => {
+    const provider = serverless.service.provider;
+    const { config, warnings } = readServiceConfig(
+      {
+        serviceDir: serverless.serviceDir,
+        service: serverless.service.service,
+        stage: optionText(options, 'stage') ?? (typeof provider['stage'] === 'string' ? provider['stage'] : 'dev'),
+        provider,
+        functions: serverless.service.functions,
+      },
+      { checkHandlers },
+    );
+    printProblems(warnings);
+    return config;
+  };
+
+  const withFcApi = async <T>(use: (fc: FcApi) => Promise<T>): Promise<T> => {
+    // Credentials are read here and handed to the signer only; they are never logged or packaged.
+    const credentials = loadCredentials(process.env);
+    const endpoint = process.env['JDCLOUD_FC_ENDPOINT'] || defaultFcEndpoint;
+    const client = createJdCloudClient({ endpoint, service: 'fc', credentials, userAgent: 'oss-image-import serverless-jdcloud' });
+    try {
+      return await use(createFcApi(client));
+    } finally {
+      await client.close();
+    }
+  };
+
+  const functionConfig = (config: ServiceConfig): FunctionConfig => {
+    const key = optionText(options, 'function') ?? '';
+    serverless.service.getFunction(key); // throws the framework's own "function not in service" error
+    const fn = config.functions.find((candidate) => candidate.key === key);
+    if (fn === undefined) throw new JdCloudPluginError(`Function "${key}" is not in serverless.yml.`, 'JDCLOUD_UNKNOWN_FUNCTION');
+    return fn;
+  };
+
+  /** The event of `invoke` / `invoke local`: `--path file.json`, `--data '…'`, or `{}`. */
+  const readEvent = async (): Promise<{ event: unknown; text: string }> => {
+    const path = optionText(options, 'path');
+    const data = optionText(options, 'data');
+    const raw = options['raw'] === true;
+    let text = '{}';
+    if (path !== undefined) text = await readFile(isAbsolute(path) ? path : join(serverless.serviceDir, path), 'utf8');
+    else if (data !== undefined) text = data;
+    if (raw) return { event: text, text: JSON.stringify(text) };
+    try {
+      const event: unknown = JSON.parse(text);
+      return { event, text: JSON.stringify(event) };
+    } catch (error) {
+      if (path !== undefined) {
+        throw new JdCloudPluginError(`The event file ${path} is not valid JSON: ${(error as Error).message}. Fix it, or pass --raw to send it as a string.`, 'JDCLOUD_INVALID_EVENT', {
+          cause: error,
+        });
+      }
+      return { event: text, text: JSON.stringify(text) };
+    }
+  };
+
+  const packageAll = async (): Promise<void> => {
+    const config = readConfig();
+    const packageDir = optionText(options, 'package') === undefined ? defaultPackageDir() : resolve(optionText(options, 'package') ?? '');
+    await cleanPackageDir(packageDir, config.functions.map((fn) => fn.key));
+    for (const fn of config.functions) {
+      const artifact = await packageFunction(config, fn, packageDir);
+      for (const warning of artifact.warnings) logging.log.warning(`esbuild (${fn.key}): ${warning}`);
+      // The framework's own packaging skips functions that already have an artifact.
+      serverless.service.getFunction(fn.key)['package'] = { artifact: relative(serverless.serviceDir, artifact.zipPath) };
+      logging.log.notice(
+        `Packaged ${fn.key}: ${relative(serverless.serviceDir, artifact.zipPath)}, ${(artifact.zipBytes / 1024).toFixed(1)} KB zip, ${(artifact.unzippedBytes / 1024).toFixed(1)} KB unzipped (${artifact.entryNames.join(', ')})`,
+      );
+    }
+  };
+
+  const hooks: Record<ProviderHookName, () => Promise<void>> = {
+    'package:cleanup': async () => {
+      // Nothing to clean up front: packageAll removes exactly what it will rewrite.
+    },
+
+    'before:package:createDeploymentArtifacts': packageAll,
+
+    'deploy:deploy': async () => {
+      const config = readConfig();
+      const packageDir = optionText(options, 'package') === undefined ? defaultPackageDir() : resolve(optionText(options, 'package') ?? '');
+      const artifacts = new Map<string, DeployArtifact>();
+      for (const fn of config.functions) {
+        const artifact = await readFunctionArtifact(packageDir, fn.key);
+        artifacts.set(fn.key, { zip: artifact.zip, sha256: artifact.sha256 });
+      }
+      const summary = await withFcApi((fc) => deployService({ config, artifacts, fc, onChange: (line) => logging.log.notice(line) }));
+      const runtimes = [...new Set(Object.values(summary.runtimes))].join(', ');
+      logging.log.success(
+        summary.changes.length === 0
+          ? `No changes: service ${summary.fcServiceName} in ${summary.region} already matches serverless.yml (${runtimes}).`
+          : `Deployed service ${summary.fcServiceName} to ${summary.region} (${runtimes}): ${summary.changes.length} change${summary.changes.length === 1 ? '' : 's'}.`,
+      );
+    },
+
+    'remove:remove': async () => {
+      const config = readConfig(false);
+      const summary = await withFcApi((fc) =>
+        removeService({ fc, region: config.region, fcServiceName: config.fcServiceName, onChange: (line) => logging.log.notice(line) }),
+      );
+      logging.log.success(
+        summary.existed ? `Removed service ${summary.fcServiceName} from ${config.region}.` : `Nothing to remove: service ${summary.fcServiceName} is not deployed in ${config.region}.`,
+      );
+    },
+
+    'info:info': async () => {
+      const config = readConfig(false);
+      const info = await withFcApi((fc) => describeDeployment({ fc, region: config.region, fcServiceName: config.fcServiceName }));
+      logging.writeText(formatDeploymentInfo(info).join('\n'));
+    },
+
+    'invoke:invoke': async () => {
+      const config = readConfig(false);
+      const fn = functionConfig(config);
+      const { text } = await readEvent();
+      if (Buffer.byteLength(text) > fcLimits.maxAsyncEventBytes) {
+        throw new JdCloudPluginError(
+          `The event is ${Buffer.byteLength(text)} bytes; an asynchronous invocation takes at most ${fcLimits.maxAsyncEventBytes} bytes. Send a smaller event.`,
+          'JDCLOUD_EVENT_TOO_LARGE',
+        );
+      }
+      const { requestId } = await withFcApi((fc) => fc.invokeFunction(config.region, config.fcServiceName, fn.key, text));
+      logging.writeText(JSON.stringify({ function: fn.key, service: config.fcServiceName, invocationType: 'Async', requestId }, null, 2));
+    },
+
+    'invoke:local:invoke': async () => {
+      const config = readConfig();
+      const fn = functionConfig(config);
+      const { event } = await readEvent();
+      const packageDir = defaultPackageDir();
+      await packageFunction(config, fn, packageDir);
+      const extraEnvironment: Record<string, string> = {};
+      const envOption = options['env'];
+      for (const item of Array.isArray(envOption) ? envOption : typeof envOption === 'string' ? [envOption] : []) {
+        const [name = '', ...value] = String(item).split('=');
+        extraEnvironment[name] = value.join('=');
+      }
+      const result = await invokeLocal({ config, fn, bundleFile: join(localBundleDir(packageDir, fn.key), 'index.js'), event, extraEnvironment });
+      logging.writeText(JSON.stringify(result ?? null, null, 2));
+    },
+  };
+
+  return { configSchema: jdcloudProviderSchema, hooks };
+}
+
+/**
+ * Errors the user can act on (bad serverless.yml, missing credentials, an API refusal) become the
+ * framework's error type, which it prints as a message without a stack trace.
+ */
+export function toFrameworkError(serverless: ServerlessFramework, error: unknown): unknown {
+  if (error instanceof JdCloudPluginError) return new serverless.classes.Error(error.message, error.code, { cause: error });
+  if (error instanceof JdCloudError) return new serverless.classes.Error(error.message, `JDCLOUD_${error.name.replace(/[a-z](?=[A-Z])/g, '$&_').toUpperCase()}`, { cause: error });
+  return error;
+}

@@ -1,0 +1,5 @@
+// The local Function Compute OpenAPI, for `serverless deploy` tests and local runs.
+export { startFcEmulator } from './fc-emulator.js';
+export type { FcEmulator, FcEmulatorOptions, RecordedCall } from './fc-emulator.js';
+export type { FcOperation } from './fc-routes.js';
+export type { RecordedInvocation, StoredFunction, StoredService, StoredTrigger } from './fc-store.js';
