@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type S3rver from 's3rver';
 import { TaggingConfiguration } from 's3rver/lib/models/config.js';
+import { KeyLock } from './key-lock.js';
 
 /**
  * Makes s3rver 3.7 behave like S3 where the pipeline depends on it
@@ -10,7 +11,8 @@ import { TaggingConfiguration } from 's3rver/lib/models/config.js';
  * - `x-amz-tagging` on PutObject is stored, and an overwrite clears old tags;
  * - events are emitted after the request is complete (s3rver emits them mid-request, before
  *   the tags above exist), so a subscriber sees the object as a client would, and their keys
- *   are form-encoded as S3 sends them.
+ *   are form-encoded as S3 sends them;
+ * - reads and writes of one key do not overlap (s3rver rewrites files in place).
  * Must be applied before `run()`: Koa composes its middleware when it starts listening.
  */
 export function applyS3rverCompat(server: S3rver): void {
@@ -25,19 +27,33 @@ export function applyS3rverCompat(server: S3rver): void {
     return emit(name, ...args);
   };
 
+  const locks = new KeyLock();
   server.middleware.unshift(async (ctx, next) => {
     const target = objectTarget(ctx.path);
+    if (target === undefined) return next();
+    // Held until the response is sent: s3rver streams the file after the middleware returns.
+    const release = await locks.acquire(`${target.bucket}/${target.key}`, ctx.method === 'GET' || ctx.method === 'HEAD' ? 'read' : 'write');
+    ctx.res.once('close', release);
+    try {
+      await handleObjectRequest(ctx, next, target);
+    } catch (error) {
+      release();
+      throw error;
+    }
+  });
+
+  async function handleObjectRequest(ctx: Context, next: () => Promise<void>, target: ObjectTarget): Promise<void> {
     const events: unknown[][] = [];
-    if (target !== undefined && ctx.method === 'GET') {
+    if (ctx.method === 'GET') {
       const handled = await rewriteRange(server, ctx, target);
       if (handled) return;
     }
     await pendingEvents.run(events, next);
-    if (target !== undefined && ctx.method === 'PUT' && isPlainPut(ctx.querystring) && ctx.status === 200) {
+    if (ctx.method === 'PUT' && isPlainPut(ctx.querystring) && ctx.status === 200) {
       await storeUploadTags(server, target, ctx.get('x-amz-tagging'));
     }
     for (const [event] of events) emit('event', encodeEventKeys(event));
-  });
+  }
 }
 
 /** PutObject, not UploadPart, tagging or ACL (the SDK adds `x-id=PutObject`). */

@@ -25,6 +25,7 @@ declare module 's3rver' {
     body: unknown;
     type: string;
     request: { headers: Record<string, string | string[] | undefined> };
+    res: import('node:http').ServerResponse;
     get(name: string): string;
   }
 
