@@ -1,0 +1,84 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { runCli } from '../../src/cli/main.js';
+import type { DevStack } from '../../src/local/dev-stack.js';
+import { captureIo, stackEnv } from '../support/capture-io.js';
+import { makeDiskImage } from '../support/disk-images.js';
+import { startTestStack, upload } from '../support/local-stack.js';
+
+describe('oss-image-import plan and import', () => {
+  let stack: DevStack;
+  let env: NodeJS.ProcessEnv;
+
+  before(async () => {
+    stack = await startTestStack({ autoImport: false });
+    env = stackEnv(stack);
+    const qcow2 = makeDiskImage('qcow2', '50G');
+    await upload(stack, 'cli/ubuntu.qcow2', qcow2, { metadata: { platform: 'Ubuntu', 'os-version': '22.04' }, tags: { architecture: 'arm64' } });
+    await upload(stack, 'cli/small-disk.qcow2', qcow2, { metadata: { platform: 'Ubuntu', 'system-disk-size-gb': '40' } });
+  });
+  after(async () => stack.stop());
+
+  it('plan --json prints the request that would be sent, with where each field came from', async () => {
+    const { io, captured } = captureIo(env);
+    assert.equal(await runCli(['plan', 's3://images/cli/ubuntu.qcow2', '--json'], io), 0);
+    const plan = JSON.parse(captured.out) as { importable: boolean; request: Record<string, unknown>; fieldSources: Record<string, string>; image: { format: string; virtualSizeBytes: number } };
+    assert.equal(plan.importable, true);
+    assert.equal(plan.request['diskFormat'], 'qcow2');
+    assert.equal(plan.request['architecture'], 'arm64');
+    assert.equal(plan.request['systemDiskSizeGB'], 50);
+    assert.deepEqual(plan.fieldSources, {
+      architecture: 'tag',
+      platform: 'metadata',
+      osType: 'derived',
+      osVersion: 'metadata',
+      systemDiskSizeGB: 'derived',
+      imageName: 'derived',
+      description: 'derived',
+    });
+    assert.equal(plan.image.virtualSizeBytes, 50 * 2 ** 30);
+    assert.match(String(plan.request['imageUrl']), /X-Amz-Signature=REDACTED/);
+    assert.equal(stack.emulator.counters.requests, 0);
+  });
+
+  it('plan exits 3 with every reason when the object cannot be imported', async () => {
+    const { io, captured } = captureIo(env);
+    assert.equal(await runCli(['plan', 's3://images/cli/small-disk.qcow2'], io), 3);
+    assert.equal(
+      captured.out,
+      's3://images/cli/small-disk.qcow2 would be rejected:\n' +
+        "  - system-disk-size-gb is 40, but the image's virtual size is 53687091200 bytes (50 GiB), which does not fit in 40 GiB. Set system-disk-size-gb to at least 50, or leave it out to derive it from the image.\n",
+    );
+  });
+
+  it('import submits once, and a second import is a no-op (exit 0 both times)', async () => {
+    const first = captureIo(env);
+    assert.equal(await runCli(['import', 's3://images/cli/ubuntu.qcow2'], first.io), 0);
+    assert.match(first.captured.out, /^Submitted s3:\/\/images\/cli\/ubuntu\.qcow2: image img-\w+, task \d+\.\n$/);
+    const second = captureIo(env);
+    assert.equal(await runCli(['import', 's3://images/cli/ubuntu.qcow2', '--json'], second.io), 0);
+    assert.equal((JSON.parse(second.captured.out) as { outcome: string }).outcome, 'duplicate');
+    assert.equal(stack.emulator.counters.imagesCreated, 1);
+  });
+
+  it('import exits 3 for a rejected image and 1 for a missing object', async () => {
+    assert.equal(await runCli(['import', 's3://images/cli/small-disk.qcow2'], captureIo(env).io), 3);
+    const missing = captureIo(env);
+    assert.equal(await runCli(['plan', 's3://images/cli/nothing-here.qcow2'], missing.io), 1);
+    assert.equal(missing.captured.err, 's3://images/cli/nothing-here.qcow2 does not exist.\n');
+  });
+
+  it('exits 1 naming both variables when credentials are missing, and 2 on usage errors', async () => {
+    const noKeys = captureIo({ ...env, JDCLOUD_ACCESS_KEY_ID: '', JDCLOUD_SECRET_ACCESS_KEY: undefined });
+    assert.equal(await runCli(['plan', 's3://images/cli/ubuntu.qcow2'], noKeys.io), 1);
+    assert.match(noKeys.captured.err, /JDCLOUD_ACCESS_KEY_ID is empty, JDCLOUD_SECRET_ACCESS_KEY is not set\. Set JDCLOUD_ACCESS_KEY_ID and JDCLOUD_SECRET_ACCESS_KEY\./);
+    const badUri = captureIo(env);
+    assert.equal(await runCli(['plan', 'images/cli/ubuntu.qcow2'], badUri.io), 2);
+    assert.match(badUri.captured.err, /"images\/cli\/ubuntu\.qcow2" is not an s3:\/\/ location: use s3:\/\/bucket\/key\./);
+    assert.equal(await runCli(['import'], captureIo(env).io), 2);
+    assert.equal(await runCli(['frobnicate'], captureIo(env).io), 2);
+    const badRegion = captureIo({ ...env, JDCLOUD_REGION: 'north' });
+    assert.equal(await runCli(['plan', 's3://images/cli/ubuntu.qcow2'], badRegion.io), 1);
+    assert.equal(badRegion.captured.err, 'JDCLOUD_REGION="north" is not a JD Cloud region id, e.g. cn-north-1.\n');
+  });
+});
