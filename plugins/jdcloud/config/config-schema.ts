@@ -31,6 +31,7 @@ export const providerSchema = {
       properties: {
         sourcemap: { type: 'boolean' },
         minify: { type: 'boolean' },
+        awsDefaultCredentialChain: { type: 'boolean' },
       },
       additionalProperties: false,
     },

@@ -55,7 +55,7 @@ export interface ServiceConfig {
   description?: string;
   /** undefined: choose the newest Node.js runtime fc offers at deploy time. */
   runtime?: string;
-  bundle: { sourcemap: boolean; minify: boolean };
+  bundle: { sourcemap: boolean; minify: boolean; awsDefaultCredentialChain: boolean };
   functions: FunctionConfig[];
 }
 
@@ -303,7 +303,7 @@ export function readServiceConfig(view: ServerlessServiceView, options: { checkH
       fcServiceName,
       ...(description !== undefined ? { description } : {}),
       ...(runtime !== undefined ? { runtime } : {}),
-      bundle: { sourcemap: bundle['sourcemap'] === true, minify: bundle['minify'] !== false },
+      bundle: { sourcemap: bundle['sourcemap'] === true, minify: bundle['minify'] !== false, awsDefaultCredentialChain: bundle['awsDefaultCredentialChain'] === true },
       functions,
     },
     warnings,

@@ -1,6 +1,7 @@
 import { relative } from 'node:path';
 import { build, type BuildFailure, type BuildResult, type Metafile } from 'esbuild';
 import { BundleFailedError } from '../errors/bundle-failed-error.js';
+import { awsCredentialChainStub } from './aws-credential-chain-stub.js';
 
 export interface BundleInput {
   /** The function's key in serverless.yml, for messages. */
@@ -11,6 +12,8 @@ export interface BundleInput {
   serviceDir: string;
   minify: boolean;
   sourcemap: boolean;
+  /** Keep `@aws-sdk/credential-provider-node` (see aws-credential-chain-stub.ts). */
+  awsDefaultCredentialChain: boolean;
 }
 
 export interface BundledFunction {
@@ -47,6 +50,7 @@ export async function bundleFunction(input: BundleInput): Promise<BundledFunctio
       write: false,
       metafile: true,
       logLevel: 'silent',
+      plugins: input.awsDefaultCredentialChain ? [] : [awsCredentialChainStub],
     });
   } catch (error) {
     const failure = error as Partial<BuildFailure>;

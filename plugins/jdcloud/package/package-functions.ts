@@ -29,6 +29,7 @@ export async function packageFunction(config: ServiceConfig, fn: FunctionConfig,
     serviceDir: config.serviceDir,
     minify: config.bundle.minify,
     sourcemap: config.bundle.sourcemap,
+    awsDefaultCredentialChain: config.bundle.awsDefaultCredentialChain,
   });
   const entries: ZipEntryInput[] = [{ name: 'index.js', data: bundle.code }];
   if (bundle.sourceMap !== undefined) entries.push({ name: 'index.js.map', data: bundle.sourceMap });

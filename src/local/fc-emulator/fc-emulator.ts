@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { isRegionId } from '../../jdcloud/region.js';
+import { SigningKeyCache } from '../../jdcloud/signing/signing-key.js';
 import type { JdCloudCredentials } from '../../jdcloud/signing/sign-canonical-request.js';
 import { newRequestId, sendFailure, sendJson, sendResult, type ApiFailure } from '../vm-emulator/api-responses.js';
 import { NonceRegistry } from '../vm-emulator/nonce-registry.js';
@@ -95,6 +96,7 @@ export async function startFcEmulator(options: FcEmulatorOptions): Promise<FcEmu
   const clockSkewMs = options.clockSkewMs ?? 15 * 60_000;
   const secrets = new Map(options.credentials.map((credential) => [credential.accessKeyId, credential.secretAccessKey]));
   const nonces = new NonceRegistry(2 * clockSkewMs);
+  const keyCache = new SigningKeyCache();
   const store = new FcStore({ runtimes: options.runtimes ?? ['nodejs16', 'nodejs20', 'nodejs22'], now });
   const calls: RecordedCall[] = [];
   const failures = new Map<FcOperation, ApiFailure[]>();
@@ -132,7 +134,7 @@ export async function startFcEmulator(options: FcEmulatorOptions): Promise<FcEmu
     if (body === undefined) return fail({ httpStatus: 413, status: 'INVALID_ARGUMENT', message: `request body is larger than ${maxBodyBytes} bytes` });
     const verdict = verifyGatewaySignature(
       { method, target, headers: request.headers, body, region: route.region },
-      { service: 'fc', secretFor: (id) => secrets.get(id), clockSkewMs, nonces, nowMs: now() },
+      { service: 'fc', secretFor: (id) => secrets.get(id), clockSkewMs, nonces, nowMs: now(), keyCache },
     );
     if (!verdict.ok) return fail(verdict.failure);
     if (route.operation === 'unknown') return fail({ httpStatus: 404, status: 'NOT_FOUND', message: `${method} ${target.split('?')[0] ?? ''} is not an fc API` });
