@@ -11,7 +11,7 @@ import { KeyLock } from './key-lock.js';
  * - `x-amz-tagging` on PutObject is stored, and an overwrite clears old tags;
  * - events are emitted after the request is complete (s3rver emits them mid-request, before
  *   the tags above exist), so a subscriber sees the object as a client would, and their keys
- *   are form-encoded as S3 sends them;
+ *   are form-encoded as S3 sends them, with no region;
  * - reads and writes of one key do not overlap (s3rver rewrites files in place).
  * Must be applied before `run()`: Koa composes its middleware when it starts listening.
  */
@@ -52,7 +52,7 @@ export function applyS3rverCompat(server: S3rver): void {
     if (ctx.method === 'PUT' && isPlainPut(ctx.querystring) && ctx.status === 200) {
       await storeUploadTags(server, target, ctx.get('x-amz-tagging'));
     }
-    for (const [event] of events) emit('event', encodeEventKeys(event));
+    for (const [event] of events) emit('event', normaliseEvent(event));
   }
 }
 
@@ -61,10 +61,15 @@ function isPlainPut(querystring: string): boolean {
   return [...new URLSearchParams(querystring).keys()].every((name) => name === 'x-id');
 }
 
-/** S3 form-encodes keys in notifications (`my file+1` → `my+file%2B1`); s3rver sends them raw. */
-function encodeEventKeys(event: unknown): unknown {
-  const records = (event as { Records?: Array<{ s3?: { object?: { key?: string } } }> }).Records ?? [];
+/**
+ * S3 form-encodes keys in notifications (`my file+1` → `my+file%2B1`); s3rver sends them raw.
+ * s3rver also stamps every record `us-east-1`, which is no JD region: the region is left empty,
+ * as RGW leaves it, so the configured region applies.
+ */
+function normaliseEvent(event: unknown): unknown {
+  const records = (event as { Records?: Array<{ awsRegion?: string; s3?: { object?: { key?: string } } }> }).Records ?? [];
   for (const record of records) {
+    record.awsRegion = '';
     const object = record.s3?.object;
     if (object?.key !== undefined) {
       object.key = object.key

@@ -17,6 +17,8 @@ export function createImageUrlSigner(region: string, credentials: OssCredentials
     endpoint: internalOssEndpoint(region),
     forcePathStyle: false,
     credentials,
+    // Otherwise the URL carries x-amz-checksum-mode, which JD's downloader has no use for.
+    responseChecksumValidation: 'WHEN_REQUIRED',
   });
 }
 

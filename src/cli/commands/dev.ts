@@ -13,10 +13,10 @@ import type { CliCommand } from './command.js';
 const sampleKey = 'ubuntu-22.04.qcow2';
 const sampleMetadata = { platform: 'Ubuntu', 'os-version': '22.04' };
 
-function portOption(value: string | boolean | string[] | undefined, name: string): number | undefined {
+function wholeNumberOption(value: string | boolean | string[] | undefined, name: string, max: number): number | undefined {
   if (typeof value !== 'string') return undefined;
   const port = Number(value);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--${name} "${value}" is not a port number (0-65535).`);
+  if (!Number.isInteger(port) || port < 0 || port > max) throw new UsageError(`--${name} "${value}" is not allowed: use a whole number from 0 to ${max}.`);
   return port;
 }
 
@@ -26,13 +26,15 @@ function portOption(value: string | boolean | string[] | undefined, name: string
  */
 export const devCommand: CliCommand = {
   name: 'dev',
-  usage: 'dev [--once] [--oss-port P] [--vm-port P]',
+  usage: 'dev [--once] [--oss-port P] [--vm-port P] [--task-step-ms MS]',
   summary: 'Run the product on a local OSS and VM API emulator (npm start)',
-  options: { once: { type: 'boolean' }, 'oss-port': { type: 'string' }, 'vm-port': { type: 'string' } },
+  options: { once: { type: 'boolean' }, 'oss-port': { type: 'string' }, 'vm-port': { type: 'string' }, 'task-step-ms': { type: 'string' } },
   positionals: [0, 0],
   async run(args, io) {
-    const ossPort = portOption(args.values['oss-port'], 'oss-port') ?? 4569;
-    const vmPort = portOption(args.values['vm-port'], 'vm-port') ?? 9780;
+    const ossPort = wholeNumberOption(args.values['oss-port'], 'oss-port', 65535) ?? 4569;
+    const vmPort = wholeNumberOption(args.values['vm-port'], 'vm-port', 65535) ?? 9780;
+    // How long the emulated import stays in each state: a second reads well in a demo.
+    const taskStepMs = wholeNumberOption(args.values['task-step-ms'], 'task-step-ms', 60000) ?? 1000;
     // Loaded here: the local stack needs s3rver, a development dependency.
     const { startDevStack } = await import('../../local/dev-stack.js');
     const logger = createLogger({ level: io.env['LOG_LEVEL'] ?? 'warn' });
@@ -40,7 +42,7 @@ export const devCommand: CliCommand = {
     const stack = await startDevStack({
       ossPort,
       vmPort,
-      taskStepMs: 1500,
+      taskStepMs,
       env: io.env,
       logger,
       onSummary: (summary) => {
@@ -106,9 +108,13 @@ async function followTask(stack: Stack, taskId: string, print: (text: string) =>
     const { tasks } = await stack.vm.describeImageTasks(stack.region, { taskIds: [taskId] });
     const task = tasks[0];
     if (task !== undefined) {
-      const line = `[task ${taskId}] ${task.taskStatus} ${task.progress}%${task.message !== '' ? ` — ${task.message}` : ''}`;
-      if (line !== last) print(`${line}\n`);
-      last = line;
+      // A line when the status changes or progress passes a quarter: a demo, not a flood.
+      const quarter = Math.floor(task.progress / 25);
+      const key = `${task.taskStatus}/${quarter}`;
+      if (key !== last) {
+        print(`[task ${taskId}] ${task.taskStatus} ${task.progress}%${task.message !== '' ? ` — ${task.message}` : ''}\n`);
+      }
+      last = key;
       if (task.taskStatus === 'finished' || task.taskStatus === 'failed') return task.taskStatus;
     }
     await sleep(250);

@@ -1,0 +1,19 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { runCli } from '../../src/cli/main.js';
+import { captureIo } from '../support/capture-io.js';
+
+describe('oss-image-import dev --once (npm start)', () => {
+  it('starts the local stack, uploads the demo image, shows it submitted and its task finished', async () => {
+    const { io, captured } = captureIo({ LOG_LEVEL: 'silent' });
+    const code = await runCli(['dev', '--once', '--oss-port', '0', '--vm-port', '0', '--task-step-ms', '100'], io);
+    assert.equal(code, 0, captured.err);
+    assert.match(captured.err, /local OSS \(S3 API, s3rver\): {2}http:\/\/127\.0\.0\.1:\d+ {3}bucket "images"/);
+    assert.match(captured.err, /curl -sS -X PUT --upload-file my\.qcow2 -H 'x-amz-meta-platform: Ubuntu'/);
+    assert.match(captured.err, /\[import\] s3:\/\/images\/ubuntu-22\.04\.qcow2: submitted — image img-\w+, task \d+/);
+    assert.match(captured.err, /\[task \d+\] pending 0%/);
+    assert.match(captured.err, /\[task \d+\] finished 100%/);
+    assert.match(captured.err, /Stopping the local stack…\n$/);
+    assert.equal(captured.out, '');
+  });
+});

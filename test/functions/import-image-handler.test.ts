@@ -1,0 +1,65 @@
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { after, before, describe, it } from 'node:test';
+import { handler } from '../../functions/import-image/handler.js';
+import { TransientImportFailure } from '../../src/importing/transient-import-failure.js';
+import type { DevStack } from '../../src/local/dev-stack.js';
+import { stackEnv } from '../support/capture-io.js';
+import { makeDiskImage } from '../support/disk-images.js';
+import { startTestStack, upload } from '../support/local-stack.js';
+
+/** The JD Cloud function trigger fixture, pointed at our bucket and key. */
+async function functionEvent(bucket: string, key: string): Promise<unknown> {
+  const event = JSON.parse(await readFile(new URL('../fixtures/events/jdcloud-function-oss-trigger.json', import.meta.url), 'utf8')) as {
+    Records: Array<{ detail: { s3: { bucket: { name: string }; object: { key: string } } } }>;
+  };
+  for (const record of event.Records) {
+    record.detail.s3.bucket.name = bucket;
+    record.detail.s3.object.key = key;
+  }
+  return event;
+}
+
+describe('functions/import-image/handler', () => {
+  let stack: DevStack;
+  const saved = { ...process.env };
+
+  before(async () => {
+    stack = await startTestStack({ autoImport: false });
+    // The handler reads its configuration from the environment, as on the platform.
+    Object.assign(process.env, stackEnv(stack));
+    await upload(stack, 'images/centos-7.qcow2', makeDiskImage('qcow2', '8G'), { metadata: { platform: 'CentOS', 'os-version': '7.9' } });
+  });
+  after(async () => {
+    process.env = saved;
+    await stack.stop();
+  });
+
+  it('imports the object a JD Cloud OSS trigger event names and returns the summary', async () => {
+    const summary = await handler(await functionEvent(stack.bucket, 'images/centos-7.qcow2'), {});
+    assert.equal(summary.records, 1);
+    assert.equal(summary.submitted, 1);
+    assert.equal(summary.outcomes[0]?.outcome, 'submitted');
+    assert.equal(stack.emulator.counters.imagesCreated, 1);
+  });
+
+  it('does not fail the invocation for a rejected image', async () => {
+    await upload(stack, 'images/notes.txt', new TextEncoder().encode('not an image'));
+    const summary = await handler(await functionEvent(stack.bucket, 'images/notes.txt'));
+    assert.equal(summary.rejected, 1);
+  });
+
+  it('fails the invocation when a transient failure outlives the retries, so the platform retries', async () => {
+    await upload(stack, 'images/flaky.qcow2', makeDiskImage('qcow2', '1G'), { metadata: { platform: 'CentOS' } });
+    stack.emulator.injectFault({ kind: 'status', status: 500, count: 10 });
+    const event = await functionEvent(stack.bucket, 'images/flaky.qcow2');
+    await assert.rejects(handler(event), (error: unknown) => {
+      assert.ok(error instanceof TransientImportFailure);
+      assert.equal(error.message, `1 of 1 records failed transiently and should be retried: s3://${stack.bucket}/images/flaky.qcow2`);
+      return true;
+    });
+    stack.emulator.clearFaults();
+    const retried = await handler(event);
+    assert.equal(retried.submitted, 1);
+  });
+});
