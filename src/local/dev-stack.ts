@@ -15,6 +15,8 @@ export interface DevStackOptions {
   region?: string;
   ossPort?: number;
   vmPort?: number;
+  /** Delay added to every local OSS response (benchmarks of sequential round trips). */
+  ossResponseDelayMs?: number;
   /** How long the emulator keeps a task in each state. */
   taskStepMs?: number;
   env?: NodeJS.ProcessEnv;
@@ -47,7 +49,11 @@ export interface DevStack {
 export async function startDevStack(options: DevStackOptions): Promise<DevStack> {
   const bucket = options.bucket ?? 'images';
   const region = options.region ?? 'cn-north-1';
-  const oss = await startLocalOss({ buckets: [bucket], ...(options.ossPort !== undefined ? { port: options.ossPort } : {}) });
+  const oss = await startLocalOss({
+    buckets: [bucket],
+    ...(options.ossPort !== undefined ? { port: options.ossPort } : {}),
+    ...(options.ossResponseDelayMs !== undefined ? { responseDelayMs: options.ossResponseDelayMs } : {}),
+  });
   const emulator = await startVmEmulator({
     credentials: [localOssCredentials],
     ...(options.vmPort !== undefined ? { port: options.vmPort } : {}),

@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { applyS3rverCompat } from './s3rver-compat.js';
 
 /** s3rver accepts any secret, but only this access key id (shared/docs/local-s3-servers.md §2). */
@@ -17,7 +18,14 @@ export interface LocalOss {
  * An in-process S3 server on loopback (s3rver with the compat fixes), buckets pre-created.
  * Each instance gets its own directory, removed on stop.
  */
-export async function startLocalOss(options: { buckets: string[]; port?: number; host?: string; directory?: string }): Promise<LocalOss> {
+export async function startLocalOss(options: {
+  buckets: string[];
+  port?: number;
+  host?: string;
+  directory?: string;
+  /** Added to every response, to measure how many sequential round trips a caller makes. */
+  responseDelayMs?: number;
+}): Promise<LocalOss> {
   // Imported lazily: s3rver is a development dependency, used only by the local stack.
   const { default: S3rver } = await import('s3rver');
   const directory = options.directory ?? (await mkdtemp(join(tmpdir(), 'oss-image-import-oss-')));
@@ -30,6 +38,13 @@ export async function startLocalOss(options: { buckets: string[]; port?: number;
     configureBuckets: options.buckets.map((name) => ({ name })),
   });
   applyS3rverCompat(server);
+  const delay = options.responseDelayMs ?? 0;
+  if (delay > 0) {
+    server.middleware.unshift(async (_ctx, next) => {
+      await sleep(delay);
+      await next();
+    });
+  }
   const { address, port } = await server.run();
   return {
     endpoint: `http://${address}:${port}`,
