@@ -31,13 +31,13 @@ import {
   createPushTopic,
   deleteBucket,
   deleteTopic,
-  describeWithRgw,
-  notifyTopic,
+    notifyTopic,
   rgwS3,
   rgwSns,
   uniqueName,
   type RgwEndpoint,
 } from './rgw-support.js';
+import { describeWithRgw } from './describe-with-rgw.js';
 
 const region = 'cn-north-1';
 const statusPrefix = '.image-import/';

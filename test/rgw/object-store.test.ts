@@ -16,7 +16,8 @@ import {
 import { headBytes, tailBytes } from '../../src/image/byte-ranges.js';
 import { readObjectFacts } from '../../src/oss/object-facts.js';
 import { readImageBytes } from '../../src/oss/read-image-bytes.js';
-import { createBucket, deleteBucket, describeWithRgw, rgwS3 } from './rgw-support.js';
+import { describeWithRgw } from './describe-with-rgw.js';
+import { createBucket, deleteBucket, rgwS3 } from './rgw-support.js';
 
 /**
  * The x-amz-tagging header value. Percent-encoding, not URLSearchParams: RGW does not read
