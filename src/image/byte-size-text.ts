@@ -10,6 +10,6 @@ export function describeByteSize(bytes: number): string {
 export function shortByteSize(bytes: number): string {
   const [unit, name] = bytes >= GiB ? [GiB, 'GiB'] : bytes >= MiB ? [MiB, 'MiB'] : bytes >= KiB ? [KiB, 'KiB'] : [1, 'bytes'];
   const value = bytes / unit;
-  const text = Number.isInteger(value) ? String(value) : value.toFixed(2).replace(/0+$/, '');
+  const text = Number.isInteger(value) ? String(value) : value.toFixed(2).replace(/\.?0+$/, '');
   return `${text} ${name}`;
 }

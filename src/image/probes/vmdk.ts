@@ -211,13 +211,15 @@ export function probeVmdkCowd(bytes: ImageBytes): FormatMatch | undefined {
 
 /** A `.vmdk` that is only the text descriptor (monolithicFlat, split, ESX kinds). */
 export function probeVmdkDescriptor(bytes: ImageBytes): FormatMatch | undefined {
-  const head = bytes.slice(0, Math.min(bytes.headLength, bytes.size));
+  const head = bytes.slice(0, Math.min(bytes.headLength, bytes.size, maxDescriptorBytes));
   if (head === undefined || head.length === 0) return undefined;
-  const raw = latin1(head);
-  const text = raw.split('\0')[0] ?? '';
-  const firstLine = text.trimStart().split(/\r?\n/, 1)[0]?.trim().toLowerCase() ?? '';
-  const looksLikeDescriptor = firstLine.startsWith('# disk descriptorfile') || /^\s*createType\s*=/im.test(text.slice(0, 4096));
+  // Recognise by the start (4 KiB) before decoding the whole text.
+  const start = latin1(head.subarray(0, 4096)).split('\0')[0] ?? '';
+  const firstLine = start.trimStart().split(/\r?\n/, 1)[0]?.trim().toLowerCase() ?? '';
+  const looksLikeDescriptor = firstLine.startsWith('# disk descriptorfile') || /^[ \t]*createType[ \t]*=/im.test(start);
   if (!looksLikeDescriptor) return undefined;
+  const end = head.indexOf(0);
+  const text = latin1(end < 0 ? head : head.subarray(0, end));
   if (/[^\t\n\r\x20-\x7e]/.test(text)) {
     return {
       format: 'vmdk',
@@ -227,7 +229,7 @@ export function probeVmdkDescriptor(bytes: ImageBytes): FormatMatch | undefined 
     };
   }
   const warnings: string[] = [];
-  if (head.length < bytes.size && !raw.includes('\0')) {
+  if (head.length < bytes.size && end < 0) {
     warnings.push(`Only the first ${head.length} bytes of the descriptor were read.`);
   }
   const descriptor = parseVmdkDescriptor(text);
