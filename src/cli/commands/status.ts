@@ -1,0 +1,72 @@
+import { loadConfig } from '../../config/config.js';
+import { createJdCloudClient } from '../../jdcloud/client/create-jdcloud-client.js';
+import { loadCredentials } from '../../jdcloud/credentials.js';
+import { createOssClient } from '../../oss/oss-client.js';
+import { jdcloudImportTracker } from '../../operations/jdcloud-import-tracker.js';
+import { readAndRefreshBucket } from '../../operations/refresh-bucket.js';
+import { renderStatusTable, statusRow } from '../../operations/status-table.js';
+import { UsageError } from '../args.js';
+import { exitCodes } from '../exit-codes.js';
+import { parseS3Uri, type S3Location } from '../s3-uri.js';
+import type { CliCommand } from './command.js';
+
+function locationOf(positional: string | undefined, allowedBuckets: string[] | undefined): S3Location {
+  if (positional !== undefined) return parseS3Uri(positional, { keyRequired: false });
+  if (allowedBuckets?.length === 1 && allowedBuckets[0] !== undefined) return { bucket: allowedBuckets[0], key: '' };
+  throw new UsageError('Name the bucket: status s3://bucket[/prefix] (or set IMAGE_ALLOWED_BUCKETS to one bucket).');
+}
+
+/** `status`: every status record at a glance; `--refresh` asks JD and moves them along. */
+export const statusCommand: CliCommand = {
+  name: 'status',
+  usage: 'status [s3://bucket[/prefix]] [--refresh] [--region R] [--json]',
+  summary: 'Show the status records of a bucket; --refresh asks JD Cloud for progress',
+  options: { refresh: { type: 'boolean' }, json: { type: 'boolean' }, region: { type: 'string' } },
+  positionals: [0, 1],
+  async run(args, io) {
+    const region = args.values['region'];
+    const env = typeof region === 'string' ? { ...io.env, JDCLOUD_REGION: region } : io.env;
+    const config = loadConfig(env);
+    const location = locationOf(args.positionals[0], config.allowedBuckets);
+    const credentials = loadCredentials(env);
+    const s3 = createOssClient({ region: config.region, credentials, ...(config.ossEndpoint !== undefined ? { endpoint: config.ossEndpoint } : {}) });
+    const client = args.values['refresh'] === true ? createJdCloudClient({ endpoint: config.vmEndpoint, service: 'vm', credentials }) : undefined;
+    const tracker = client === undefined ? undefined : jdcloudImportTracker(client);
+    try {
+      const now = new Date();
+      const result = await readAndRefreshBucket(
+        s3,
+        { bucket: location.bucket, prefix: location.key, statusPrefix: config.statusPrefix },
+        tracker === undefined ? undefined : { tracker, now },
+      );
+      if (args.values['json'] === true) {
+        io.out(
+          `${JSON.stringify(
+            {
+              bucket: location.bucket,
+              prefix: location.key,
+              changed: result.changed,
+              ...(tracker !== undefined ? { apiCalls: tracker.calls() } : {}),
+              records: result.records.map((listed) =>
+                listed.stored.kind === 'record'
+                  ? { key: listed.key, record: listed.stored.record }
+                  : { key: listed.key, unreadable: listed.stored.kind === 'unreadable' ? listed.stored.reason : 'missing' },
+              ),
+            },
+            null,
+            2,
+          )}\n`,
+        );
+      } else if (result.records.length === 0) {
+        io.out(`No status records under s3://${location.bucket}/${config.statusPrefix}${location.key}.\n`);
+      } else {
+        io.out(renderStatusTable(result.records.map((listed) => statusRow(listed, now))));
+        if (tracker !== undefined) io.err(`Refreshed: ${result.changed} record(s) changed, ${tracker.calls()} API call(s).\n`);
+      }
+      return exitCodes.done;
+    } finally {
+      s3.destroy();
+      await client?.close();
+    }
+  },
+};

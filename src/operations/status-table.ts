@@ -1,0 +1,59 @@
+import type { ListedStatus } from './status-records.js';
+
+function age(from: string, now: Date): string {
+  const seconds = Math.max(0, Math.round((now.getTime() - Date.parse(from)) / 1000));
+  if (!Number.isFinite(seconds)) return '?';
+  if (seconds < 90) return `${seconds}s`;
+  if (seconds < 90 * 60) return `${Math.round(seconds / 60)}m`;
+  if (seconds < 36 * 3600) return `${Math.round(seconds / 3600)}h`;
+  return `${Math.round(seconds / 86400)}d`;
+}
+
+export interface StatusRow {
+  key: string;
+  state: string;
+  imageId: string;
+  progress: string;
+  message: string;
+  age: string;
+}
+
+/** One row per record; an unreadable record shows why instead of crashing the listing. */
+export function statusRow(listed: ListedStatus, now: Date): StatusRow {
+  if (listed.stored.kind !== 'record') {
+    return { key: listed.key, state: 'unreadable', imageId: '', progress: '', message: listed.stored.kind === 'unreadable' ? listed.stored.reason : 'missing', age: '' };
+  }
+  const record = listed.stored.record;
+  const message =
+    record.task?.message ??
+    record.error?.message ??
+    record.problems?.map((problem) => problem.message).join(' ') ??
+    '';
+  return {
+    key: listed.key,
+    state: record.state,
+    imageId: record.imageId ?? '',
+    progress: record.task?.progress !== undefined ? `${record.task.progress}%` : '',
+    message,
+    age: age(record.updatedAt, now),
+  };
+}
+
+/** A plain text table, columns sized to their content, the message column last and uncut. */
+export function renderStatusTable(rows: StatusRow[]): string {
+  const columns: Array<[keyof StatusRow, string]> = [
+    ['key', 'KEY'],
+    ['state', 'STATE'],
+    ['imageId', 'IMAGE'],
+    ['progress', 'PROGRESS'],
+    ['age', 'AGE'],
+    ['message', 'MESSAGE'],
+  ];
+  const widths = columns.map(([name, title]) => Math.max(title.length, ...rows.map((row) => [...row[name]].length)));
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, index) => (index === cells.length - 1 ? cell : cell + ' '.repeat((widths[index] ?? 0) - [...cell].length)))
+      .join('  ')
+      .trimEnd();
+  return [line(columns.map(([, title]) => title)), ...rows.map((row) => line(columns.map(([name]) => row[name])))].join('\n') + '\n';
+}
