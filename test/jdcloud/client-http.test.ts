@@ -366,3 +366,27 @@ describe('JD Cloud client over HTTP', () => {
     );
   });
 });
+
+describe('JD Cloud client response limits', () => {
+  test('a response larger than maxResponseBytes is refused, not read to the end', async () => {
+    const emulator = await startVmEmulator({ credentials: [credentials] });
+    const small = createJdCloudClient({ endpoint: emulator.url, service: 'vm', credentials, maxResponseBytes: 1024 });
+    try {
+      emulator.injectFault({ kind: 'raw', status: 200, body: `{"requestId":"big-1","result":"${'x'.repeat(4096)}"}` });
+      const error = await small
+        .call({ method: 'GET', regionId: 'cn-north-1', path: '/imageTasks', query: { taskAction: 'ImportImage' }, schema: tasksSchema })
+        .catch((caught: unknown) => caught);
+      assert.ok(error instanceof JdCloudResponseError);
+      assert.equal(
+        error.message,
+        `GET ${emulator.url}/v1/regions/cn-north-1/imageTasks?taskAction=ImportImage returned an unusable HTTP 200 response: the body is larger than 1024 bytes (request id none, 1 attempt)`,
+      );
+      // The connection is usable again afterwards.
+      const response = await small.call({ method: 'GET', regionId: 'cn-north-1', path: '/imageTasks', query: { taskAction: 'ImportImage' }, schema: tasksSchema });
+      assert.equal(response.attempts, 1);
+    } finally {
+      await small.close();
+      await emulator.stop();
+    }
+  });
+});

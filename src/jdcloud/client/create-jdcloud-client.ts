@@ -12,6 +12,7 @@ import { canonicalUri } from '../signing/canonical-uri.js';
 import { formatJdcloudDate } from '../signing/jdcloud-date.js';
 import { payloadHash } from '../signing/payload-hash.js';
 import { signCanonicalRequest, type JdCloudCredentials } from '../signing/sign-canonical-request.js';
+import { SigningKeyCache } from '../signing/signing-key.js';
 import { parseEndpoint } from './endpoint.js';
 import { queryPairs, type QueryValue } from './query-params.js';
 import { defaultRetryOptions, nextRetryDelayMs, type RetryOptions } from './retry-policy.js';
@@ -102,6 +103,7 @@ export function createJdCloudClient(options: JdCloudClientOptions): JdCloudClien
   const clock = options.clock ?? (() => new Date());
   const random = options.random ?? Math.random;
   const maxResponseBytes = options.maxResponseBytes ?? 4 * 1024 * 1024;
+  const keyCache = new SigningKeyCache();
 
   async function call<T>(input: JdCloudCallInput<T>): Promise<JdCloudCallResult<T>> {
     const started = performance.now();
@@ -139,10 +141,10 @@ export function createJdCloudClient(options: JdCloudClientOptions): JdCloudClien
         region: regionId,
         service,
         credentials,
+        keyCache,
       });
       headers['authorization'] = signed.authorization;
       headers['user-agent'] = userAgent;
-      headers['accept'] ??= 'application/json';
 
       const outcome = await sendAttempt(
         {

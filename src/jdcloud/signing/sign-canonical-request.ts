@@ -2,7 +2,7 @@ import { authorizationHeader } from './authorization.js';
 import { canonicalHeaders } from './canonical-headers.js';
 import { canonicalRequest } from './canonical-request.js';
 import { credentialScope, shortDate } from './credential-scope.js';
-import { signature, signingKey } from './signing-key.js';
+import { signature, signingKey, type SigningKeyCache } from './signing-key.js';
 import { stringToSign } from './string-to-sign.js';
 
 export interface JdCloudCredentials {
@@ -24,6 +24,8 @@ export interface CanonicalSigningInput {
   region: string;
   service: string;
   credentials: JdCloudCredentials;
+  /** Reuses derived keys across requests (the client and the emulator keep one). */
+  keyCache?: SigningKeyCache;
 }
 
 /** Every intermediate value of one signature, so tests and the emulator can compare each step. */
@@ -49,7 +51,8 @@ export function signCanonicalRequest(input: CanonicalSigningInput): SignatureSte
   });
   const scope = credentialScope(input.jdcloudDate, input.region, input.service);
   const toSign = stringToSign(input.jdcloudDate, scope, request);
-  const key = signingKey(input.credentials.secretAccessKey, shortDate(input.jdcloudDate), input.region, input.service);
+  const keyArgs = [input.credentials.secretAccessKey, shortDate(input.jdcloudDate), input.region, input.service] as const;
+  const key = input.keyCache === undefined ? signingKey(...keyArgs) : input.keyCache.get(...keyArgs);
   const hex = signature(key, toSign);
   return {
     canonicalRequest: request,

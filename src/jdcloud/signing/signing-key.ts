@@ -17,3 +17,28 @@ export function signingKey(secretAccessKey: string, shortDateText: string, regio
 export function signature(key: Uint8Array, stringToSignText: string): string {
   return createHmac('sha256', key).update(stringToSignText, 'utf8').digest('hex');
 }
+
+/**
+ * Remembers derived signing keys. A key changes once a day per region and service, and deriving
+ * it costs four HMACs: most of the time of signing one request.
+ */
+export class SigningKeyCache {
+  readonly #keys = new Map<string, Buffer>();
+  readonly #capacity: number;
+
+  constructor(capacity = 64) {
+    this.#capacity = capacity;
+  }
+
+  get(secretAccessKey: string, shortDateText: string, region: string, service: string): Buffer {
+    const id = `${shortDateText}\n${region}\n${service}\n${secretAccessKey}`;
+    let key = this.#keys.get(id);
+    if (key === undefined) {
+      // Old dates are never asked for again; starting over is simpler than tracking age.
+      if (this.#keys.size >= this.#capacity) this.#keys.clear();
+      key = signingKey(secretAccessKey, shortDateText, region, service);
+      this.#keys.set(id, key);
+    }
+    return key;
+  }
+}

@@ -7,6 +7,7 @@ import { parseJdcloudDate } from '../../jdcloud/signing/jdcloud-date.js';
 import { payloadHash } from '../../jdcloud/signing/payload-hash.js';
 import { signCanonicalRequest, type JdCloudCredentials } from '../../jdcloud/signing/sign-canonical-request.js';
 import type { ApiFailure } from './api-responses.js';
+import type { SigningKeyCache } from '../../jdcloud/signing/signing-key.js';
 import type { NonceRegistry } from './nonce-registry.js';
 
 export interface ReceivedRequest {
@@ -25,6 +26,7 @@ export interface GatewayPolicy {
   clockSkewMs: number;
   nonces: NonceRegistry;
   nowMs: number;
+  keyCache: SigningKeyCache;
 }
 
 export type GatewayVerdict = { ok: true; accessKeyId: string; nonce: string } | { ok: false; failure: ApiFailure };
@@ -80,6 +82,7 @@ export function verifyGatewaySignature(request: ReceivedRequest, policy: Gateway
     region: request.region,
     service: policy.service,
     credentials,
+    keyCache: policy.keyCache,
   });
   const sameScope = parsed.scope === expected.scope;
   const sameSignature = timingSafeEqual(Buffer.from(parsed.signature, 'hex'), Buffer.from(expected.signature, 'hex'));

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import type { JdCloudCredentials } from '../../jdcloud/signing/sign-canonical-request.js';
 import { isRegionId } from '../../jdcloud/region.js';
+import { SigningKeyCache } from '../../jdcloud/signing/signing-key.js';
 import { newRequestId, sendFailure, sendJson, sendResult, type ApiFailure } from './api-responses.js';
 import { apiStatusFor, FaultQueue, type VmEmulatorFault, type VmOperation } from './faults.js';
 import { ImageRegistry, type SeedTaskInput, type TaskInfo } from './image-registry.js';
@@ -119,6 +120,7 @@ export async function startVmEmulator(options: VmEmulatorOptions): Promise<VmEmu
   // A nonce older than the skew window fails the date check, so remembering it longer is useless.
   const nonces = new NonceRegistry(2 * clockSkewMs);
   const faults = new FaultQueue();
+  const keyCache = new SigningKeyCache();
   const registry = new ImageRegistry({ stepMs: options.taskStepMs ?? 1000, runningSteps: options.runningSteps ?? 3 });
   const counters: VmEmulatorCounters = {
     requests: 0,
@@ -158,7 +160,8 @@ export async function startVmEmulator(options: VmEmulatorOptions): Promise<VmEmu
     counters.requests += 1;
     counters.requestsByOperation[route.operation] += 1;
     requests.push(record);
-    if (requests.length > 10_000) requests.shift();
+    // Keep the log bounded; dropping in batches keeps the cost per request constant.
+    if (requests.length > 10_000) requests.splice(0, 1_000);
 
     const fail = (failure: ApiFailure, headers?: Record<string, string>) => {
       record.outcome = failure.httpStatus;
@@ -217,7 +220,7 @@ export async function startVmEmulator(options: VmEmulatorOptions): Promise<VmEmu
     const nowMs = now();
     const verdict = verifyGatewaySignature(
       { method, target, headers: request.headers, body, region: route.region },
-      { service: 'vm', secretFor: (id) => secrets.get(id), clockSkewMs, nonces, nowMs },
+      { service: 'vm', secretFor: (id) => secrets.get(id), clockSkewMs, nonces, nowMs, keyCache },
     );
     if (!verdict.ok) {
       counters.rejectedByGateway += 1;
