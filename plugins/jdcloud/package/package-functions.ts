@@ -39,7 +39,13 @@ export async function packageFunction(config: ServiceConfig, fn: FunctionConfig,
   const bundleDir = localBundleDir(packageDir, fn.key);
   await rm(bundleDir, { recursive: true, force: true });
   await mkdir(bundleDir, { recursive: true });
-  await Promise.all([writeFile(zipPath, zip), ...entries.map((entry) => writeFile(join(bundleDir, entry.name), entry.data))]);
+  await Promise.all([
+    writeFile(zipPath, zip),
+    ...entries.map((entry) => writeFile(join(bundleDir, entry.name), entry.data)),
+    // In fc the zip's root has no package.json, so index.js is CommonJS; here the nearest one
+    // may say "type": "module" (this repository's does), so the bundle directory says otherwise.
+    writeFile(join(bundleDir, 'package.json'), '{ "type": "commonjs" }\n'),
+  ]);
   return { ...facts, functionKey: fn.key, zipPath, warnings: bundle.warnings };
 }
 
