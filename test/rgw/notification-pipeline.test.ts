@@ -288,6 +288,55 @@ await describeWithRgw('RGW: upload → bucket notification → serve → pipelin
     assert.ok(notUnderstood.length >= 2, `expected the two bad records in the log, got ${notUnderstood.length}`);
   });
 
+  it('imports objects announced in the JD OSS callback shape (after its verification handshake) and the MinIO shape', async () => {
+    const jdKey = 'incoming/jd-callback.qcow2';
+    const minioKey = 'incoming/minio event.vhd';
+    await s3.send(new PutObjectCommand({ Bucket: batchBucket, Key: jdKey, Body: makeDiskImage('qcow2', '1G'), Metadata: ubuntuMetadata }));
+    await s3.send(new PutObjectCommand({ Bucket: batchBucket, Key: minioKey, Body: makeDiskImage('vpc', '1G'), Metadata: ubuntuMetadata }));
+    const url = `${server.notificationUrl}?token=${token}`;
+
+    // JD OSS verifies the URL when the notification is configured: base64 of the body back.
+    const handshake = await fetch(url, { method: 'POST', headers: { 'x-jdcloud-message-type': 'SubscriptionConfirmation' }, body: 'jd-verify-1234' });
+    assert.equal(handshake.status, 200);
+    assert.equal(await handshake.text(), Buffer.from('jd-verify-1234').toString('base64'));
+
+    // shared/docs/jdcloud-api.md §4.5.2: eventSource "oss", an RFC 1123 eventTime, no size.
+    const jdCallback = {
+      Records: [
+        {
+          eventVersion: '1.0',
+          eventSource: 'oss',
+          awsRegion: region,
+          eventTime: 'Mon, 06 Aug 2018 10:19:51 GMT',
+          eventName: 's3:ObjectCreated:Put',
+          userIdentity: { principalId: '104064078905' },
+          requestParameters: { sourceIPAddress: '10.0.0.1' },
+          responseElements: { 'x-amz-request-id': 'B3165BF6148041A9' },
+          s3: { s3SchemaVersion: '1.0', configurationId: 'image-import', bucket: { name: batchBucket, ownerIdentity: { principalId: '104064078905' } }, object: { key: jdKey, eTag: '' } },
+          callBackVar: { callBackVars: {} },
+        },
+      ],
+    };
+    const jd = await fetch(url, { method: 'POST', headers: { 'x-jdcloud-message-type': 'Notification' }, body: JSON.stringify(jdCallback) });
+    assert.equal(jd.status, 200);
+    assert.equal((await readRecord(s3, batchBucket, jdKey))?.state, 'submitted');
+
+    // MinIO wraps S3 records with EventName and Key (bucket/key).
+    const template = deliveries.find((delivery) => delivery.summary.submitted === 1)?.event.Records?.[0];
+    const minioRecord = structuredClone(template) as Record<string, unknown> & { s3: { bucket: { name: string }; object: { key: string } } };
+    minioRecord['eventSource'] = 'minio:s3';
+    minioRecord.s3.bucket.name = batchBucket;
+    minioRecord.s3.object.key = minioKey;
+    const minio = await fetch(url, {
+      method: 'POST',
+      body: JSON.stringify({ EventName: 's3:ObjectCreated:Put', Key: `${batchBucket}/${minioKey}`, Records: [minioRecord] }),
+    });
+    assert.equal(minio.status, 200);
+    const record = await readRecord(s3, batchBucket, minioKey);
+    assert.equal(record?.state, 'submitted');
+    assert.equal((record?.request as Record<string, unknown> | undefined)?.['diskFormat'], 'vhd');
+  });
+
   it('loses and doubles nothing when the receiver (the serve command) dies mid-batch and the sender retries', async () => {
     const keys = ['incoming/restart-1.qcow2', 'incoming/restart-2.vmdk', 'incoming/restart-3.raw'];
     const bodies = [makeDiskImage('qcow2', '1G'), makeDiskImage('vmdk', '1G'), makeDiskImage('raw', '8M')];

@@ -243,6 +243,14 @@ describe('serve: bodies', () => {
     });
   });
 
+  it('answers 413 for a 2 MiB body at the default 1 MiB limit', async () => {
+    await withServer({}, async (server) => {
+      const res = await send(server.notificationUrl, { headers: { authorization: `Bearer ${token}` }, body: Buffer.alloc(2 * 1024 * 1024, 0x20) });
+      assert.equal(res.status, 413);
+      assert.deepEqual(JSON.parse(res.body), { error: 'Request body is too large: 2097152 bytes; the limit is 1048576 bytes.' });
+    });
+  });
+
   it('accepts a body of exactly the limit', async () => {
     await withServer({ maxBodyBytes: 1024 }, async (server) => {
       const text = JSON.stringify({ Records: [], pad: '' });
