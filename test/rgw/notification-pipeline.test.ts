@@ -337,6 +337,36 @@ await describeWithRgw('RGW: upload → bucket notification → serve → pipelin
     assert.equal((record?.request as Record<string, unknown> | undefined)?.['diskFormat'], 'vhd');
   });
 
+  it('answers 503 while the VM API stays unavailable, so the sender retries; the retry imports once', async () => {
+    const key = 'incoming/vm-api-down.qcow2';
+    await s3.send(new PutObjectCommand({ Bucket: batchBucket, Key: key, Body: makeDiskImage('qcow2', '1G'), Metadata: ubuntuMetadata }));
+    const template = deliveries.find((delivery) => delivery.summary.submitted === 1)?.event.Records?.[0];
+    const record = structuredClone(template) as Record<string, unknown> & { s3: { bucket: { name: string }; object: { key: string } } };
+    record.s3.bucket.name = batchBucket;
+    record.s3.object.key = key;
+    const notification = JSON.stringify({ Records: [record] });
+    const imagesBefore = emulator.counters.imagesCreated;
+    // More 503s than the client's attempts: the failure outlasts the pipeline's own retries.
+    emulator.injectFault({ kind: 'status', status: 503, operation: 'importImage', count: 10 });
+    try {
+      const first = await fetch(`${server.notificationUrl}?token=${token}`, { method: 'POST', body: notification });
+      assert.equal(first.status, 503);
+      assert.equal(first.headers.get('retry-after'), '5');
+      const answer = (await first.json()) as { status: string; outcome: { summary: EventSummary } };
+      assert.equal(answer.status, 'retry');
+      assert.equal(answer.outcome.summary.transientFailures, 1);
+      const failed = await readRecord(s3, batchBucket, key);
+      assert.equal(failed?.state, 'failed');
+      assert.equal(failed?.error?.retryable, true);
+    } finally {
+      emulator.clearFaults();
+    }
+    const retry = await fetch(`${server.notificationUrl}?token=${token}`, { method: 'POST', body: notification });
+    assert.equal(retry.status, 200);
+    assert.equal((await readRecord(s3, batchBucket, key))?.state, 'submitted');
+    assert.equal(emulator.counters.imagesCreated, imagesBefore + 1);
+  });
+
   it('loses and doubles nothing when the receiver (the serve command) dies mid-batch and the sender retries', async () => {
     const keys = ['incoming/restart-1.qcow2', 'incoming/restart-2.vmdk', 'incoming/restart-3.raw'];
     const bodies = [makeDiskImage('qcow2', '1G'), makeDiskImage('vmdk', '1G'), makeDiskImage('raw', '8M')];
