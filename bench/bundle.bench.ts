@@ -1,0 +1,90 @@
+// `npm run bench -- bundle`: the deployed bundle's size, and its cold start next to the same
+// function written the usual way (jdcloud-sdk-js + @aws-sdk/client-s3 from node_modules).
+// Cold start = `require` of the handler file in a fresh node process minus a bare `node -e 0`,
+// medians of runs interleaved in one loop so machine load hits all three alike.
+import { execFileSync } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { bundleFunction } from '../plugins/jdcloud/package/bundle-function.js';
+import { zipEntries } from '../plugins/jdcloud/package/zip-bundle.js';
+
+const repoRoot = fileURLToPath(new URL('../', import.meta.url));
+const rounds = 15;
+/** Issue 5's targets. */
+const targets = { maxBundleBytes: 600 * 1024, maxInitOverheadRatio: 1 / 3 };
+
+function startMs(args: string[]): number {
+  const started = process.hrtime.bigint();
+  execFileSync(process.execPath, args, { cwd: repoRoot, stdio: 'ignore' });
+  return Number(process.hrtime.bigint() - started) / 1e6;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? (sorted[middle] ?? 0) : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
+}
+
+/** Bytes per package in the bundle, largest first (our own code as "(ours)"). */
+function bytesByPackage(inputs: Record<string, { bytesInOutput: number }>): Record<string, number> {
+  const totals = new Map<string, number>();
+  for (const [path, { bytesInOutput }] of Object.entries(inputs)) {
+    const inModules = path.split('node_modules/').at(-1) ?? path;
+    const name = path.includes('node_modules/') ? inModules.split('/').slice(0, inModules.startsWith('@') ? 2 : 1).join('/') : '(ours)';
+    totals.set(name, (totals.get(name) ?? 0) + bytesInOutput);
+  }
+  return Object.fromEntries([...totals].sort((a, b) => b[1] - a[1]).slice(0, 12));
+}
+
+export async function run(): Promise<Record<string, unknown>> {
+  const bundle = await bundleFunction({
+    functionKey: 'importImage',
+    entryFile: join(repoRoot, 'functions', 'import-image', 'handler.ts'),
+    serviceDir: repoRoot,
+    minify: true,
+    sourcemap: false,
+    awsDefaultCredentialChain: false,
+  });
+  const zip = await zipEntries([{ name: 'index.js', data: bundle.code }]);
+  const work = await mkdtemp(join(tmpdir(), 'oss-image-import-bench-'));
+  try {
+    const bundleFile = join(work, 'index.js');
+    await writeFile(bundleFile, bundle.code);
+    await writeFile(join(work, 'package.json'), '{ "type": "commonjs" }\n');
+    const usualFile = join(repoRoot, 'bench', 'fixtures', 'usual-handler.cjs');
+
+    const bare: number[] = [];
+    const ours: number[] = [];
+    const usual: number[] = [];
+    startMs(['-e', `require(${JSON.stringify(bundleFile)}); require(${JSON.stringify(usualFile)})`]); // warm the file cache
+    for (let round = 0; round < rounds; round += 1) {
+      bare.push(startMs(['-e', '0']));
+      ours.push(startMs(['-e', `require(${JSON.stringify(bundleFile)})`]));
+      usual.push(startMs(['-e', `require(${JSON.stringify(usualFile)})`]));
+    }
+    const bareMs = median(bare);
+    const oursOverheadMs = Math.max(0, median(ours) - bareMs);
+    const usualOverheadMs = Math.max(0, median(usual) - bareMs);
+    const ratio = usualOverheadMs === 0 ? Number.NaN : oursOverheadMs / usualOverheadMs;
+    return {
+      bundleBytes: bundle.code.length,
+      zipBytes: zip.length,
+      bundleBytesByPackage: bytesByPackage(bundle.inputBytes),
+      coldStart: {
+        rounds,
+        bareNodeMs: Number(bareMs.toFixed(1)),
+        oursInitOverheadMs: Number(oursOverheadMs.toFixed(1)),
+        usualInitOverheadMs: Number(usualOverheadMs.toFixed(1)),
+        oursOverUsualRatio: Number(ratio.toFixed(3)),
+      },
+      targets: {
+        bundleAtMost600KB: bundle.code.length <= targets.maxBundleBytes,
+        initOverheadAtMostOneThirdOfUsual: ratio <= targets.maxInitOverheadRatio,
+      },
+    };
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+}
