@@ -63,9 +63,16 @@ export function safeNumber(value: bigint): number | undefined {
   return value <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(value) : undefined;
 }
 
+/** Latin-1 text up to the first NUL (header fields and descriptors are NUL-padded). */
+export function textBeforeNul(bytes: Uint8Array): string {
+  const end = bytes.indexOf(0);
+  return latin1(end < 0 ? bytes : bytes.subarray(0, end));
+}
+
 /** Text from a header field for a message: NUL padding cut, control characters escaped, capped. */
 export function printableText(raw: string, maxLength = 200): string {
-  const cut = raw.split('\0')[0] ?? '';
+  const nul = raw.indexOf('\0');
+  const cut = nul < 0 ? raw : raw.slice(0, nul);
   const escaped = cut.replace(/[\x00-\x1f\x7f-\x9f]/g, (char) => `\\x${char.charCodeAt(0).toString(16).padStart(2, '0')}`);
   return escaped.length > maxLength ? `${escaped.slice(0, maxLength)}…` : escaped;
 }

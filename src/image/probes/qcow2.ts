@@ -255,7 +255,11 @@ function backingFileName(bytes: ImageBytes, offset: bigint, size: number): strin
 
 function bitsSet(value: bigint): number[] {
   const bits: number[] = [];
-  for (let bit = 0; bit < 64; bit += 1) if (((value >> BigInt(bit)) & 1n) === 1n) bits.push(bit);
+  if (value === 0n) return bits;
+  const low = Number(value & 0xffffffffn);
+  const high = Number(value >> 32n);
+  for (let bit = 0; bit < 32; bit += 1) if ((low >>> bit) & 1) bits.push(bit);
+  for (let bit = 0; bit < 32; bit += 1) if ((high >>> bit) & 1) bits.push(bit + 32);
   return bits;
 }
 

@@ -2,7 +2,7 @@
 // with its streamOptimized footer when the grain directory is at the end, the old VMDK3 "COWD"
 // header, and descriptor-only text files. Checks after oslo's VMDKInspector plus
 // ../shared/docs/disk-images.md §5.5.
-import { ascii, ByteView, hasBytesAt, latin1, safeNumber } from '../byte-view.js';
+import { ascii, ByteView, hasBytesAt, textBeforeNul, safeNumber } from '../byte-view.js';
 import { describeByteSize, shortByteSize } from '../byte-size-text.js';
 import { contentProblem, convertToQcow2Command, type FormatMatch } from '../format-match.js';
 import type { ImageBytes } from '../image-bytes.js';
@@ -123,7 +123,7 @@ function checkEmbeddedDescriptor(bytes: ImageBytes, header: SparseHeader, detail
       ),
     ];
   }
-  const text = latin1(descriptorBytes).split('\0')[0] ?? '';
+  const text = textBeforeNul(descriptorBytes);
   if (/[^\t\n\r\x20-\x7e]/.test(text)) {
     return [contentProblem('vmdk-invalid-descriptor', `The VMDK's embedded descriptor is not ASCII text. The file is damaged: ${reconvert}`)];
   }
@@ -213,13 +213,18 @@ export function probeVmdkCowd(bytes: ImageBytes): FormatMatch | undefined {
 export function probeVmdkDescriptor(bytes: ImageBytes): FormatMatch | undefined {
   const head = bytes.slice(0, Math.min(bytes.headLength, bytes.size, maxDescriptorBytes));
   if (head === undefined || head.length === 0) return undefined;
+  // Text starts with a comment, a key or blank space; anything else is not a descriptor.
+  const first = head[0] ?? 0;
+  if (!(first === 0x23 || first === 0x09 || first === 0x0a || first === 0x0d || first === 0x20 || (first | 0x20) >= 0x61 && (first | 0x20) <= 0x7a)) {
+    return undefined;
+  }
   // Recognise by the start (4 KiB) before decoding the whole text.
-  const start = latin1(head.subarray(0, 4096)).split('\0')[0] ?? '';
+  const start = textBeforeNul(head.subarray(0, 4096));
   const firstLine = start.trimStart().split(/\r?\n/, 1)[0]?.trim().toLowerCase() ?? '';
   const looksLikeDescriptor = firstLine.startsWith('# disk descriptorfile') || /^[ \t]*createType[ \t]*=/im.test(start);
   if (!looksLikeDescriptor) return undefined;
   const end = head.indexOf(0);
-  const text = latin1(end < 0 ? head : head.subarray(0, end));
+  const text = textBeforeNul(head);
   if (/[^\t\n\r\x20-\x7e]/.test(text)) {
     return {
       format: 'vmdk',
