@@ -8,7 +8,6 @@
 import { tsImport } from 'tsx/esm/api';
 
 const hookNames = [
-  'package:cleanup',
   'before:package:createDeploymentArtifacts',
   'deploy:deploy',
   'remove:remove',

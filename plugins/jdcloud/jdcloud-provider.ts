@@ -37,7 +37,6 @@ export type CliOptions = Record<string, unknown>;
 
 /** Every lifecycle event the provider implements; plugins/jdcloud/index.js registers these names. */
 export const providerHookNames = [
-  'package:cleanup',
   'before:package:createDeploymentArtifacts',
   'deploy:deploy',
   'remove:remove',
@@ -146,10 +145,6 @@ export function createJdCloudProvider(serverless: ServerlessFramework, options: 
   };
 
   const hooks: Record<ProviderHookName, () => Promise<void>> = {
-    'package:cleanup': async () => {
-      // Nothing to clean up front: packageAll removes exactly what it will rewrite.
-    },
-
     'before:package:createDeploymentArtifacts': packageAll,
 
     'deploy:deploy': async () => {
