@@ -112,6 +112,7 @@ describe('inspectImage rejects unsafe images', () => {
     it('differencing disk', async () => {
       const facts = await inspectFile(images.path('differencing.vhd'));
       assert.equal(facts.details['subformat'], 'differencing');
+      assert.equal(facts.virtualSizeBytes, await qemuVirtualSize(images.path('differencing.vhd'), 'vpc'));
       assert.deepEqual(codes(facts.problems), ['vhd-differencing']);
       assert.match(facts.problems[0]?.message ?? '', /^The VHD is a differencing disk: it holds only the changes against another file and cannot be imported alone\./);
     });
