@@ -209,7 +209,7 @@ function checkDynamicHeader(bytes: ImageBytes, footer: Footer, details: FormatMa
         ),
       ];
     }
-    (details['warnings'] as string[]).push(`The dynamic disk header at byte ${offset} lies beyond the bytes read; it was not checked.`);
+    details.warnings.push(`The dynamic disk header at byte ${offset} lies beyond the bytes read; it was not checked.`);
     return [];
   }
   const view = new ByteView(header);
