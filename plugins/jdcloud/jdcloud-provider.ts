@@ -220,6 +220,6 @@ export function createJdCloudProvider(serverless: ServerlessFramework, options: 
  */
 export function toFrameworkError(serverless: ServerlessFramework, error: unknown): unknown {
   if (error instanceof JdCloudPluginError) return new serverless.classes.Error(error.message, error.code, { cause: error });
-  if (error instanceof JdCloudError) return new serverless.classes.Error(error.message, `JDCLOUD_${error.name.replace(/[a-z](?=[A-Z])/g, '$&_').toUpperCase()}`, { cause: error });
+  if (error instanceof JdCloudError) return new serverless.classes.Error(error.message, error.name, { cause: error });
   return error;
 }
