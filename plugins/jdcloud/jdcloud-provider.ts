@@ -67,8 +67,13 @@ function optionText(options: CliOptions, name: string): string | undefined {
 export function createJdCloudProvider(serverless: ServerlessFramework, options: CliOptions, logging: PluginLogging): JdCloudProvider {
   const defaultPackageDir = (): string => resolve(serverless.serviceDir, serverless.service.package?.path ?? '.serverless');
 
+  // deploy reads serverless.yml twice (its package step, then deploy): warn once.
+  const warned = new Set<string>();
   const printProblems = (warnings: readonly Problem[]): void => {
-    for (const warning of warnings) logging.log.warning(warning.message);
+    for (const warning of warnings) {
+      if (!warned.has(warning.message)) logging.log.warning(warning.message);
+      warned.add(warning.message);
+    }
   };
 
   const readConfig = (checkHandlers = true): ServiceConfig => {
