@@ -118,9 +118,11 @@ rgw dns name = localhost
 rgw enable apis = s3, s3website, admin, sts, iam, notifications
 CONF
 
-ceph_cli=(timeout 30 ceph -c "$conf" --connect-timeout 20)
+ceph_cli=(timeout 15 ceph -c "$conf" --connect-timeout 10)
 
-monmaptool --create --add a "127.0.0.1:$mon_port" --fsid "$fsid" "$cluster_dir/monmap" >/dev/null 2>&1 ||
+# --addv with an explicit v1 address: monmaptool guesses the protocol from the port (6789 is
+# v1, 3300 v2, any other port v2), and a v2-only mon never answers our v1-only clients.
+monmaptool --create --addv a "[v1:127.0.0.1:$mon_port]" --fsid "$fsid" "$cluster_dir/monmap" >/dev/null 2>&1 ||
   fail "monmaptool failed"
 ceph-mon -c "$conf" --mkfs -i a --monmap "$cluster_dir/monmap" >/dev/null 2>&1 || fail "ceph-mon --mkfs failed"
 ceph-mon -c "$conf" -i a >/dev/null 2>&1 || fail "ceph-mon did not start"
@@ -131,7 +133,7 @@ milestone "mon started"
 # `osd create <uuid>` is idempotent, so a retry never makes a second OSD.
 retry_ceph() {
   local attempt
-  for attempt in 1 2 3 4 5 6 7 8 9 10; do
+  for attempt in 1 2 3 4 5 6; do
     "${ceph_cli[@]}" "$@" 2>/dev/null && return 0
     sleep 0.2
   done
