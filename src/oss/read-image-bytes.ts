@@ -1,5 +1,5 @@
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { headBytes, imageByteRanges, tailBytes as tailLength } from '../image/index.js';
+import { headBytes, httpRangeHeader, imageByteRanges, tailBytes as tailLength } from '../image/index.js';
 import { isNotFound, httpStatusOf, ObjectStoreError } from './object-store-error.js';
 
 export interface ImageBytes {
@@ -47,13 +47,13 @@ export async function readImageBytes(
   const { bucket, key, size } = target;
   if (size === 0) return { head: new Uint8Array(), tail: new Uint8Array(), bytesRead: 0, sizeFromRange: 0 };
   const ranges = size === undefined ? undefined : imageByteRanges(size);
-  const headRange = ranges === undefined ? `bytes=0-${headBytes - 1}` : `bytes=${ranges.head.start}-${ranges.head.end}`;
+  const headRange = ranges === undefined ? `bytes=0-${headBytes - 1}` : httpRangeHeader(ranges.head);
   const tailRange =
     ranges === undefined
       ? `bytes=-${tailLength}`
       : ranges.tail === undefined
         ? undefined
-        : `bytes=${ranges.tail.start}-${ranges.tail.end}`;
+        : httpRangeHeader(ranges.tail);
   const [head, tail] = await Promise.all([
     readRange(s3, bucket, key, headRange),
     tailRange === undefined ? Promise.resolve(undefined) : readRange(s3, bucket, key, tailRange),
