@@ -3,8 +3,8 @@
 # and the compressors whose outputs the inspector must recognise. Idempotent and quiet.
 set -euo pipefail
 
-packages=(qemu-utils fdisk gdisk xz-utils zstd bzip2 gzip zip tar)
-binaries=(qemu-img sfdisk sgdisk xz zstd bzip2 gzip zip tar)
+packages=(qemu-utils fdisk gdisk genisoimage xz-utils zstd bzip2 gzip zip tar)
+binaries=(qemu-img sfdisk sgdisk genisoimage xz zstd bzip2 gzip zip tar)
 
 missing=()
 for binary in "${binaries[@]}"; do

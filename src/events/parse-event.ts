@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { keyCandidates } from './decode-event-key.js';
 import { normaliseEventName } from './event-name.js';
 import { jdcloudFunctionRecordSchema } from './jdcloud-function-event.js';

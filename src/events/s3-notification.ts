@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 const objectSchema = z.object({
   key: z.string().min(1),

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const statusStates = ['submitted', 'rejected', 'failed', 'importing', 'ready', 'error'] as const;
 export type StatusState = (typeof statusStates)[number];

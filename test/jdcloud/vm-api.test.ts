@@ -82,7 +82,7 @@ describe('VM API', () => {
       assert.deepEqual(error.issues.map((issue) => issue.path), ['systemDiskSizeGB', 'imageName']);
       return true;
     });
-    await assert.rejects(vm.describeImageTasks('cn-north-1', { pageSize: 20 as 10 }), { name: 'JdCloudInputError' });
+    await assert.rejects(vm.describeImageTasks('cn-north-1', { pageSize: 101 }), { name: 'JdCloudInputError' });
     await assert.rejects(vm.describeImage('cn-north-1', ''), { name: 'JdCloudInputError', message: 'describeImage: invalid input: (input): must not be empty' });
     assert.equal(emulator.counters.requests, before);
   });

@@ -116,7 +116,7 @@ describe('imageTasks query', () => {
           taskStatus: 'done',
           startTime: '2020-07-02T17:34:44Z',
           pageNumber: 0,
-          pageSize: 20,
+          pageSize: 200,
         }),
       {
         name: 'JdCloudInputError',
@@ -124,7 +124,7 @@ describe('imageTasks query', () => {
           'describeImageTasks: invalid input: taskAction: must be one of "ImportImage", "ExportImage"; got "Import"; ' +
           'taskIds.0: must be a task id such as 794; got "7 9"; taskStatus: must be one of "pending", "running", "failed", "finished"; got "done"; ' +
           'startTime: must look like 2020-07-02 17:34:44; got "2020-07-02T17:34:44Z"; pageNumber: must be 1 or more; ' +
-          'pageSize: must be 10 (the only size both documented ranges allow)',
+          'pageSize: must be 1 to 100 (10 is the only size both documented ranges allow)',
       },
     );
   });

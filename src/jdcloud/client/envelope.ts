@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** `error` of a JD Cloud envelope (Java `ServiceError`); `code` is usually the HTTP status. */
 export const apiErrorSchema = z.object({

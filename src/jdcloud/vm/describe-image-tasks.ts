@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { JdCloudClient } from '../client/create-jdcloud-client.js';
 import { oneOf, parseInput } from './input-rules.js';
 
@@ -10,8 +10,9 @@ const taskTime = z
   .regex(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/, { error: (issue) => `must look like 2020-07-02 17:34:44; got ${JSON.stringify(issue.input)}` });
 
 /**
- * Query of `GET /v1/regions/{regionId}/imageTasks` (docs §2.3). `pageSize` is always 10: the en
- * docs allow [10,100], the newer cn docs [1,10]; only 10 satisfies both.
+ * Query of `GET /v1/regions/{regionId}/imageTasks` (docs §2.3). `pageSize` defaults to 10: the
+ * en docs allow [10,100], the newer cn docs [1,10]; only 10 satisfies both. A caller that asks
+ * for more must be ready for `OUT_OF_RANGE` (see the status refresh's tracker).
  */
 export const describeImageTasksQuerySchema = z.strictObject({
   taskAction: oneOf(taskActions).default('ImportImage'),
@@ -28,7 +29,12 @@ export const describeImageTasksQuerySchema = z.strictObject({
   startTime: taskTime.optional(),
   endTime: taskTime.optional(),
   pageNumber: z.number().int().min(1, { error: 'must be 1 or more' }).default(1),
-  pageSize: z.literal(10, { error: 'must be 10 (the only size both documented ranges allow)' }).default(10),
+  pageSize: z
+    .number()
+    .int()
+    .min(1, { error: 'must be 1 to 100 (10 is the only size both documented ranges allow)' })
+    .max(100, { error: 'must be 1 to 100 (10 is the only size both documented ranges allow)' })
+    .default(10),
 });
 
 export type DescribeImageTasksQuery = z.input<typeof describeImageTasksQuerySchema>;

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { JdCloudClient } from '../client/create-jdcloud-client.js';
 import { vmImageSchema, type VmImage } from './describe-image.js';
 import { parseInput } from './input-rules.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { JdCloudClient } from '../client/create-jdcloud-client.js';
 import { oneOf, parseInput, typeError } from './input-rules.js';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { JdCloudInputError } from '../errors/jdcloud-input-error.js';
 
 /** An enum whose rejection names every allowed value and the value given. */

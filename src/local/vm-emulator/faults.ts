@@ -1,5 +1,5 @@
 /** The operations the emulator serves. */
-export type VmOperation = 'importImage' | 'describeImageTasks' | 'describeImage' | 'unknown';
+export type VmOperation = 'importImage' | 'describeImageTasks' | 'describeImage' | 'describeImages' | 'unknown';
 
 interface FaultScope {
   /** How many responses it affects; default 1. */

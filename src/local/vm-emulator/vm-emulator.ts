@@ -11,6 +11,7 @@ import { NonceRegistry } from './nonce-registry.js';
 import { verifyGatewaySignature } from './verify-signature.js';
 import {
   describeImageOperation,
+  describeImagesOperation,
   describeImageTasksOperation,
   importImageOperation,
   routeOf,
@@ -124,7 +125,7 @@ export async function startVmEmulator(options: VmEmulatorOptions): Promise<VmEmu
   const registry = new ImageRegistry({ stepMs: options.taskStepMs ?? 1000, runningSteps: options.runningSteps ?? 3 });
   const counters: VmEmulatorCounters = {
     requests: 0,
-    requestsByOperation: { importImage: 0, describeImageTasks: 0, describeImage: 0, unknown: 0 },
+    requestsByOperation: { importImage: 0, describeImageTasks: 0, describeImage: 0, describeImages: 0, unknown: 0 },
     imagesCreated: 0,
     rejectedByGateway: 0,
     faultsServed: 0,
@@ -245,7 +246,9 @@ export async function startVmEmulator(options: VmEmulatorOptions): Promise<VmEmu
         ? importImageOperation(route, body, context)
         : route.operation === 'describeImageTasks'
           ? describeImageTasksOperation(route, target, context)
-          : describeImageOperation(route, context);
+          : route.operation === 'describeImages'
+            ? describeImagesOperation(route, target, context)
+            : describeImageOperation(route, context);
 
     if (fault?.kind === 'drop') {
       record.outcome = 'dropped';

@@ -30,6 +30,7 @@ export function routeOf(method: string, target: string): Route {
   if (empty !== '' || version !== 'v1' || regions !== 'regions') return { operation: 'unknown', region };
   if (method === 'POST' && rest.length === 1 && rest[0] === 'images:import') return { operation: 'importImage', region };
   if (method === 'GET' && rest.length === 1 && rest[0] === 'imageTasks') return { operation: 'describeImageTasks', region };
+  if (method === 'GET' && rest.length === 1 && rest[0] === 'images') return { operation: 'describeImages', region };
   if (method === 'GET' && rest.length === 2 && rest[0] === 'images' && rest[1] !== '') {
     return { operation: 'describeImage', region, imageId: rest[1] as string };
   }
@@ -118,33 +119,58 @@ export function describeImageTasksOperation(route: Route, target: string, contex
   return { ok: true, result: { taskSet, totalCount: matching.length } };
 }
 
+/** A stored import as the API's Image model (Go `vm/models/Image.go`). */
+function imageView(task: NonNullable<ReturnType<ImageRegistry['image']>>, context: OperationContext) {
+  const info = context.registry.taskInfo(task, context.nowMs);
+  const request = task.request;
+  return {
+    imageId: task.imageId,
+    name: request.imageName,
+    platform: request.platform,
+    osVersion: request.osVersion ?? '',
+    architecture: request.architecture,
+    osType: request.osType,
+    systemDiskSizeGB: request.systemDiskSizeGB,
+    imageSource: 'private',
+    status: context.registry.imageStatus(task, context.nowMs),
+    createTime: info.createdTime,
+    sizeMB: 0,
+    desc: request.description ?? '',
+    rootDeviceType: 'cloudDisk',
+    progress: String(info.progress),
+    imported: true,
+  };
+}
+
 /** `GET /v1/regions/{regionId}/images/{imageId}`. */
 export function describeImageOperation(route: Route, context: OperationContext): OperationReply {
   const imageId = route.imageId ?? '';
   const task = context.registry.image(route.region, imageId);
   if (task === undefined) return { ok: false, failure: { httpStatus: 404, status: 'NOT_FOUND', message: `Image '${imageId}' not found` } };
-  const info = context.registry.taskInfo(task, context.nowMs);
-  const request = task.request;
-  return {
-    ok: true,
-    result: {
-      image: {
-        imageId: task.imageId,
-        name: request.imageName,
-        platform: request.platform,
-        osVersion: request.osVersion ?? '',
-        architecture: request.architecture,
-        osType: request.osType,
-        systemDiskSizeGB: request.systemDiskSizeGB,
-        imageSource: 'private',
-        status: context.registry.imageStatus(task, context.nowMs),
-        createTime: info.createdTime,
-        sizeMB: 0,
-        desc: request.description ?? '',
-        rootDeviceType: 'cloudDisk',
-        progress: String(info.progress),
-        imported: true,
-      },
-    },
-  };
+  return { ok: true, result: { image: imageView(task, context) } };
+}
+
+/**
+ * `GET /v1/regions/{regionId}/images` with `ids.N` (private images only here), paged with
+ * pageSize in [10, 100] as documented for describeImages. Unknown ids are simply absent.
+ */
+export function describeImagesOperation(route: Route, target: string, context: OperationContext): OperationReply {
+  const search = target.includes('?') ? target.slice(target.indexOf('?') + 1) : '';
+  const params = new Map<string, string>();
+  const ids: string[] = [];
+  for (const [name, value] of parseQueryPairs(search)) {
+    if (/^ids\.\d+$/.test(name)) ids.push(value);
+    else params.set(name, value);
+  }
+  const imageSource = params.get('imageSource');
+  if (ids.length === 0 && (imageSource === undefined || imageSource === '')) return badRequest('INVALID_ARGUMENT', 'imageSource is required when ids is empty');
+  const pageNumber = Number(params.get('pageNumber') ?? '1');
+  if (!Number.isInteger(pageNumber) || pageNumber < 1) return badRequest('OUT_OF_RANGE', 'PageNumber out of range');
+  const pageSize = Number(params.get('pageSize') ?? '20');
+  if (!Number.isInteger(pageSize) || pageSize < 10 || pageSize > 100) return badRequest('OUT_OF_RANGE', 'PageSize out of range');
+  const matching = context.registry
+    .tasksIn(route.region)
+    .filter((task) => (ids.length === 0 ? imageSource === 'private' : ids.includes(task.imageId)))
+    .map((task) => imageView(task, context));
+  return { ok: true, result: { images: matching.slice((pageNumber - 1) * pageSize, pageNumber * pageSize), totalCount: matching.length } };
 }
