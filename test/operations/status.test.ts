@@ -1,0 +1,131 @@
+import assert from 'node:assert/strict';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { after, before, describe, it } from 'node:test';
+import { runCli } from '../../src/cli/main.js';
+import { handleEvent } from '../../src/importing/handle-event.js';
+import type { StatusRecord } from '../../src/importing/status-record.js';
+import { createJdCloudClient } from '../../src/jdcloud/client/create-jdcloud-client.js';
+import type { DevStack } from '../../src/local/dev-stack.js';
+import { localOssCredentials } from '../../src/local/local-oss.js';
+import { startVmEmulator } from '../../src/local/vm-emulator/vm-emulator.js';
+import { jdcloudImportTracker } from '../../src/operations/jdcloud-import-tracker.js';
+import { refreshRecords } from '../../src/operations/refresh-status.js';
+import { captureIo, stackEnv } from '../support/capture-io.js';
+import { makeDiskImage } from '../support/disk-images.js';
+import { startTestStack, upload } from '../support/local-stack.js';
+
+interface StatusJson {
+  changed: number;
+  apiCalls?: number;
+  records: Array<{ key: string; record?: StatusRecord; unreadable?: string }>;
+}
+
+async function statusJson(env: NodeJS.ProcessEnv, args: string[]): Promise<StatusJson> {
+  const { io, captured } = captureIo(env);
+  assert.equal(await runCli(['status', ...args, '--json'], io), 0, captured.err);
+  return JSON.parse(captured.out) as StatusJson;
+}
+
+describe('oss-image-import status', () => {
+  let stack: DevStack;
+  let env: NodeJS.ProcessEnv;
+
+  before(async () => {
+    // Tasks take 200 ms per step: pending, 3 running steps, then finished.
+    stack = await startTestStack({ autoImport: false, taskStepMs: 200 });
+    env = stackEnv(stack);
+    const qcow2 = makeDiskImage('qcow2', '1G', ['cluster_size=4096']);
+    for (const key of ['s/ok.qcow2', 's/broken.qcow2']) await upload(stack, key, qcow2, { metadata: { platform: 'Ubuntu' } });
+    await upload(stack, 's/no-platform.qcow2', qcow2);
+    stack.emulator.failNextImport('ImageCheckFailed: no bootable partition found');
+    await handleEvent({ Records: [{ eventName: 'ObjectCreated:Put', s3: { bucket: { name: stack.bucket }, object: { key: 's/broken.qcow2' } } }] }, stack.deps);
+    await handleEvent(
+      { Records: ['s/ok.qcow2', 's/no-platform.qcow2'].map((key) => ({ eventName: 'ObjectCreated:Put', s3: { bucket: { name: stack.bucket }, object: { key } } })) },
+      stack.deps,
+    );
+    await stack.s3.send(new PutObjectCommand({ Bucket: stack.bucket, Key: '.image-import/s/corrupt.qcow2.json', Body: '{"version": 7}' }));
+    await stack.s3.send(new PutObjectCommand({ Bucket: stack.bucket, Key: '.image-import/s/garbage.qcow2.json', Body: 'not json' }));
+  });
+  after(async () => stack.stop());
+
+  it('lists every record with its state, and reports unreadable ones instead of crashing', async () => {
+    const { records } = await statusJson(env, [`s3://${stack.bucket}/s/`]);
+    assert.deepEqual(
+      records.map((entry) => [entry.key, entry.record?.state ?? `unreadable: ${entry.unreadable}`]),
+      [
+        ['s/broken.qcow2', 'submitted'],
+        ['s/corrupt.qcow2', 'unreadable: version 7, expected 1'],
+        ['s/garbage.qcow2', 'unreadable: not JSON'],
+        ['s/no-platform.qcow2', 'rejected'],
+        ['s/ok.qcow2', 'submitted'],
+      ],
+    );
+  });
+
+  it('--refresh moves records to ready and error with JD\'s message, in batched calls', async () => {
+    await sleep(1200); // every task has ended
+    const calls = stack.emulator.counters.requests;
+    const refreshed = await statusJson(env, [`s3://${stack.bucket}/s/`, '--refresh']);
+    assert.equal(refreshed.changed, 2);
+    const byKey = new Map(refreshed.records.map((entry) => [entry.key, entry.record]));
+    assert.equal(byKey.get('s/ok.qcow2')?.state, 'ready');
+    assert.deepEqual(byKey.get('s/ok.qcow2')?.task, { status: 'finished', progress: 100 });
+    assert.equal(byKey.get('s/broken.qcow2')?.state, 'error');
+    assert.equal(byKey.get('s/broken.qcow2')?.task?.message, 'ImageCheckFailed: no bootable partition found');
+    assert.equal(byKey.get('s/no-platform.qcow2')?.state, 'rejected');
+    // One imageTasks call (the emulator's page size is 10, so the tracker falls back from 100
+    // once), one describeImages call for the finished image.
+    assert.equal(refreshed.apiCalls, stack.emulator.counters.requests - calls);
+    assert.ok((refreshed.apiCalls ?? 0) <= 3, `calls: ${refreshed.apiCalls}`);
+    // Written back: a plain listing now shows the new states.
+    const listed = await statusJson(env, [`s3://${stack.bucket}/s/`]);
+    assert.equal(listed.records.find((entry) => entry.key === 's/ok.qcow2')?.record?.state, 'ready');
+    // Nothing left to move: a second refresh changes nothing and asks JD nothing.
+    const again = await statusJson(env, [`s3://${stack.bucket}/s/`, '--refresh']);
+    assert.equal(again.changed, 0);
+    assert.equal(again.apiCalls, 0);
+  });
+
+  it('prints a table on a terminal-less stdout, and asks for a bucket when none is configured', async () => {
+    const { io, captured } = captureIo(env);
+    assert.equal(await runCli(['status', `s3://${stack.bucket}/s/ok`], io), 0);
+    const [header, row] = captured.out.trimEnd().split('\n');
+    assert.match(header ?? '', /^KEY +STATE +IMAGE +PROGRESS +AGE +MESSAGE$/);
+    assert.match(row ?? '', /^s\/ok\.qcow2 +ready +img-\w+ +100% +\d+s$/);
+    const noBucket = captureIo(env);
+    assert.equal(await runCli(['status'], noBucket.io), 2);
+    assert.match(noBucket.captured.err, /Name the bucket: status s3:\/\/bucket\[\/prefix\] \(or set IMAGE_ALLOWED_BUCKETS to one bucket\)\./);
+  });
+});
+
+describe('refreshing 500 records', () => {
+  it('takes ⌈500/100⌉ imageTasks calls and one describeImages call per 100 finished imports where the API pages by 100', async () => {
+    const emulator = await startVmEmulator({ credentials: [localOssCredentials], pageSizeRange: { min: 10, max: 100 } });
+    const client = createJdCloudClient({ endpoint: emulator.url, service: 'vm', credentials: localOssCredentials });
+    try {
+      const now = new Date().toISOString();
+      const records: StatusRecord[] = Array.from({ length: 500 }, (_, index) => {
+        const seeded = emulator.seedTask({ region: 'cn-north-1', status: index % 5 === 0 ? 'failed' : 'finished', message: index % 5 === 0 ? 'bad kernel' : '' });
+        return {
+          version: 1,
+          state: 'submitted',
+          source: { region: 'cn-north-1', bucket: 'images', key: `k/${index}.qcow2`, etag: 'e' },
+          imageId: seeded.imageId,
+          taskId: seeded.taskId,
+          createdAt: now,
+          updatedAt: now,
+        };
+      });
+      const tracker = jdcloudImportTracker(client);
+      const changed = await refreshRecords(records, tracker, new Date());
+      assert.equal(changed.length, 500);
+      assert.equal(changed.filter((record) => record.state === 'ready').length, 400);
+      assert.equal(changed.filter((record) => record.state === 'error').length, 100);
+      assert.equal(tracker.calls(), 5 + 4); // 5 task pages; 400 finished images in 4 batches
+    } finally {
+      await client.close();
+      await emulator.stop();
+    }
+  });
+});
