@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { applyS3rverCompat } from './s3rver-compat.js';
+import { applyListObjectsV2Fix } from './s3rver-list-v2.js';
 
 /** s3rver accepts any secret, but only this access key id (shared/docs/local-s3-servers.md §2). */
 export const localOssCredentials = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } as const;
@@ -38,6 +39,7 @@ export async function startLocalOss(options: {
     configureBuckets: options.buckets.map((name) => ({ name })),
   });
   applyS3rverCompat(server);
+  applyListObjectsV2Fix(server);
   const delay = options.responseDelayMs ?? 0;
   if (delay > 0) {
     server.middleware.unshift(async (_ctx, next) => {

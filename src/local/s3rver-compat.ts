@@ -12,7 +12,8 @@ import { KeyLock } from './key-lock.js';
  * - events are emitted after the request is complete (s3rver emits them mid-request, before
  *   the tags above exist), so a subscriber sees the object as a client would, and their keys
  *   are form-encoded as S3 sends them, with no region;
- * - reads and writes of one key do not overlap (s3rver rewrites files in place).
+ * - reads and writes of one key do not overlap (s3rver rewrites files in place), nor do
+ *   listings and writes in one bucket.
  * Must be applied before `run()`: Koa composes its middleware when it starts listening.
  */
 export function applyS3rverCompat(server: S3rver): void {
@@ -30,12 +31,22 @@ export function applyS3rverCompat(server: S3rver): void {
   const locks = new KeyLock();
   server.middleware.unshift(async (ctx, next) => {
     const target = objectTarget(ctx.path);
-    if (target === undefined) return next();
+    const reading = ctx.method === 'GET' || ctx.method === 'HEAD';
+    const bucket = bucketOf(ctx.path);
+    // A listing walks the bucket's files and fails on one that is half written: listings
+    // exclude object writes (writes still run side by side with each other).
+    const bucketMode = target === undefined ? (reading ? 'write' : 'read') : reading ? undefined : 'read';
+    const releases: Array<() => void> = [];
+    if (bucket !== undefined && bucketMode !== undefined) releases.push(await locks.acquire(`bucket:${bucket}`, bucketMode));
     // Held until the response is sent: s3rver streams the file after the middleware returns.
-    const release = await locks.acquire(`${target.bucket}/${target.key}`, ctx.method === 'GET' || ctx.method === 'HEAD' ? 'read' : 'write');
+    if (target !== undefined) releases.push(await locks.acquire(`${target.bucket}/${target.key}`, reading ? 'read' : 'write'));
+    const release = () => {
+      for (const releaseOne of releases) releaseOne();
+    };
     ctx.res.once('close', release);
     try {
-      await handleObjectRequest(ctx, next, target);
+      if (target === undefined) await next();
+      else await handleObjectRequest(ctx, next, target);
     } catch (error) {
       release();
       throw error;
@@ -84,6 +95,12 @@ function normaliseEvent(event: unknown): unknown {
 interface ObjectTarget {
   bucket: string;
   key: string;
+}
+
+/** The bucket of a path-style request; undefined for service requests. */
+function bucketOf(path: string): string | undefined {
+  const match = /^\/([^/]+)/.exec(path);
+  return match?.[1];
 }
 
 /** Path-style `/bucket/key…`; undefined for service and bucket requests. */
