@@ -2,6 +2,8 @@ import { relative } from 'node:path';
 import { build, type BuildFailure, type BuildResult, type Metafile } from 'esbuild';
 import { BundleFailedError } from '../errors/bundle-failed-error.js';
 import { awsCredentialChainStub } from './aws-credential-chain-stub.js';
+import { pinoWithoutTransports } from './pino-without-transports.js';
+import { undiciPoolOnly } from './undici-pool-only.js';
 
 export interface BundleInput {
   /** The function's key in serverless.yml, for messages. */
@@ -30,7 +32,9 @@ export interface BundledFunction {
  * Bundles one handler into a single minified CommonJS file for fc's Node runtime. `mainFields`
  * puts `module` first so packages with an ES build (the AWS SDK v3: `@aws-sdk/client-s3`,
  * `@smithy/*`) are tree-shaken down to the commands the handler uses; `target: node20` keeps
- * the output runnable on every runtime we support (Node 20, 22, 24).
+ * the output runnable on every runtime we support (Node 20, 22, 24). The plugins leave out code
+ * the functions never run: all of undici but Pool, pino's worker-thread transports and (unless
+ * asked for) the default AWS credential chain; each part is replaced by a stub that says so.
  */
 export async function bundleFunction(input: BundleInput): Promise<BundledFunction> {
   let result: BuildResult<{ write: false; metafile: true }>;
@@ -50,7 +54,7 @@ export async function bundleFunction(input: BundleInput): Promise<BundledFunctio
       write: false,
       metafile: true,
       logLevel: 'silent',
-      plugins: input.awsDefaultCredentialChain ? [] : [awsCredentialChainStub],
+      plugins: [undiciPoolOnly, pinoWithoutTransports, ...(input.awsDefaultCredentialChain ? [] : [awsCredentialChainStub])],
     });
   } catch (error) {
     const failure = error as Partial<BuildFailure>;

@@ -1,0 +1,190 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { bundleFunction } from '../../plugins/jdcloud/package/bundle-function.js';
+import { repoRoot } from './serverless-cli.js';
+
+/** A scratch directory with the repository's node_modules, for small entry files. */
+let work: string;
+
+async function bundleSource(name: string, source: string): Promise<Awaited<ReturnType<typeof bundleFunction>>> {
+  const entryFile = join(work, name);
+  await writeFile(entryFile, source);
+  return bundleFunction({ functionKey: 'probe', entryFile, serviceDir: work, minify: true, sourcemap: false, awsDefaultCredentialChain: false });
+}
+
+/** The message of the BundleFailedError the source fails with. */
+async function bundleError(name: string, source: string): Promise<string> {
+  const error = await bundleSource(name, source).then(
+    () => assert.fail(`${name} bundled`),
+    (failure: unknown) => failure,
+  );
+  assert.ok(error instanceof Error);
+  assert.equal(error.name, 'BundleFailedError');
+  return error.message;
+}
+
+/** Runs `script` in a fresh node process next to the written bundle; resolves its stdout. */
+function runNode(script: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, ['-e', script], { cwd: work, env: { PATH: process.env['PATH'] ?? '' }, timeout: 60_000 }, (error, stdout, stderr) => {
+      if (error !== null) reject(new Error(`${error.message}\n${stderr}`));
+      else resolve(stdout);
+    });
+  });
+}
+
+before(async () => {
+  work = await mkdtemp(join(tmpdir(), 'oss-image-import-trims-'));
+  await symlink(join(repoRoot, 'node_modules'), join(work, 'node_modules'));
+  await writeFile(join(work, 'package.json'), '{ "type": "commonjs" }\n');
+});
+after(async () => rm(work, { recursive: true, force: true }));
+
+describe('the Pool-only undici in bundles', () => {
+  let server: Server;
+  let origin: string;
+
+  before(async () => {
+    server = createServer((request, response) => {
+      let body = '';
+      request.setEncoding('utf8');
+      request.on('data', (chunk: string) => (body += chunk));
+      request.on('end', () => {
+        response.setHeader('content-type', 'application/json');
+        response.end(JSON.stringify({ method: request.method, url: request.url, body }));
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  after(async () => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  it('sends requests through Pool.dispatch, with undici parsing responses on its portable llhttp build', async () => {
+    const bundle = await bundleSource(
+      'pool-request.ts',
+      `import { Pool, type Dispatcher } from 'undici';
+export function send(origin: string, method: 'GET' | 'POST', body?: string): Promise<string> {
+  const pool: Dispatcher = new Pool(origin, { connections: 2 });
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    pool.dispatch({ origin, method, path: '/v1/probe?x=1', headers: { 'content-type': 'application/json' }, body: body ?? null }, {
+      onConnect() {},
+      onHeaders(status: number) { chunks.push(Buffer.from(status + ' ')); return true; },
+      onData(chunk: Buffer) { chunks.push(chunk); return true; },
+      onComplete() { pool.close().then(() => resolve(Buffer.concat(chunks).toString('utf8')), reject); },
+      onError: reject,
+    } as Dispatcher.DispatchHandler);
+  });
+}
+`,
+    );
+    const inputs = Object.keys(bundle.inputBytes).map((path) => path.replace(/^.*node_modules\//, ''));
+    for (const absent of ['undici/index.js', 'undici/lib/web/fetch/body.js', 'undici/lib/dispatcher/client-h2.js', 'undici/lib/llhttp/llhttp_simd-wasm.js', 'undici/lib/web/fetch/index.js']) {
+      assert.ok(!inputs.includes(absent), `${absent} is not bundled`);
+    }
+    assert.ok(inputs.includes('undici/lib/dispatcher/pool.js'));
+    assert.ok(inputs.includes('undici/lib/llhttp/llhttp-wasm.js'));
+    await writeFile(join(work, 'pool-request.js'), bundle.code);
+
+    const printed = await runNode(
+      `const { send } = require('./pool-request.js');
+(async () => {
+  process.stdout.write(await send(${JSON.stringify(origin)}, 'GET') + '\\n');
+  process.stdout.write(await send(${JSON.stringify(origin)}, 'POST', JSON.stringify({ imageName: 'ubuntu' })) + '\\n');
+})().catch((error) => { console.error(error); process.exit(1); });`,
+    );
+    assert.deepEqual(printed.trimEnd().split('\n'), [
+      '200 {"method":"GET","url":"/v1/probe?x=1","body":""}',
+      '200 {"method":"POST","url":"/v1/probe?x=1","body":"{\\"imageName\\":\\"ubuntu\\"}"}',
+    ]);
+  });
+
+  it('fails the build when another value is imported from undici by name', async () => {
+    assert.equal(
+      await bundleError('named.ts', "import { Agent, Pool } from 'undici';\nexport const dispatchers = [Agent, Pool];\n"),
+      [
+        'Could not bundle function "probe" from named.ts:',
+        '  - named.ts:1:9: No matching export in "undici-pool-only:undici" for import "Agent"',
+        "  - The bundle's undici holds only Pool: add the value in plugins/jdcloud/package/undici-pool-only.ts, or do without it.",
+        'Fix the import or syntax error and package again.',
+      ].join('\n'),
+    );
+  });
+
+  it('fails the build when another value is read off a namespace import', async () => {
+    assert.equal(
+      await bundleError('namespace.ts', "import * as undici from 'undici';\nexport const fetchIt = undici.fetch;\n"),
+      [
+        'Could not bundle function "probe" from namespace.ts:',
+        '  - namespace.ts:2:30: Import "fetch" will always be undefined because there is no matching export in "undici-pool-only:undici". ' +
+          "The bundle's undici holds only Pool: add the value in plugins/jdcloud/package/undici-pool-only.ts, or do without it.",
+        'Fix the import or syntax error and package again.',
+      ].join('\n'),
+    );
+  });
+
+  it('fails the build on require() and import() of undici, whose names it cannot check', async () => {
+    const hint = "the bundle's undici holds only Pool and checks names only for static imports. Use `import { Pool } from 'undici'`, or change plugins/jdcloud/package/undici-pool-only.ts.";
+    assert.equal(
+      await bundleError('required.cjs', "const { request } = require('undici');\nmodule.exports = request;\n"),
+      `Could not bundle function "probe" from required.cjs:\n  - required.cjs:1:28: undici is loaded with require(); ${hint}\nFix the import or syntax error and package again.`,
+    );
+    assert.equal(
+      await bundleError('imported.ts', "export const load = () => import('undici');\n"),
+      `Could not bundle function "probe" from imported.ts:\n  - imported.ts:1:33: undici is loaded with import(); ${hint}\nFix the import or syntax error and package again.`,
+    );
+  });
+});
+
+describe('pino in bundles', () => {
+  it('logs through pino.destination without the transport machinery, and says so if a transport is asked for', async () => {
+    const bundle = await bundleSource(
+      'logging.ts',
+      `import { pino } from 'pino';
+export function logOnce(): void {
+  pino({ base: null, timestamp: false }, pino.destination({ dest: 1, sync: true })).info({ bucket: 'disk-images' }, 'logged');
+}
+export function transportError(): string {
+  try { pino.transport({ target: 'pino/file' }); return 'no error'; } catch (error) { return (error as Error).message; }
+}
+`,
+    );
+    const inputs = Object.keys(bundle.inputBytes).map((path) => path.replace(/^.*node_modules\//, ''));
+    assert.ok(!inputs.some((path) => path.startsWith('thread-stream/') || path === 'pino/lib/transport.js'), 'no transport code bundled');
+    await writeFile(join(work, 'logging.js'), bundle.code);
+    const printed = await runNode("const { logOnce, transportError } = require('./logging.js'); logOnce(); process.stdout.write(transportError());");
+    assert.equal(
+      printed,
+      '{"level":30,"bucket":"disk-images","msg":"logged"}\n' +
+        'pino transports are not in this bundle (they run worker threads from files): log to a stream or pino.destination instead.',
+    );
+  });
+});
+
+describe('the importImage and refreshStatus bundles', () => {
+  for (const handler of ['import-image', 'refresh-status']) {
+    it(`${handler}: no full undici, no fetch/WebSocket, no pino transports`, async () => {
+      const bundle = await bundleFunction({
+        functionKey: handler,
+        entryFile: join(repoRoot, 'functions', handler, 'handler.ts'),
+        serviceDir: repoRoot,
+        minify: true,
+        sourcemap: false,
+        awsDefaultCredentialChain: false,
+      });
+      const inputs = Object.keys(bundle.inputBytes);
+      assert.deepEqual(
+        inputs.filter((path) => /node_modules\/(undici\/(index\.js|lib\/web\/)|thread-stream\/)/.test(path)),
+        [],
+      );
+      assert.ok(inputs.includes('undici-pool-only:undici'));
+      assert.deepEqual(bundle.warnings, []);
+    });
+  }
+});
