@@ -8,6 +8,8 @@ export interface EventSummary {
   submitted: number;
   duplicates: number;
   rejected: number;
+  /** Objects gone before they could be read (each recorded as rejected). */
+  notFound: number;
   failed: number;
   /** Failures that may succeed on a later delivery: the invocation should fail so it is retried. */
   transientFailures: number;
@@ -33,7 +35,7 @@ export async function handleEvent(event: unknown, deps: PipelineDeps): Promise<E
 
   const outcomes = await boundedMap(parsed.uploads, config.concurrency, async (upload) => {
     const outcome = await processUpload(upload, deps);
-    const level = outcome.outcome === 'failed' ? 'error' : outcome.outcome === 'rejected' ? 'warn' : 'info';
+    const level = outcome.outcome === 'failed' ? 'error' : outcome.outcome === 'rejected' || outcome.outcome === 'not-found' ? 'warn' : 'info';
     logger[level]({ ...outcome, eventName: upload.eventName, source: upload.source }, `upload ${outcome.outcome}`);
     return outcome;
   });
@@ -44,6 +46,7 @@ export async function handleEvent(event: unknown, deps: PipelineDeps): Promise<E
     submitted: count('submitted'),
     duplicates: count('duplicate'),
     rejected: count('rejected'),
+    notFound: count('not-found'),
     failed: count('failed'),
     transientFailures: outcomes.filter((outcome) => outcome.outcome === 'failed' && outcome.retryable).length,
     skipped: parsed.skipped,

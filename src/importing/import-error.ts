@@ -1,13 +1,18 @@
 import { JdCloudApiError } from '../jdcloud/errors/jdcloud-api-error.js';
 import { JdCloudError } from '../jdcloud/errors/jdcloud-error.js';
+import { JdCloudResponseError } from '../jdcloud/errors/jdcloud-response-error.js';
+import { redactSecretsInText } from '../oss/image-url.js';
 import { ObjectStoreError } from '../oss/object-store-error.js';
 import type { StatusApiError } from './status-record.js';
 
-/** What the status record says about a failure: never a secret, always whether to retry. */
+/**
+ * What the status record says about a failure: never a secret (JD may echo the presigned
+ * URL), always whether trying again may help.
+ */
 export function describeFailure(error: unknown): StatusApiError & { attempts?: number } {
   if (error instanceof JdCloudApiError) {
     return {
-      message: error.apiMessage,
+      message: redactSecretsInText(error.apiMessage),
       httpStatus: error.httpStatus,
       status: error.status,
       code: error.code,
@@ -16,8 +21,13 @@ export function describeFailure(error: unknown): StatusApiError & { attempts?: n
       attempts: error.attempts,
     };
   }
+  if (error instanceof JdCloudResponseError) {
+    // A 2xx we could not read may still have started an import; asking again with the same
+    // clientToken is safe and tells us which.
+    return { message: redactSecretsInText(error.message), retryable: true, attempts: error.attempts };
+  }
   if (error instanceof JdCloudError) {
-    return { message: error.message, retryable: error.retryable, attempts: error.attempts };
+    return { message: redactSecretsInText(error.message), retryable: error.retryable, attempts: error.attempts };
   }
   if (error instanceof ObjectStoreError) {
     return {
@@ -26,5 +36,6 @@ export function describeFailure(error: unknown): StatusApiError & { attempts?: n
       ...(error.httpStatus !== undefined ? { httpStatus: error.httpStatus } : {}),
     };
   }
-  return { message: error instanceof Error ? error.message : String(error), retryable: true };
+  // Anything else is a bug of ours: a redelivery would fail the same way.
+  return { message: redactSecretsInText(error instanceof Error ? error.message : String(error)), retryable: false };
 }

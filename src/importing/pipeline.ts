@@ -5,7 +5,7 @@ import { inspectImage, type ImageFacts } from '../image/index.js';
 import type { ImportImageInput } from '../jdcloud/vm/import-image.js';
 import { presignImageUrl, redactImageUrl } from '../oss/image-url.js';
 import { readObjectFacts, type ObjectFacts } from '../oss/object-facts.js';
-import { readStatusRecord, tagSourceObject, writeStatusRecord } from '../oss/status-store.js';
+import { readStatusRecord, tagSourceObject, writeStatusRecord, type StoredStatus } from '../oss/status-store.js';
 import { decideImportRequest, type Decision, type ImportRequestDraft } from './decide-import.js';
 import { describeFailure } from './import-error.js';
 import type { Logger } from './logger.js';
@@ -31,48 +31,64 @@ export type UploadOutcome =
   | { outcome: 'submitted'; key: string; imageId: string; taskId: string; clientToken: string; attempts: number }
   | { outcome: 'duplicate'; key: string; state: string; imageId?: string; taskId?: string }
   | { outcome: 'rejected'; key: string; problems: Problem[] }
+  /** No object under any spelling of the key (deleted before it could be read, or a typo). */
+  | { outcome: 'not-found'; key: string; triedKeys: string[] }
   | { outcome: 'failed'; key: string; error: string; retryable: boolean };
 
 export type OutcomeWithSource = UploadOutcome & { bucket: string; region: string; durationMs: number };
+
+export interface UploadOptions {
+  /** Re-import even when a record covers this version, with a new clientToken (`backfill --force`). */
+  force?: boolean;
+  /** Write a record for an object that does not exist (the function: yes; a CLI typo: no). */
+  recordMissing?: boolean;
+}
+
+/** The upload's source as records describe it. */
+export type RecordSource = StatusRecord['source'];
+
+export interface Planned {
+  facts: ObjectFacts;
+  source: RecordSource & { etag: string; size: number };
+  image: ImageFacts;
+  decision: Decision;
+  /** The record of an earlier delivery of this key, if any. */
+  existing: StatusRecord | undefined;
+}
 
 /** Inspector facts as stored in the record: enough to explain a decision, no raw bytes. */
 function imageSummary(image: ImageFacts): Record<string, unknown> {
   return { format: image.format, virtualSizeBytes: image.virtualSizeBytes, details: image.details };
 }
 
-interface Planned {
-  facts: ObjectFacts;
-  image: ImageFacts;
-  decision: Decision;
-  existing: StatusRecord | undefined;
-}
-
-export interface UploadOptions {
-  /** Re-import even when a record covers this version, with a new clientToken (`backfill --force`). */
-  force?: boolean;
+function recordOf(stored: StoredStatus): StatusRecord | undefined {
+  return stored.kind === 'record' ? stored.record : undefined;
 }
 
 /** Reads the object and decides; no API call and nothing written (the `plan` command). */
 export async function planUpload(upload: Upload, deps: PipelineDeps, options: UploadOptions = {}): Promise<Planned | { notFound: string[] }> {
   const { s3, config } = deps;
+  const firstKey = upload.keyCandidates[0];
+  // The record of the likeliest spelling is read alongside the facts: one round trip.
   const [read, stored] = await Promise.all([
     readObjectFacts(s3, { bucket: upload.bucket, keyCandidates: upload.keyCandidates }),
-    readStatusRecord(s3, upload.bucket, statusRecordKey(config.statusPrefix, upload.keyCandidates[0])),
+    readStatusRecord(s3, upload.bucket, statusRecordKey(config.statusPrefix, firstKey)),
   ]);
   if (!read.found) return { notFound: read.triedKeys };
   const { facts } = read;
+  const existing =
+    facts.key === firstKey ? recordOf(stored) : recordOf(await readStatusRecord(s3, upload.bucket, statusRecordKey(config.statusPrefix, facts.key)));
+  const source = { region: upload.region, bucket: upload.bucket, key: facts.key, etag: facts.etag, size: facts.size };
   const image = inspectImage({ head: facts.bytes.head, tail: facts.bytes.tail, size: facts.size });
   const decision = decideImportRequest({
-    source: { region: upload.region, bucket: upload.bucket, key: facts.key, etag: facts.etag, size: facts.size },
+    source,
     metadata: facts.metadata,
     tags: facts.tags,
     defaults: config.defaults,
     image,
     ...(options.force === true ? { tokenSalt: deps.now().toISOString() } : {}),
   });
-  // The record was looked up under the first candidate; it only matters if that is the key.
-  const existing = stored.kind === 'record' && facts.key === upload.keyCandidates[0] ? stored.record : undefined;
-  return { facts, image, decision, existing };
+  return { facts, source, image, decision, existing };
 }
 
 /** Builds the full importImage body: the draft plus the presigned internal URL. */
@@ -84,17 +100,19 @@ export async function buildImportRequest(upload: Upload, key: string, draft: Imp
     expiresInSeconds: deps.config.imageUrlExpiresSeconds,
     signingDate: deps.now(),
   });
-  return { ...draft, imageUrl } as ImportImageInput;
+  return { ...draft, imageUrl };
 }
 
-function redactRequest(request: ImportImageInput): Record<string, unknown> {
+/** The request as records and `plan` show it: the presigned URL's signature and key id redacted. */
+export function redactRequest(request: ImportImageInput): Record<string, unknown> {
   return { ...request, imageUrl: redactImageUrl(request.imageUrl) };
 }
 
 /**
  * The function's pipeline for one upload: read facts → decide → importImage → record.
- * Every path that reaches the object ends with a status record; a transient failure is
- * returned as `failed` with `retryable: true` so the caller can make the platform retry.
+ * Every path ends with a status record (best effort when the store itself fails); a
+ * transient failure is returned as `failed` with `retryable: true` so the caller can make the
+ * platform retry. Never throws.
  */
 export async function processUpload(upload: Upload, deps: PipelineDeps, options: UploadOptions = {}): Promise<OutcomeWithSource> {
   const started = Date.now();
@@ -104,40 +122,37 @@ export async function processUpload(upload: Upload, deps: PipelineDeps, options:
     region: upload.region,
     durationMs: Date.now() - started,
   });
-  const { s3 } = deps;
   const timestamp = () => deps.now().toISOString();
+  const firstKey = upload.keyCandidates[0];
+  const eventSource: RecordSource = { region: upload.region, bucket: upload.bucket, key: firstKey, ...(upload.etag !== undefined ? { etag: upload.etag } : {}) };
 
   let planned: Awaited<ReturnType<typeof planUpload>>;
   try {
     planned = await planUpload(upload, deps, options);
   } catch (error) {
     const failure = describeFailure(error);
-    return finish({ outcome: 'failed', key: upload.keyCandidates[0], error: failure.message, retryable: failure.retryable });
+    const { attempts: _attempts, ...recordedError } = failure;
+    const outcome = finish({ outcome: 'failed', key: firstKey, error: failure.message, retryable: failure.retryable });
+    // Best effort: the store that failed the read may fail this write too.
+    await writeRecord(deps, upload.bucket, firstKey, { version: 1, state: 'failed', source: eventSource, error: recordedError, createdAt: timestamp(), updatedAt: timestamp() }).catch(() => undefined);
+    return outcome;
   }
 
   if ('notFound' in planned) {
-    const key = upload.keyCandidates[0];
+    const outcome = finish({ outcome: 'not-found', key: firstKey, triedKeys: planned.notFound });
+    if (options.recordMissing === false) return outcome;
     const problems: Problem[] = [
       {
         code: 'object-not-found',
         field: 'key',
-        value: key,
+        value: firstKey,
         message: `s3://${upload.bucket}/${planned.notFound.join(' (or ')}${planned.notFound.length > 1 ? ')' : ''} does not exist: it was deleted or renamed before it could be read.`,
       },
     ];
-    const record: StatusRecord = {
-      version: 1,
-      state: 'rejected',
-      source: { region: upload.region, bucket: upload.bucket, key, ...(upload.etag !== undefined ? { etag: upload.etag } : {}) },
-      problems,
-      createdAt: timestamp(),
-      updatedAt: timestamp(),
-    };
-    return writeOrFail(deps, upload, key, record, finish({ outcome: 'rejected', key, problems }));
+    return writeOrFail(deps, upload.bucket, firstKey, { version: 1, state: 'rejected', source: eventSource, problems, createdAt: timestamp(), updatedAt: timestamp() }, outcome);
   }
 
-  const { facts, image, decision, existing } = planned;
-  const source = { region: upload.region, bucket: upload.bucket, key: facts.key, etag: facts.etag, size: facts.size };
+  const { facts, source, image, decision, existing } = planned;
   if (existing !== undefined && options.force !== true && coversVersion(existing, facts.etag)) {
     return finish({
       outcome: 'duplicate',
@@ -148,59 +163,41 @@ export async function processUpload(upload: Upload, deps: PipelineDeps, options:
     });
   }
   const createdAt = existing?.createdAt ?? timestamp();
+  const base = { version: 1 as const, source, image: imageSummary(image), createdAt };
 
   if (!decision.ok) {
-    const record: StatusRecord = {
-      version: 1,
-      state: 'rejected',
-      source,
-      problems: decision.problems,
-      image: imageSummary(image),
-      createdAt,
-      updatedAt: timestamp(),
-    };
-    return writeOrFail(deps, upload, facts.key, record, finish({ outcome: 'rejected', key: facts.key, problems: decision.problems }));
+    const record: StatusRecord = { ...base, state: 'rejected', problems: decision.problems, updatedAt: timestamp() };
+    return writeOrFail(deps, upload.bucket, facts.key, record, finish({ outcome: 'rejected', key: facts.key, problems: decision.problems }));
   }
 
-  const request = await buildImportRequest(upload, facts.key, decision.request, deps);
+  let request: ImportImageInput | undefined;
   let result;
   try {
+    request = await buildImportRequest(upload, facts.key, decision.request, deps);
     result = await deps.vm.importImage(upload.region, request);
   } catch (error) {
     const failure = describeFailure(error);
     const { attempts, ...recordedError } = failure;
     const record: StatusRecord = {
-      version: 1,
+      ...base,
       state: 'failed',
-      source,
-      request: redactRequest(request),
-      clientToken: request.clientToken ?? decision.request.clientToken,
+      ...(request !== undefined ? { request: redactRequest(request) } : {}),
+      clientToken: decision.request.clientToken,
       error: recordedError,
       ...(attempts !== undefined ? { attempts } : {}),
-      image: imageSummary(image),
-      createdAt,
       updatedAt: timestamp(),
     };
-    return writeOrFail(
-      deps,
-      upload,
-      facts.key,
-      record,
-      finish({ outcome: 'failed', key: facts.key, error: failure.message, retryable: failure.retryable }),
-    );
+    return writeOrFail(deps, upload.bucket, facts.key, record, finish({ outcome: 'failed', key: facts.key, error: failure.message, retryable: failure.retryable }));
   }
 
   const record: StatusRecord = {
-    version: 1,
+    ...base,
     state: 'submitted',
-    source,
     request: redactRequest(request),
     imageId: result.imageId,
     taskId: result.taskId,
     clientToken: decision.request.clientToken,
     attempts: result.attempts,
-    image: imageSummary(image),
-    createdAt,
     updatedAt: timestamp(),
   };
   const outcome = finish({
@@ -211,34 +208,27 @@ export async function processUpload(upload: Upload, deps: PipelineDeps, options:
     clientToken: decision.request.clientToken,
     attempts: result.attempts,
   });
-  if (facts.taggingSupported) {
-    // Tagging is a courtesy for people browsing the bucket; the record is the source of truth.
-    const [written] = await Promise.all([
-      writeOrFail(deps, upload, facts.key, record, outcome),
-      tagSourceObject(
-        s3,
-        { bucket: upload.bucket, key: facts.key, existingTags: facts.tags },
-        { 'image-import-state': 'submitted', 'image-import-image-id': result.imageId },
-      ),
-    ]);
-    return written;
-  }
-  return writeOrFail(deps, upload, facts.key, record, outcome);
+  // Tagging is a courtesy for people browsing the bucket; the record is the source of truth.
+  const [written] = await Promise.all([
+    writeOrFail(deps, upload.bucket, facts.key, record, outcome),
+    facts.taggingSupported
+      ? tagSourceObject(deps.s3, { bucket: upload.bucket, key: facts.key, existingTags: facts.tags }, { 'image-import-state': 'submitted', 'image-import-image-id': result.imageId })
+      : Promise.resolve(false),
+  ]);
+  return written;
+}
+
+function writeRecord(deps: PipelineDeps, bucket: string, key: string, record: StatusRecord): Promise<void> {
+  return writeStatusRecord(deps.s3, bucket, statusRecordKey(deps.config.statusPrefix, key), record);
 }
 
 /** Writes the record; if that fails the upload is not done, and the platform should retry. */
-async function writeOrFail(
-  deps: PipelineDeps,
-  upload: Upload,
-  key: string,
-  record: StatusRecord,
-  outcome: OutcomeWithSource,
-): Promise<OutcomeWithSource> {
+async function writeOrFail(deps: PipelineDeps, bucket: string, key: string, record: StatusRecord, outcome: OutcomeWithSource): Promise<OutcomeWithSource> {
   try {
-    await writeStatusRecord(deps.s3, upload.bucket, statusRecordKey(deps.config.statusPrefix, key), record);
+    await writeRecord(deps, bucket, key, record);
     return outcome;
   } catch (error) {
     const failure = describeFailure(error);
-    return { ...outcome, outcome: 'failed', key, error: `status record not written: ${failure.message}`, retryable: true } as OutcomeWithSource;
+    return { bucket: outcome.bucket, region: outcome.region, durationMs: outcome.durationMs, outcome: 'failed', key, error: `status record not written: ${failure.message}`, retryable: true };
   }
 }

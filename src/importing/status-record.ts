@@ -62,8 +62,11 @@ export function statusRecordKey(statusPrefix: string, key: string): string {
 
 /**
  * States that mean "this object version was handed to JD": a second delivery of the same
- * version must not submit again (the clientToken would make it harmless, but it costs a call).
+ * version must not submit again (the clientToken would make it harmless, but it costs a
+ * call). A rejection or a failure is decided again: the user may have fixed the metadata
+ * (same bytes, same ETag) or the API may be back. An `error` from JD stays: the same
+ * clientToken would only return the same failed task (`backfill --force` makes a new one).
  */
 export function coversVersion(record: StatusRecord, etag: string): boolean {
-  return record.source.etag === etag && record.state !== 'failed';
+  return record.source.etag === etag && (record.state === 'submitted' || record.state === 'importing' || record.state === 'ready' || record.state === 'error');
 }

@@ -1,10 +1,9 @@
 import type { Upload } from '../events/upload.js';
 import { formatFromKey } from '../image/index.js';
 import { boundedMap } from '../importing/bounded-map.js';
-import { buildImportRequest, planUpload, processUpload, type PipelineDeps } from '../importing/pipeline.js';
+import { buildImportRequest, planUpload, processUpload, redactRequest, type PipelineDeps } from '../importing/pipeline.js';
 import type { Problem } from '../importing/problem.js';
 import { coversVersion, statusRecordKey } from '../importing/status-record.js';
-import { redactImageUrl } from '../oss/image-url.js';
 import { readStatusRecord } from '../oss/status-store.js';
 import { listObjectPages, type ListedObject } from './list-objects.js';
 
@@ -121,12 +120,12 @@ async function backfillObject(deps: PipelineDeps, options: BackfillOptions, obje
     }
     if (options.dryRun) {
       const planned = await planUpload(upload, deps, { force: options.force });
-      if ('notFound' in planned) return { key, outcome: 'failed', error: 'deleted while listing', retryable: false };
+      if ('notFound' in planned) return { key, outcome: 'failed', error: 'deleted while the bucket was being listed', retryable: false };
       if (!planned.decision.ok) return { key, outcome: 'would-reject', problems: planned.decision.problems };
       const request = await buildImportRequest(upload, key, planned.decision.request, deps);
-      return { key, outcome: 'would-import', request: { ...request, imageUrl: redactImageUrl(request.imageUrl) } };
+      return { key, outcome: 'would-import', request: redactRequest(request) };
     }
-    const outcome = await processUpload(upload, deps, { force: options.force });
+    const outcome = await processUpload(upload, deps, { force: options.force, recordMissing: false });
     switch (outcome.outcome) {
       case 'submitted':
         return { key, outcome: 'submitted', imageId: outcome.imageId, taskId: outcome.taskId };
@@ -134,6 +133,8 @@ async function backfillObject(deps: PipelineDeps, options: BackfillOptions, obje
         return { key, outcome: 'already-imported', state: outcome.state };
       case 'rejected':
         return { key, outcome: 'rejected', problems: outcome.problems };
+      case 'not-found':
+        return { key, outcome: 'failed', error: 'deleted while the bucket was being listed', retryable: false };
       case 'failed':
         return { key, outcome: 'failed', error: outcome.error, retryable: outcome.retryable };
     }

@@ -56,3 +56,14 @@ export function redactImageUrl(url: string): string {
   if (credential !== null) parsed.searchParams.set('X-Amz-Credential', credential.replace(/^[^/]*/, 'REDACTED'));
   return parsed.toString();
 }
+
+/**
+ * Redacts presigned-URL secrets wherever they appear in free text: JD may echo the imageUrl
+ * in an error or task message, and such text goes into logs and status records.
+ */
+export function redactSecretsInText(text: string): string {
+  return text
+    .replace(/(X-Amz-Signature=)[^&\s"'<>]+/gi, '$1REDACTED')
+    .replace(/(X-Amz-Security-Token=)[^&\s"'<>]+/gi, '$1REDACTED')
+    .replace(/(X-Amz-Credential=)[^%/&\s"'<>]+/gi, '$1REDACTED');
+}

@@ -63,11 +63,14 @@ describe('oss-image-import backfill', () => {
     assert.equal(stack.emulator.counters.imagesCreated, 4);
   });
 
-  it('re-running does nothing new; --force re-imports with a new clientToken', async () => {
+  it('re-running submits nothing new (a rejection is decided again); --force re-imports with a new clientToken', async () => {
+    const calls = stack.emulator.counters.requests;
     const again = await backfillJson(env, [`s3://${stack.bucket}/fleet/`]);
-    assert.equal(again.code, 0);
-    assert.equal(again.result.counts.alreadyImported, 5);
+    assert.equal(again.code, 3);
+    assert.equal(again.result.counts.alreadyImported, 4);
+    assert.equal(again.result.counts.rejected, 1);
     assert.equal(again.result.counts.submitted, 0);
+    assert.equal(stack.emulator.counters.requests, calls);
     assert.equal(stack.emulator.counters.imagesCreated, 4);
     const forced = await backfillJson(env, [`s3://${stack.bucket}/fleet/good-a.qcow2`, '--force']);
     assert.equal(forced.result.counts.submitted, 1);

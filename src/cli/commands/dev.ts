@@ -53,7 +53,9 @@ export const devCommand: CliCommand = {
               ? `image ${outcome.imageId ?? '?'}, task ${outcome.taskId ?? '?'}`
               : outcome.outcome === 'rejected'
                 ? outcome.problems.map((problem) => problem.message).join(' ')
-                : outcome.error;
+                : outcome.outcome === 'not-found'
+                  ? 'the object does not exist'
+                  : outcome.error;
           io.err(`[import] s3://${outcome.bucket}/${outcome.key}: ${outcome.outcome} — ${detail}\n`);
         }
       },

@@ -15,25 +15,28 @@ export const importCommand: CliCommand = {
     const location = parseS3Uri(args.positionals[0] ?? '', { keyRequired: true });
     const deps = cliPipelineDeps(io, args);
     try {
-      const outcome = await processUpload(cliUpload(deps.config.region, location), deps);
+      const outcome = await processUpload(cliUpload(deps.config.region, location), deps, { recordMissing: false });
       if (args.values['json'] === true) {
         io.out(`${JSON.stringify(outcome, null, 2)}\n`);
-      } else if (outcome.outcome === 'submitted') {
-        io.out(`Submitted s3://${outcome.bucket}/${outcome.key}: image ${outcome.imageId}, task ${outcome.taskId}.\n`);
-      } else if (outcome.outcome === 'duplicate') {
-        io.out(`Already ${outcome.state}: s3://${outcome.bucket}/${outcome.key}${outcome.imageId !== undefined ? ` (image ${outcome.imageId})` : ''}. Nothing submitted.\n`);
-      } else if (outcome.outcome === 'rejected') {
-        io.out(`Rejected s3://${outcome.bucket}/${outcome.key}:\n${outcome.problems.map((problem) => `  - ${problem.message}\n`).join('')}`);
-      } else {
-        io.err(`Failed s3://${outcome.bucket}/${outcome.key}: ${outcome.error}\n`);
       }
+      const where = `s3://${outcome.bucket}/${outcome.key}`;
       switch (outcome.outcome) {
         case 'submitted':
+          if (args.values['json'] !== true) io.out(`Submitted ${where}: image ${outcome.imageId}, task ${outcome.taskId}.\n`);
+          return exitCodes.done;
         case 'duplicate':
+          if (args.values['json'] !== true) {
+            io.out(`Already ${outcome.state}: ${where}${outcome.imageId !== undefined ? ` (image ${outcome.imageId})` : ''}. Nothing submitted.\n`);
+          }
           return exitCodes.done;
         case 'rejected':
+          if (args.values['json'] !== true) io.out(`Rejected ${where}:\n${outcome.problems.map((problem) => `  - ${problem.message}\n`).join('')}`);
           return exitCodes.rejected;
+        case 'not-found':
+          io.err(`${where} does not exist.\n`);
+          return exitCodes.failed;
         case 'failed':
+          io.err(`Failed ${where}: ${outcome.error}\n`);
           return exitCodes.failed;
       }
     } finally {

@@ -1,7 +1,6 @@
 import { exitCodes } from '../exit-codes.js';
 import { parseS3Uri } from '../s3-uri.js';
-import { buildImportRequest, planUpload } from '../../importing/pipeline.js';
-import { redactImageUrl } from '../../oss/image-url.js';
+import { buildImportRequest, planUpload, redactRequest } from '../../importing/pipeline.js';
 import { cliPipelineDeps, cliUpload } from './pipeline-command.js';
 import type { CliCommand } from './command.js';
 
@@ -22,8 +21,7 @@ export const planCommand: CliCommand = {
         io.err(`s3://${location.bucket}/${location.key} does not exist.\n`);
         return exitCodes.failed;
       }
-      const { facts, image, decision } = planned;
-      const source = { region: upload.region, bucket: location.bucket, key: facts.key, etag: facts.etag, size: facts.size };
+      const { facts, source, image, decision } = planned;
       const imageFacts = { format: image.format, virtualSizeBytes: image.virtualSizeBytes, details: image.details };
       if (!decision.ok) {
         if (args.values['json'] === true) {
@@ -35,7 +33,7 @@ export const planCommand: CliCommand = {
         return exitCodes.rejected;
       }
       const request = await buildImportRequest(upload, facts.key, decision.request, deps);
-      const shown = { ...request, imageUrl: redactImageUrl(request.imageUrl) };
+      const shown = redactRequest(request);
       if (args.values['json'] === true) {
         io.out(`${JSON.stringify({ source, importable: true, request: shown, fieldSources: decision.sources, image: imageFacts }, null, 2)}\n`);
       } else {
