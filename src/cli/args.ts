@@ -1,4 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { isRegionId } from '../jdcloud/region.js';
 
 /** A command line that does not fit the command: exit code 2. */
 export class UsageError extends Error {
@@ -34,4 +35,37 @@ export function parseCliArgs(argv: string[], options: OptionSpec, positionals: r
     );
   }
   return { values: parsed.values as ParsedArgs['values'], positionals: parsed.positionals };
+}
+
+type OptionValue = ParsedArgs['values'][string];
+
+/** A whole-number option in [min, max]; undefined when not given. Throws UsageError. */
+export function wholeNumberOption(value: OptionValue, name: string, min: number, max: number): number | undefined {
+  if (typeof value !== 'string') return undefined;
+  const number = Number(value);
+  if (value.trim() === '' || !Number.isInteger(number) || number < min || number > max) {
+    throw new UsageError(`--${name} "${value}" is not allowed: use a whole number from ${min} to ${max}.`);
+  }
+  return number;
+}
+
+/** A positive number option (may be fractional, e.g. a rate); undefined when not given. */
+export function positiveNumberOption(value: OptionValue, name: string): number | undefined {
+  if (typeof value !== 'string') return undefined;
+  const number = Number(value);
+  if (value.trim() === '' || !Number.isFinite(number) || number <= 0) {
+    throw new UsageError(`--${name} "${value}" is not allowed: use a positive number.`);
+  }
+  return number;
+}
+
+/**
+ * The environment with `--region` laid over JDCLOUD_REGION. A bad `--region` is a usage
+ * error (exit 2); a bad JDCLOUD_REGION is a configuration error, reported by loadConfig.
+ */
+export function envWithRegionOption(args: ParsedArgs, env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const region = args.values['region'];
+  if (typeof region !== 'string') return env;
+  if (!isRegionId(region)) throw new UsageError(`--region ${JSON.stringify(region)} is not a JD Cloud region id; use the form cn-north-1.`);
+  return { ...env, JDCLOUD_REGION: region };
 }

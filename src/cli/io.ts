@@ -28,3 +28,8 @@ export const stdio: CliIo = {
     return processSignal;
   },
 };
+
+/** The one JSON document a failed `--json` command prints on stdout (the message also goes to stderr). */
+export function printJsonError(io: CliIo, name: string, message: string): void {
+  io.out(`${JSON.stringify({ error: { name, message } }, null, 2)}\n`);
+}

@@ -1,8 +1,7 @@
 import { parseCliArgs, UsageError } from './args.js';
-import { stdio, type CliIo } from './io.js';
+import { printJsonError, stdio, type CliIo } from './io.js';
 import { cliCommands } from './commands/index.js';
 import { exitCodes } from './exit-codes.js';
-
 
 const usage = `Usage: oss-image-import <command> [options]
 
@@ -15,9 +14,13 @@ Exit codes: 0 done, 1 operational failure, 2 usage error, 3 input rejected.
 /** Runs one command line and returns its exit code; never calls process.exit. */
 export async function runCli(argv: string[], io: CliIo = stdio): Promise<number> {
   const [name, ...rest] = argv;
-  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+  if (name === undefined) {
+    io.err(usage);
+    return exitCodes.usage;
+  }
+  if (name === '--help' || name === '-h' || name === 'help') {
     io.out(usage);
-    return name === undefined ? exitCodes.usage : exitCodes.done;
+    return exitCodes.done;
   }
   const command = cliCommands.find((candidate) => candidate.name === name);
   if (command === undefined) {
@@ -32,11 +35,11 @@ export async function runCli(argv: string[], io: CliIo = stdio): Promise<number>
     }
     return await command.run(args, io);
   } catch (error) {
-    if (error instanceof UsageError) {
-      io.err(`${error.message}\nUsage: oss-image-import ${command.usage}\n`);
-      return exitCodes.usage;
-    }
-    io.err(`${error instanceof Error ? error.message : String(error)}\n`);
-    return exitCodes.failed;
+    const usageError = error instanceof UsageError;
+    const message = error instanceof Error ? error.message : String(error);
+    io.err(usageError ? `${message}\nUsage: oss-image-import ${command.usage}\n` : `${message}\n`);
+    // A script reading --json output still gets one document when the command fails.
+    if (rest.includes('--json')) printJsonError(io, error instanceof Error ? error.name : 'Error', message);
+    return usageError ? exitCodes.usage : exitCodes.failed;
   }
 }

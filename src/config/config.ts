@@ -1,8 +1,7 @@
 import * as z from 'zod';
+import { parseEndpoint } from '../jdcloud/client/endpoint.js';
+import { isRegionId } from '../jdcloud/region.js';
 import { ConfigError } from './config-error.js';
-
-/** JD Cloud region ids look like `cn-north-1`. */
-export const regionIdPattern = /^[a-z]{2}-[a-z]+-\d+$/;
 
 /** What the function and the CLI read from the environment (names in shared/DESIGN.md). */
 export interface Config {
@@ -46,6 +45,12 @@ function httpUrl(name: string, raw: string): string {
   return raw.replace(/\/+$/, '');
 }
 
+/** The client's own check: https, or plain http only for a loopback emulator. */
+function vmEndpointOf(raw: string): string {
+  const endpoint = parseEndpoint(raw, 'JDCLOUD_VM_ENDPOINT');
+  return `${endpoint.origin}${endpoint.basePath}`;
+}
+
 function nonEmpty(raw: string | undefined): string | undefined {
   return raw === undefined || raw.trim() === '' ? undefined : raw.trim();
 }
@@ -53,7 +58,7 @@ function nonEmpty(raw: string | undefined): string | undefined {
 /** Reads and checks the configuration; throws ConfigError naming the variable at fault. */
 export function loadConfig(env: NodeJS.ProcessEnv): Config {
   const region = nonEmpty(env['JDCLOUD_REGION']) ?? 'cn-north-1';
-  if (!regionIdPattern.test(region)) {
+  if (!isRegionId(region)) {
     throw new ConfigError(`JDCLOUD_REGION="${region}" is not a JD Cloud region id, e.g. cn-north-1.`);
   }
   const statusPrefix = env['IMAGE_STATUS_PREFIX'] ?? '.image-import/';
@@ -69,7 +74,8 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
   }
   return {
     region,
-    vmEndpoint: httpUrl('JDCLOUD_VM_ENDPOINT', nonEmpty(env['JDCLOUD_VM_ENDPOINT']) ?? 'https://vm.jdcloud-api.com'),
+    // The client's own check: https, or http only for a loopback emulator.
+    vmEndpoint: vmEndpointOf(nonEmpty(env['JDCLOUD_VM_ENDPOINT']) ?? 'https://vm.jdcloud-api.com'),
     ...(ossEndpoint !== undefined ? { ossEndpoint: httpUrl('OSS_ENDPOINT', ossEndpoint) } : {}),
     statusPrefix,
     ...(allowed !== undefined ? { allowedBuckets: allowed.split(',').map((name) => name.trim()).filter(Boolean) } : {}),

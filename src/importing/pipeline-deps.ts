@@ -4,7 +4,7 @@ import { createJdCloudClient, type RetryNotice } from '../jdcloud/client/create-
 import { loadCredentials } from '../jdcloud/credentials.js';
 import { createVmApi } from '../jdcloud/vm/vm-api.js';
 import { createImageUrlSigner } from '../oss/image-url.js';
-import { createOssClient } from '../oss/oss-client.js';
+import { ossClientFor } from '../oss/oss-client.js';
 import { createLogger, type Logger } from './logger.js';
 import type { PipelineDeps } from './pipeline.js';
 
@@ -24,11 +24,7 @@ export function createPipelineDeps(env: NodeJS.ProcessEnv, options: PipelineDeps
   const config = options.config ?? loadConfig(env);
   const credentials = loadCredentials(env);
   const logger = options.logger ?? createLogger();
-  const s3 = createOssClient({
-    region: config.region,
-    credentials,
-    ...(config.ossEndpoint !== undefined ? { endpoint: config.ossEndpoint } : {}),
-  });
+  const s3 = ossClientFor(config, credentials);
   const client = createJdCloudClient({
     endpoint: config.vmEndpoint,
     service: 'vm',

@@ -35,3 +35,8 @@ export function createOssClient(options: OssClientOptions): S3Client {
     maxAttempts: options.maxAttempts ?? 3,
   });
 }
+
+/** The client for the configured region and endpoint (OSS_ENDPOINT, else the region's public one). */
+export function ossClientFor(config: { region: string; ossEndpoint?: string }, credentials: OssCredentials): S3Client {
+  return createOssClient({ region: config.region, credentials, ...(config.ossEndpoint !== undefined ? { endpoint: config.ossEndpoint } : {}) });
+}

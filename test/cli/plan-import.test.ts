@@ -61,11 +61,23 @@ describe('oss-image-import plan and import', () => {
     assert.equal(stack.emulator.counters.imagesCreated, 1);
   });
 
+  it('tasks shows the import without the presigned URL\'s signature or key id', async () => {
+    const { io, captured } = captureIo(env);
+    assert.equal(await runCli(['tasks', '--json'], io), 0);
+    const { tasks } = JSON.parse(captured.out) as { tasks: Array<{ imageUrl?: string }> };
+    assert.equal(tasks.length, 1);
+    assert.match(tasks[0]?.imageUrl ?? '', /X-Amz-Signature=REDACTED/);
+    assert.doesNotMatch(captured.out, /X-Amz-Signature=[0-9a-f]{64}|S3RVER%2F/);
+  });
+
   it('import exits 3 for a rejected image and 1 for a missing object', async () => {
     assert.equal(await runCli(['import', 's3://images/cli/small-disk.qcow2'], captureIo(env).io), 3);
     const missing = captureIo(env);
     assert.equal(await runCli(['plan', 's3://images/cli/nothing-here.qcow2'], missing.io), 1);
     assert.equal(missing.captured.err, 's3://images/cli/nothing-here.qcow2 does not exist.\n');
+    const missingImport = captureIo(env);
+    assert.equal(await runCli(['import', 's3://images/cli/nothing-here.qcow2'], missingImport.io), 1);
+    assert.equal(missingImport.captured.err, 's3://images/cli/nothing-here.qcow2 does not exist.\n');
   });
 
   it('exits 1 naming both variables when credentials are missing, and 2 on usage errors', async () => {
@@ -77,6 +89,8 @@ describe('oss-image-import plan and import', () => {
     assert.match(badUri.captured.err, /"images\/cli\/ubuntu\.qcow2" is not an s3:\/\/ location: use s3:\/\/bucket\/key\./);
     assert.equal(await runCli(['import'], captureIo(env).io), 2);
     assert.equal(await runCli(['frobnicate'], captureIo(env).io), 2);
+    const badFlag = captureIo(env);
+    assert.equal(await runCli(['plan', 's3://images/cli/ubuntu.qcow2', '--region', 'north'], badFlag.io), 2);
     const badRegion = captureIo({ ...env, JDCLOUD_REGION: 'north' });
     assert.equal(await runCli(['plan', 's3://images/cli/ubuntu.qcow2'], badRegion.io), 1);
     assert.equal(badRegion.captured.err, 'JDCLOUD_REGION="north" is not a JD Cloud region id, e.g. cn-north-1.\n');

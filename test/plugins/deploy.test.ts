@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { zipEntries } from '../../plugins/jdcloud/package/zip-bundle.js';
 import { startFcEmulator, type FcEmulator, type RecordedCall } from '../../src/local/fc-emulator/index.js';
-import { fixtureYml, frameworkError, makeServiceDir, runServerless, type ServiceDir } from './serverless-cli.js';
+import { fixtureYml, frameworkError, makeServiceDir, repoRoot, runServerless, type ServiceDir } from './serverless-cli.js';
 
 const credentials = { accessKeyId: 'AKIDDEPLOYTEST', secretAccessKey: 'deploy-test-secret' };
 const functionPath = '/services/fixture-images-dev/functions/importImage';
@@ -229,6 +229,72 @@ describe('serverless deploy, info, invoke and remove against the local fc API', 
     const again = await runServerless(service.dir, ['remove'], envFor(emulator));
     assert.equal(again.code, 0);
     assert.match(again.stderr, /^✔ Nothing to remove: service fixture-images-dev is not deployed in cn-north-1\.$/m);
+  });
+});
+
+describe('serverless deploy with the repository serverless.yml', () => {
+  let emulator: FcEmulator;
+  let packageDir: string;
+  const env = (): Record<string, string> => ({ ...envFor(emulator), IMAGE_BUCKET: 'disk-images' });
+
+  before(async () => {
+    emulator = await startFcEmulator({ credentials: [credentials], runtimes: ['nodejs20', 'nodejs22'] });
+    packageDir = await mkdtemp(join(tmpdir(), 'oss-image-import-deploy-'));
+    // Packaged once into a scratch directory, then deployed from it: the checkout stays as it is.
+    const packaged = await runServerless(repoRoot, ['package', '--package', packageDir], env());
+    assert.equal(packaged.code, 0, packaged.stdout + packaged.stderr);
+  });
+  after(async () => {
+    await emulator.stop();
+    await rm(packageDir, { recursive: true, force: true });
+  });
+
+  it('deploys importImage with its six OSS triggers and refreshStatus with none', async () => {
+    const result = await runServerless(repoRoot, ['deploy', '--package', packageDir], env());
+    assert.equal(result.code, 0, result.stdout + result.stderr);
+    const functions = emulator.store.service('cn-north-1', 'oss-image-import-dev')?.functions;
+    const summary = [...(functions?.values() ?? [])].map((fn) => ({
+      name: fn.functionName,
+      handler: fn.handler,
+      runtime: fn.runtime,
+      timeout: fn.timeout,
+      environment: fn.envs.map((variable) => variable.name),
+      triggers: [...fn.triggers.values()].map((trigger) => `${trigger.sourceJrn} ${trigger.triggerConfig}`),
+    }));
+    const environment = ['JDCLOUD_REGION', 'IMAGE_ALLOWED_BUCKETS', 'IMAGE_STATUS_PREFIX'];
+    assert.deepEqual(summary, [
+      {
+        name: 'importImage',
+        handler: 'index.handler',
+        runtime: 'nodejs22',
+        timeout: 120,
+        environment,
+        triggers: ['.qcow2', '.qcow', '.vhd', '.vmdk', '.raw', '.img'].map(
+          (suffix) => `jrn:oss:cn-north-1::disk-images {"events":["oss:ObjectCreated:*"],"filter":{"key":{"suffix":"${suffix}"}}}`,
+        ),
+      },
+      { name: 'refreshStatus', handler: 'index.handler', runtime: 'nodejs22', timeout: 300, environment, triggers: [] },
+    ]);
+    for (const name of ['importImage', 'refreshStatus']) {
+      assert.deepEqual(functions?.get(name)?.code, await readFile(join(packageDir, `${name}.zip`)));
+    }
+  });
+
+  it('changes nothing on a second deploy', async () => {
+    emulator.calls.length = 0;
+    const result = await runServerless(repoRoot, ['deploy', '--package', packageDir], env());
+    assert.equal(result.code, 0, result.stdout + result.stderr);
+    assert.deepEqual(emulator.writes(), []);
+    assert.match(result.stderr, /^✔ No changes: service oss-image-import-dev in cn-north-1 already matches serverless\.yml \(nodejs22\)\.$/m);
+  });
+
+  it('invokes refreshStatus with an empty event, as a scheduler would', async () => {
+    emulator.calls.length = 0;
+    const result = await runServerless(repoRoot, ['invoke', '-f', 'refreshStatus'], env());
+    assert.equal(result.code, 0, result.stdout + result.stderr);
+    assert.deepEqual(emulator.calls.map(request), [
+      { method: 'POST', path: '/services/oss-image-import-dev/functions/refreshStatus/invocations', body: { body: '{}' } },
+    ]);
   });
 });
 

@@ -52,6 +52,23 @@ describe('serverless invoke local with the repository serverless.yml', () => {
     );
     assert.equal(stack.emulator.counters.imagesCreated, 1);
   });
+
+  it('refreshes the status records through the bundled refreshStatus handler', async () => {
+    // The import above was submitted; the emulator finishes a task within ~100 ms (20 ms steps),
+    // far less than the CLI takes to start, so the refresh finds it done.
+    const result = await runServerless(repoRoot, ['invoke', 'local', '-f', 'refreshStatus'], {
+      JDCLOUD_ACCESS_KEY_ID: localOssCredentials.accessKeyId,
+      JDCLOUD_SECRET_ACCESS_KEY: localOssCredentials.secretAccessKey,
+      OSS_ENDPOINT: stack.ossEndpoint,
+      JDCLOUD_VM_ENDPOINT: stack.vmEndpoint,
+      IMAGE_BUCKET: stack.bucket,
+    });
+    assert.equal(result.code, 0, result.stdout + result.stderr);
+    const summary = printedResult(result.stdout) as { buckets: unknown; apiCalls: number };
+    assert.deepEqual(summary.buckets, [{ bucket: stack.bucket, records: 1, changed: 1, unreadable: 0 }]);
+    // imageTasks for the task, then describeImages for the finished image.
+    assert.ok(summary.apiCalls >= 2 && summary.apiCalls <= 3, `apiCalls ${summary.apiCalls}`);
+  });
 });
 
 describe('serverless invoke local with the fixture service', () => {

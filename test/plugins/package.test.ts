@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -23,38 +23,51 @@ function zipFile(zip: Buffer, name: string): Buffer {
 
 describe('serverless package with the repository serverless.yml', () => {
   let output: string;
-  let zip: Buffer;
+  let stderr: string;
+  const zips = new Map<string, Buffer>();
+  const functionKeys = ['importImage', 'refreshStatus'];
   const secrets = { JDCLOUD_SECRET_ACCESS_KEY: 'deploy-secret-never-packaged', IMPORT_FUNCTION_SECRET_ACCESS_KEY: 'function-secret-never-packaged' };
 
   before(async () => {
     output = await mkdtemp(join(tmpdir(), 'oss-image-import-package-'));
     const result = await runServerless(repoRoot, ['package', '--package', output], { JDCLOUD_ACCESS_KEY_ID: 'AKID', ...secrets });
     assert.equal(result.code, 0, result.stdout + result.stderr);
-    assert.match(result.stderr, /^Packaged importImage: .*importImage\.zip, [\d.]+ KB zip, [\d.]+ KB unzipped \(index\.js\)$/m);
-    zip = await readFile(join(output, 'importImage.zip'));
+    stderr = result.stderr;
+    for (const key of functionKeys) zips.set(key, await readFile(join(output, `${key}.zip`)));
   });
   after(async () => rm(output, { recursive: true, force: true }));
 
-  it('zips one minified CommonJS file: no node_modules, no tests, no source map', () => {
-    assert.deepEqual(zipNames(zip), ['index.js']);
-    const code = zipFile(zip, 'index.js').toString('utf8');
-    assert.ok(code.startsWith('"use strict";'), 'CommonJS output');
-    assert.ok(!code.includes('sourceMappingURL'), 'no source map reference');
-    // Minified: long lines (template literals keep their own line breaks).
-    assert.ok(code.length / code.split('\n').length > 2000, 'minified');
+  it('packages every function: one zip each, and nothing else in the package directory', async () => {
+    for (const key of functionKeys) {
+      assert.match(stderr, new RegExp(`^Packaged ${key}: .*${key}\\.zip, [\\d.]+ KB zip, [\\d.]+ KB unzipped \\(index\\.js\\)$`, 'm'));
+    }
+    assert.deepEqual((await readdir(output)).sort(), ['bundle', 'importImage.zip', 'refreshStatus.zip']);
   });
 
-  it('never puts credentials into the package', () => {
-    const code = zipFile(zip, 'index.js').toString('utf8');
-    for (const secret of Object.values(secrets)) assert.ok(!code.includes(secret), 'secret not in the bundle');
-  });
+  for (const key of functionKeys) {
+    describe(key, () => {
+      const code = (): string => zipFile(zips.get(key) ?? Buffer.alloc(0), 'index.js').toString('utf8');
 
-  it('exports handler(event, context) when required as CommonJS', async () => {
-    const file = join(output, 'index.cjs');
-    await writeFile(file, zipFile(zip, 'index.js'));
-    const type = execFileSync(process.execPath, ['-e', `process.stdout.write(typeof require(${JSON.stringify(file)}).handler)`], { encoding: 'utf8' });
-    assert.equal(type, 'function');
-  });
+      it('zips one minified CommonJS file: no node_modules, no tests, no source map', () => {
+        assert.deepEqual(zipNames(zips.get(key) ?? Buffer.alloc(0)), ['index.js']);
+        assert.ok(code().startsWith('"use strict";'), 'CommonJS output');
+        assert.ok(!code().includes('sourceMappingURL'), 'no source map reference');
+        // Minified: long lines (template literals keep their own line breaks).
+        assert.ok(code().length / code().split('\n').length > 2000, 'minified');
+      });
+
+      it('never puts credentials into the package', () => {
+        for (const secret of Object.values(secrets)) assert.ok(!code().includes(secret), 'secret not in the bundle');
+      });
+
+      it('exports handler(event, context) when required as CommonJS', async () => {
+        const file = join(output, `${key}.cjs`);
+        await writeFile(file, code());
+        const type = execFileSync(process.execPath, ['-e', `process.stdout.write(typeof require(${JSON.stringify(file)}).handler)`], { encoding: 'utf8' });
+        assert.equal(type, 'function');
+      });
+    });
+  }
 });
 
 describe('serverless package with the plugin fixture service', () => {

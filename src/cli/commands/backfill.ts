@@ -1,4 +1,4 @@
-import { UsageError } from '../args.js';
+import { positiveNumberOption, wholeNumberOption } from '../args.js';
 import { exitCodes } from '../exit-codes.js';
 import { parseS3Uri } from '../s3-uri.js';
 import { backfill, type BackfillItem } from '../../operations/backfill.js';
@@ -12,14 +12,6 @@ import type { CliCommand } from './command.js';
 /** JD allows about 1000 OpenAPI calls a minute per account; 5/s leaves room for everything else. */
 const defaultRate = 5;
 
-function positiveNumber(value: unknown, name: string, fallback: number, integer: boolean): number {
-  if (typeof value !== 'string') return fallback;
-  const parsed = Number(value);
-  if (!Number.isFinite(parsed) || parsed <= 0 || (integer && !Number.isInteger(parsed))) {
-    throw new UsageError(`--${name} "${value}" is not allowed: use a positive ${integer ? 'whole ' : ''}number.`);
-  }
-  return parsed;
-}
 
 function describeItem(item: BackfillItem): string {
   switch (item.outcome) {
@@ -53,8 +45,8 @@ export const backfillCommand: CliCommand = {
   positionals: [1, 1],
   async run(args, io) {
     const location = parseS3Uri(args.positionals[0] ?? '', { keyRequired: false });
-    const concurrency = positiveNumber(args.values['concurrency'], 'concurrency', 4, true);
-    const limiter = new RateLimiter(positiveNumber(args.values['rate'], 'rate', defaultRate, false));
+    const concurrency = wholeNumberOption(args.values['concurrency'], 'concurrency', 1, 64) ?? 4;
+    const limiter = new RateLimiter(positiveNumberOption(args.values['rate'], 'rate') ?? defaultRate);
     const json = args.values['json'] === true;
     const deps = cliPipelineDeps(io, args, {
       onApiRetry: (notice) => {

@@ -7,18 +7,12 @@ import { createLogger } from '../../importing/logger.js';
 import { packageRoot } from '../../local/package-root.js';
 import type { EventSummary } from '../../importing/handle-event.js';
 import { exitCodes } from '../exit-codes.js';
-import { UsageError } from '../args.js';
+import { wholeNumberOption } from '../args.js';
 import type { CliCommand } from './command.js';
 
 const sampleKey = 'ubuntu-22.04.qcow2';
 const sampleMetadata = { platform: 'Ubuntu', 'os-version': '22.04' };
 
-function wholeNumberOption(value: string | boolean | string[] | undefined, name: string, max: number): number | undefined {
-  if (typeof value !== 'string') return undefined;
-  const port = Number(value);
-  if (!Number.isInteger(port) || port < 0 || port > max) throw new UsageError(`--${name} "${value}" is not allowed: use a whole number from 0 to ${max}.`);
-  return port;
-}
 
 /**
  * `dev` (what `npm start` runs): the local stack — an in-process OSS whose uploads trigger the
@@ -31,10 +25,10 @@ export const devCommand: CliCommand = {
   options: { once: { type: 'boolean' }, 'oss-port': { type: 'string' }, 'vm-port': { type: 'string' }, 'task-step-ms': { type: 'string' } },
   positionals: [0, 0],
   async run(args, io) {
-    const ossPort = wholeNumberOption(args.values['oss-port'], 'oss-port', 65535) ?? 4569;
-    const vmPort = wholeNumberOption(args.values['vm-port'], 'vm-port', 65535) ?? 9780;
+    const ossPort = wholeNumberOption(args.values['oss-port'], 'oss-port', 0, 65535) ?? 4569;
+    const vmPort = wholeNumberOption(args.values['vm-port'], 'vm-port', 0, 65535) ?? 9780;
     // How long the emulated import stays in each state: a second reads well in a demo.
-    const taskStepMs = wholeNumberOption(args.values['task-step-ms'], 'task-step-ms', 60000) ?? 1000;
+    const taskStepMs = wholeNumberOption(args.values['task-step-ms'], 'task-step-ms', 0, 60000) ?? 1000;
     // Loaded here: the local stack needs s3rver, a development dependency.
     const { startDevStack } = await import('../../local/dev-stack.js');
     const logger = createLogger({ level: io.env['LOG_LEVEL'] ?? 'warn' });

@@ -2,7 +2,7 @@ import { basename } from 'node:path';
 import type { Problem } from '../../importing/problem.js';
 import { loadConfig } from '../../config/config.js';
 import { loadCredentials } from '../../jdcloud/credentials.js';
-import { createOssClient } from '../../oss/oss-client.js';
+import { ossClientFor } from '../../oss/oss-client.js';
 import { checkImageAgainstKey } from '../../image/check-against-key.js';
 import { describeByteSize } from '../../image/byte-size-text.js';
 import { inspectImage } from '../../image/inspect-image.js';
@@ -10,8 +10,9 @@ import { systemDiskSizeFromVirtualSize } from '../../image/system-disk-size.js';
 import type { ImageFacts } from '../../image/image-facts.js';
 import type { DiskFormat } from '../../image/disk-format.js';
 import { exitCodes } from '../exit-codes.js';
+import { printJsonError } from '../io.js';
 import { parseS3Uri } from '../s3-uri.js';
-import type { CliIo } from '../io.js';
+import { envWithRegionOption } from '../args.js';
 import type { CliCommand } from './command.js';
 import { readLocalImageFile, readObjectImageBytes, type InspectedBytes } from './inspect-sources.js';
 
@@ -42,11 +43,14 @@ export const inspectCommand: CliCommand = {
     const target = args.positionals[0] ?? '';
     const isObject = target.startsWith('s3://');
     const location = isObject ? parseS3Uri(target, { keyRequired: true }) : undefined;
+    const env = envWithRegionOption(args, io.env);
     let bytes: InspectedBytes;
     try {
-      bytes = location === undefined ? await readLocalImageFile(target) : await readFromObjectStore(io, args.values['region'], location);
+      bytes = location === undefined ? await readLocalImageFile(target) : await readFromObjectStore(env, location);
     } catch (error) {
-      io.err(`${error instanceof Error ? error.message : String(error)}\n`);
+      const message = error instanceof Error ? error.message : String(error);
+      io.err(`${message}\n`);
+      if (args.values['json'] === true) printJsonError(io, error instanceof Error ? error.name : 'Error', message);
       return exitCodes.failed;
     }
     const report = inspectReport(target, location === undefined ? basename(target) : location.key, bytes);
@@ -55,14 +59,8 @@ export const inspectCommand: CliCommand = {
   },
 };
 
-async function readFromObjectStore(io: CliIo, region: unknown, location: { bucket: string; key: string }): Promise<InspectedBytes> {
-  const env = typeof region === 'string' ? { ...io.env, JDCLOUD_REGION: region } : io.env;
-  const config = loadConfig(env);
-  const s3 = createOssClient({
-    region: config.region,
-    credentials: loadCredentials(env),
-    ...(config.ossEndpoint !== undefined ? { endpoint: config.ossEndpoint } : {}),
-  });
+async function readFromObjectStore(env: NodeJS.ProcessEnv, location: { bucket: string; key: string }): Promise<InspectedBytes> {
+  const s3 = ossClientFor(loadConfig(env), loadCredentials(env));
   try {
     return await readObjectImageBytes(s3, location.bucket, location.key);
   } finally {

@@ -2,14 +2,13 @@ import { loadConfig } from '../../config/config.js';
 import type { Upload } from '../../events/upload.js';
 import { createLogger } from '../../importing/logger.js';
 import { createPipelineDeps, type PipelineDepsOptions } from '../../importing/pipeline-deps.js';
-import type { ParsedArgs } from '../args.js';
+import { envWithRegionOption, type ParsedArgs } from '../args.js';
 import type { CliIo } from '../io.js';
 import type { S3Location } from '../s3-uri.js';
 
 /** The pipeline as the CLI runs it: configuration from the environment, `--region` on top. */
 export function cliPipelineDeps(io: CliIo, args: ParsedArgs, options: Pick<PipelineDepsOptions, 'onApiRetry'> = {}) {
-  const region = args.values['region'];
-  const env = typeof region === 'string' ? { ...io.env, JDCLOUD_REGION: region } : io.env;
+  const env = envWithRegionOption(args, io.env);
   return createPipelineDeps(env, { ...options, config: loadConfig(env), logger: createLogger({ level: io.env['LOG_LEVEL'] ?? 'warn' }) });
 }
 

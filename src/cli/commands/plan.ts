@@ -1,4 +1,5 @@
 import { exitCodes } from '../exit-codes.js';
+import { printJsonError } from '../io.js';
 import { parseS3Uri } from '../s3-uri.js';
 import { buildImportRequest, planUpload, redactRequest } from '../../importing/pipeline.js';
 import { cliPipelineDeps, cliUpload } from './pipeline-command.js';
@@ -18,7 +19,9 @@ export const planCommand: CliCommand = {
       const upload = cliUpload(deps.config.region, location);
       const planned = await planUpload(upload, deps);
       if ('notFound' in planned) {
-        io.err(`s3://${location.bucket}/${location.key} does not exist.\n`);
+        const message = `s3://${location.bucket}/${location.key} does not exist.`;
+        io.err(`${message}\n`);
+        if (args.values['json'] === true) printJsonError(io, 'NotFound', message);
         return exitCodes.failed;
       }
       const { facts, source, image, decision } = planned;

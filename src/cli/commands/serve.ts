@@ -3,18 +3,10 @@ import { createPipelineDeps } from '../../importing/pipeline-deps.js';
 import { notifyTokenFromEnv } from '../../serve/notify-token.js';
 import { startNotificationServer } from '../../serve/notification-server.js';
 import { pipelineImportsNothing, pipelineNotificationHandler } from '../../serve/pipeline-notification-handler.js';
-import { UsageError } from '../args.js';
+import { wholeNumberOption } from '../args.js';
 import { exitCodes } from '../exit-codes.js';
 import type { CliCommand } from './command.js';
 
-function integerOption(value: string | boolean | string[] | undefined, name: string, min: number, max: number): number | undefined {
-  if (typeof value !== 'string') return undefined;
-  const number = Number(value);
-  if (value.trim() === '' || !Number.isInteger(number) || number < min || number > max) {
-    throw new UsageError(`--${name} "${value}" is not allowed: use a whole number from ${min} to ${max}.`);
-  }
-  return number;
-}
 
 /**
  * `serve`: the pipeline behind an HTTP endpoint for S3-style event notifications — JD OSS
@@ -33,8 +25,8 @@ export const serveCommand: CliCommand = {
   },
   positionals: [0, 0],
   async run(args, io) {
-    const port = integerOption(args.values['port'], 'port', 0, 65535) ?? 8080;
-    const maxConcurrency = integerOption(args.values['concurrency'], 'concurrency', 1, 256) ?? 8;
+    const port = wholeNumberOption(args.values['port'], 'port', 0, 65535) ?? 8080;
+    const maxConcurrency = wholeNumberOption(args.values['concurrency'], 'concurrency', 1, 256) ?? 8;
     const host = typeof args.values['host'] === 'string' ? args.values['host'] : '127.0.0.1';
     // Checked before anything listens: an endpoint without its secret must not start.
     const token = notifyTokenFromEnv(io.env);

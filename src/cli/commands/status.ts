@@ -1,11 +1,11 @@
 import { loadConfig } from '../../config/config.js';
 import { createJdCloudClient } from '../../jdcloud/client/create-jdcloud-client.js';
 import { loadCredentials } from '../../jdcloud/credentials.js';
-import { createOssClient } from '../../oss/oss-client.js';
+import { ossClientFor } from '../../oss/oss-client.js';
 import { jdcloudImportTracker } from '../../operations/jdcloud-import-tracker.js';
 import { readAndRefreshBucket } from '../../operations/refresh-bucket.js';
 import { renderStatusTable, statusRow } from '../../operations/status-table.js';
-import { UsageError } from '../args.js';
+import { envWithRegionOption, UsageError } from '../args.js';
 import { exitCodes } from '../exit-codes.js';
 import { parseS3Uri, type S3Location } from '../s3-uri.js';
 import type { CliCommand } from './command.js';
@@ -24,12 +24,11 @@ export const statusCommand: CliCommand = {
   options: { refresh: { type: 'boolean' }, json: { type: 'boolean' }, region: { type: 'string' } },
   positionals: [0, 1],
   async run(args, io) {
-    const region = args.values['region'];
-    const env = typeof region === 'string' ? { ...io.env, JDCLOUD_REGION: region } : io.env;
+    const env = envWithRegionOption(args, io.env);
     const config = loadConfig(env);
     const location = locationOf(args.positionals[0], config.allowedBuckets);
     const credentials = loadCredentials(env);
-    const s3 = createOssClient({ region: config.region, credentials, ...(config.ossEndpoint !== undefined ? { endpoint: config.ossEndpoint } : {}) });
+    const s3 = ossClientFor(config, credentials);
     const client = args.values['refresh'] === true ? createJdCloudClient({ endpoint: config.vmEndpoint, service: 'vm', credentials }) : undefined;
     const tracker = client === undefined ? undefined : jdcloudImportTracker(client);
     try {

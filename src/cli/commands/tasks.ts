@@ -1,16 +1,16 @@
-import { UsageError } from '../args.js';
+import { envWithRegionOption, UsageError } from '../args.js';
 import { exitCodes } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
 import { createJdCloudClient } from '../../jdcloud/client/create-jdcloud-client.js';
-import { parseEndpoint } from '../../jdcloud/client/endpoint.js';
 import { loadCredentials } from '../../jdcloud/credentials.js';
-import { checkRegionId, isRegionId } from '../../jdcloud/region.js';
+import { loadConfig } from '../../config/config.js';
+import { redactImageUrl, redactSecretsInText } from '../../oss/image-url.js';
 import type { ImageTask } from '../../jdcloud/vm/describe-image-tasks.js';
 import { createVmApi, type VmApi } from '../../jdcloud/vm/vm-api.js';
 import type { CliCommand } from './command.js';
 
-const defaultVmEndpoint = 'https://vm.jdcloud-api.com';
-const defaultRegion = 'cn-north-1';
+/** imageTasks takes at most 100 `taskIds.N` a call. */
+const maxTaskIds = 100;
 // imageTasks pages hold 10; stop long before an endless listing could loop forever.
 const maxPages = 100;
 
@@ -61,23 +61,25 @@ export const tasksCommand: CliCommand = {
   options: { 'task-id': { type: 'string', multiple: true }, region: { type: 'string' }, json: { type: 'boolean' } },
   positionals: [0, 0],
   async run(args, io) {
-    const regionFlag = args.values['region'];
-    if (typeof regionFlag === 'string' && !isRegionId(regionFlag)) {
-      throw new UsageError(`--region ${JSON.stringify(regionFlag)} is not a JD Cloud region id; use the form cn-north-1.`);
-    }
+    const env = envWithRegionOption(args, io.env);
     const taskIds = (args.values['task-id'] as string[] | undefined) ?? [];
     const badId = taskIds.find((id) => !/^[A-Za-z0-9_-]+$/.test(id));
     if (badId !== undefined) throw new UsageError(`--task-id ${JSON.stringify(badId)} is not a task id such as 794.`);
+    if (taskIds.length > maxTaskIds) throw new UsageError(`${taskIds.length} --task-id values given; imageTasks takes at most ${maxTaskIds} a call.`);
 
-    const region =
-      typeof regionFlag === 'string' ? regionFlag : checkRegionId(io.env['JDCLOUD_REGION'] || defaultRegion, 'JDCLOUD_REGION');
-    const endpoint = io.env['JDCLOUD_VM_ENDPOINT'] || defaultVmEndpoint;
-    parseEndpoint(endpoint, 'JDCLOUD_VM_ENDPOINT');
-    const credentials = loadCredentials(io.env);
+    const { region, vmEndpoint: endpoint } = loadConfig(env);
+    const credentials = loadCredentials(env);
 
     const client = createJdCloudClient({ endpoint, service: 'vm', credentials });
     try {
-      const { tasks, totalCount } = await listImportTasks(createVmApi(client), region, taskIds);
+      const listed = await listImportTasks(createVmApi(client), region, taskIds);
+      // JD echoes the presigned imageUrl in a task: never print its signature or key id.
+      const tasks = listed.tasks.map((task) => ({
+        ...task,
+        message: redactSecretsInText(task.message),
+        ...(task.imageUrl !== undefined ? { imageUrl: redactImageUrl(task.imageUrl) } : {}),
+      }));
+      const { totalCount } = listed;
       const notFound = taskIds.filter((id) => !tasks.some((task) => task.taskId === id));
       if (args.values['json'] === true) {
         io.out(`${JSON.stringify({ region, totalCount, tasks, notFound }, null, 2)}\n`);
