@@ -45,6 +45,8 @@ export async function run(): Promise<Record<string, unknown>> {
   const bundle = await bundleOf(join(repoRoot, 'functions', 'import-image', 'handler.ts'));
   // The floor: a handler that only makes one S3 call (the plugin tests' fixture), bundled alike.
   const s3Only = await bundleOf(join(repoRoot, 'test', 'plugins', 'fixtures', 'service', 'handler.ts'));
+  // The second function (the scheduled status refresh): its size only; it starts like importImage.
+  const refreshStatus = await bundleOf(join(repoRoot, 'functions', 'refresh-status', 'handler.ts'));
   const zip = await zipEntries([{ name: 'index.js', data: bundle.code }]);
   const work = await mkdtemp(join(tmpdir(), 'oss-image-import-bench-'));
   try {
@@ -74,6 +76,7 @@ export async function run(): Promise<Record<string, unknown>> {
       bundleBytes: bundle.code.length,
       zipBytes: zip.length,
       bundleBytesByPackage: bytesByPackage(bundle.inputBytes),
+      refreshStatusBundleBytes: refreshStatus.code.length,
       coldStart: {
         rounds,
         bareNodeMs: Number(bareMs.toFixed(1)),
