@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { isRegionId } from '../jdcloud/region.js';
 import { keyCandidates } from './decode-event-key.js';
 import { normaliseEventName } from './event-name.js';
 import { jdcloudFunctionRecordSchema } from './jdcloud-function-event.js';
@@ -33,6 +34,15 @@ function keyEncodingOf(eventSource: string | undefined): 'encoded' | 'raw' | 'un
 }
 
 /**
+ * The region a record names, when it is a JD region id; otherwise the configured one. RGW sends
+ * `""`, s3rver and AWS-shaped senders may send `us-east-1`: importing into (and presigning for)
+ * a region that is not JD's would only fail later.
+ */
+function eventRegion(region: string | undefined, defaultRegion: string): string {
+  return region !== undefined && isRegionId(region) && !region.startsWith('us-') ? region : defaultRegion;
+}
+
+/**
  * Reads every record of an upload event, in either delivery shape. A bad record is reported
  * in `invalid` and never stops the good ones.
  */
@@ -60,7 +70,7 @@ export function parseEventRecords(event: unknown, defaultRegion: string): Parsed
       const { object } = detail.s3;
       records.push({
         index,
-        region: region !== undefined && region !== '' ? region : defaultRegion,
+        region: eventRegion(region, defaultRegion),
         bucket: detail.s3.bucket.name,
         keyCandidates: keyCandidates(object.key, 'unknown'),
         eventName: normaliseEventName(detail.eventName),
@@ -78,7 +88,7 @@ export function parseEventRecords(event: unknown, defaultRegion: string): Parsed
     const { s3, awsRegion, eventSource, eventName } = parsed.data;
     records.push({
       index,
-      region: awsRegion !== undefined && awsRegion !== '' ? awsRegion : defaultRegion,
+      region: eventRegion(awsRegion, defaultRegion),
       bucket: s3.bucket.name,
       keyCandidates: keyCandidates(s3.object.key, keyEncodingOf(eventSource)),
       eventName: normaliseEventName(eventName),

@@ -5,6 +5,7 @@ import { resolveOsFields, type FieldSource, type OsFields } from './os-fields.js
 import {
   checkImageAgainstKey,
   checkSystemDiskSizeCoversImage,
+  formatFromKey,
   systemDiskSizeFromVirtualSize,
   type DiskFormat,
   type ImageFacts,
@@ -57,6 +58,11 @@ export function decideImportRequest(input: DecisionInput): Decision {
   }
   const imageCheck = checkImageAgainstKey(source.key, image);
   if (source.size > 0) problems.push(...imageCheck.problems);
+  else {
+    // Nothing to inspect, but the name can still be wrong.
+    const fromKey = formatFromKey(source.key);
+    if (!fromKey.ok) problems.push(fromKey.problem);
+  }
 
   const os = resolveOsFields(input.tags, input.metadata, input.defaults);
   problems.push(...os.problems);

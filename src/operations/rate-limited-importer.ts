@@ -2,10 +2,10 @@ import type { ImageImporter } from '../importing/pipeline.js';
 import type { RateLimiter } from './rate-limiter.js';
 
 /** The pipeline's importer, each call waiting for a slot of the limiter first. */
-export function rateLimitedImporter(importer: ImageImporter, limiter: RateLimiter, signal?: AbortSignal): ImageImporter {
+export function rateLimitedImporter(importer: ImageImporter, limiter: RateLimiter): ImageImporter {
   return {
     async importImage(regionId, input) {
-      await limiter.acquire(signal);
+      await limiter.acquire();
       return importer.importImage(regionId, input);
     },
   };

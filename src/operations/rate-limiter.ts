@@ -18,12 +18,15 @@ export class RateLimiter {
     return this.rate;
   }
 
-  /** Waits until the next call may start. */
-  async acquire(signal?: AbortSignal): Promise<void> {
+  /**
+   * Waits until the next call may start. Not cut short by Ctrl-C: an object already under way
+   * finishes at the agreed rate; the backfill simply starts no new ones.
+   */
+  async acquire(): Promise<void> {
     const now = this.clock();
     const slot = Math.max(now, this.nextSlot);
     this.nextSlot = slot + 1000 / this.rate;
-    if (slot > now) await sleep(slot - now, undefined, signal ? { signal } : undefined).catch(() => undefined);
+    if (slot > now) await sleep(slot - now);
     // Each call made without throttling earns back a little of the rate.
     this.rate = Math.min(this.maxRate, this.rate * 1.02);
   }

@@ -1,7 +1,7 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { boundedMap } from '../importing/bounded-map.js';
 import { statusRecordKey, type StatusRecord } from '../importing/status-record.js';
-import { writeStatusRecord } from '../oss/status-store.js';
+import { readStatusRecord, writeStatusRecord } from '../oss/status-store.js';
 import { refreshRecords, type ImportTracker } from './refresh-status.js';
 import { listStatusRecords, type ListedStatus } from './status-records.js';
 
@@ -26,9 +26,20 @@ export async function readAndRefreshBucket(
   if (refresh === undefined) return { records, changed: 0 };
 
   const readable = records.flatMap((listed) => (listed.stored.kind === 'record' ? [listed.stored.record] : []));
-  const changed = await refreshRecords(readable, refresh.tracker, refresh.now);
+  const readUpdatedAt = new Map(readable.map((record) => [record.source.key, record.updatedAt]));
+  const moved = await refreshRecords(readable, refresh.tracker, refresh.now);
+  // The pipeline may have written a newer record (a new upload of the key) meanwhile: only
+  // records still as we read them are replaced. S3 has no compare-and-swap everywhere
+  // (If-Match on PUT is recent and not in RGW 16 or JD's list), so this narrows the window.
+  const written = await boundedMap(moved, 8, async (record) => {
+    const recordKey = statusRecordKey(target.statusPrefix, record.source.key);
+    const current = await readStatusRecord(s3, target.bucket, recordKey);
+    if (current.kind !== 'record' || current.record.updatedAt !== readUpdatedAt.get(record.source.key)) return undefined;
+    await writeStatusRecord(s3, target.bucket, recordKey, record);
+    return record;
+  });
+  const changed = written.filter((record): record is StatusRecord => record !== undefined);
   const byKey = new Map<string, StatusRecord>(changed.map((record) => [record.source.key, record]));
-  await boundedMap(changed, 8, (record) => writeStatusRecord(s3, target.bucket, statusRecordKey(target.statusPrefix, record.source.key), record));
   return {
     records: records.map((listed) => {
       const updated = byKey.get(listed.key);

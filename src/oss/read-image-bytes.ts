@@ -21,6 +21,11 @@ interface RangeRead {
 async function readRange(s3: S3Client, bucket: string, key: string, range: string): Promise<RangeRead | 'not-found'> {
   try {
     const response = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key, Range: range }));
+    if (response.ContentRange === undefined && (response.ContentLength ?? 0) > headBytes) {
+      // The store ignored Range and is sending the whole image: never read it.
+      (response.Body as { destroy?: () => void } | undefined)?.destroy?.();
+      throw new ObjectStoreError('GetObject (range)', `s3://${bucket}/${key}`, new Error(`RangeIgnored: asked ${range}, got ${response.ContentLength} bytes`));
+    }
     const bytes = response.Body === undefined ? new Uint8Array() : await response.Body.transformToByteArray();
     const total = /\/(\d+)$/.exec(response.ContentRange ?? '')?.[1];
     return {

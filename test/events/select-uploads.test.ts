@@ -64,6 +64,12 @@ describe('selectUploads', () => {
     assert.equal(upload?.source, 'ceph:s3');
   });
 
+  it('uses the configured region when a record names one that is not JD\'s (s3rver and AWS defaults)', () => {
+    const record = (awsRegion: string) => ({ eventName: 'ObjectCreated:Put', awsRegion, s3: { bucket: { name: 'b' }, object: { key: 'k.raw' } } });
+    const parsed = selectUploads({ Records: [record('us-east-1'), record('cn-east-2'), record('not a region')] }, policy);
+    assert.deepEqual(parsed.uploads.map((upload) => upload.region), ['cn-north-1', 'cn-east-2', 'cn-north-1']);
+  });
+
   it('decodes an AWS key first (+ is a space, %2B a plus) and keeps the raw spelling second', async () => {
     const parsed = selectUploads(await fixture('aws-s3-put-encoded-key.json'), policy);
     assert.deepEqual(parsed.uploads[0]?.keyCandidates, ['dir/my file+1 é.qcow2', 'dir/my+file%2B1+%C3%A9.qcow2']);

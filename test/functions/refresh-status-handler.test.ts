@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
 import { handler } from '../../functions/refresh-status/handler.js';
@@ -31,11 +32,20 @@ describe('functions/refresh-status/handler', () => {
     });
   });
 
-  it('refreshes every allowed bucket and says what changed', async () => {
+  it('refreshes every allowed bucket, moves a finished import to ready, and says what changed', async () => {
     process.env['IMAGE_ALLOWED_BUCKETS'] = stack.bucket;
-    await sleep(600); // the task has finished
+    // Wait (with a deadline) until the emulator reports the task finished.
+    const deadline = Date.now() + 30_000;
+    while (stack.emulator.tasks()[0]?.taskStatus !== 'finished') {
+      assert.ok(Date.now() < deadline, 'the emulated task did not finish in 30 s');
+      await sleep(20);
+    }
     const summary = await handler({}, {});
     assert.deepEqual(summary.buckets, [{ bucket: stack.bucket, records: 1, changed: 1, unreadable: 0 }]);
     assert.ok(summary.apiCalls >= 2 && summary.apiCalls <= 3, `apiCalls ${summary.apiCalls}`);
+    const record = JSON.parse(
+      await (await stack.s3.send(new GetObjectCommand({ Bucket: stack.bucket, Key: '.image-import/r/a.qcow2.json' }))).Body!.transformToString(),
+    ) as { state: string };
+    assert.equal(record.state, 'ready');
   });
 });

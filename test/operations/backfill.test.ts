@@ -127,7 +127,7 @@ describe('oss-image-import backfill', () => {
   it('rejects a bad --concurrency or --rate as a usage error', async () => {
     const bad = captureIo(env);
     assert.equal(await runCli(['backfill', `s3://${stack.bucket}/`, '--concurrency', '0'], bad.io), 2);
-    assert.match(bad.captured.err, /--concurrency "0" is not allowed: use a positive whole number\./);
+    assert.match(bad.captured.err, /--concurrency "0" is not allowed: use a whole number from 1 to 64\./);
   });
 });
 

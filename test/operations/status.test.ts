@@ -64,7 +64,12 @@ describe('oss-image-import status', () => {
   });
 
   it('--refresh moves records to ready and error with JD\'s message, in batched calls', async () => {
-    await sleep(1200); // every task has ended
+    // Wait (with a deadline) until every emulated task has ended.
+    const deadline = Date.now() + 30_000;
+    while (stack.emulator.tasks().some((task) => task.taskStatus === 'pending' || task.taskStatus === 'running')) {
+      assert.ok(Date.now() < deadline, 'the emulated tasks did not end in 30 s');
+      await sleep(20);
+    }
     const calls = stack.emulator.counters.requests;
     const refreshed = await statusJson(env, [`s3://${stack.bucket}/s/`, '--refresh']);
     assert.equal(refreshed.changed, 2);

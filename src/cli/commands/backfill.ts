@@ -59,7 +59,7 @@ export const backfillCommand: CliCommand = {
     const progress = io.isTty && !json;
     try {
       const counts = await backfill(
-        { ...deps, vm: rateLimitedImporter(deps.vm, limiter, io.signal) },
+        { ...deps, vm: rateLimitedImporter(deps.vm, limiter) },
         {
           bucket: location.bucket,
           prefix: location.key,
