@@ -21,6 +21,15 @@ function skipReason(upload: Upload, policy: UploadPolicy): string | undefined {
   return undefined;
 }
 
+/** The policy the configuration sets: where records go, which buckets import. */
+export function uploadPolicyOf(config: { region: string; statusPrefix: string; allowedBuckets?: string[] }): UploadPolicy {
+  return {
+    defaultRegion: config.region,
+    statusPrefix: config.statusPrefix,
+    ...(config.allowedBuckets !== undefined ? { allowedBuckets: config.allowedBuckets } : {}),
+  };
+}
+
 /** Parses an event and sorts its records into uploads to import, skipped ones and bad ones. */
 export function selectUploads(event: unknown, policy: UploadPolicy): ParsedEvent {
   const parsed = parseEventRecords(event, policy.defaultRegion);

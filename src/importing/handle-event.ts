@@ -1,4 +1,4 @@
-import { selectUploads } from '../events/select-uploads.js';
+import { selectUploads, uploadPolicyOf } from '../events/select-uploads.js';
 import type { InvalidRecord, SkippedRecord } from '../events/upload.js';
 import { boundedMap } from './bounded-map.js';
 import { processUpload, type OutcomeWithSource, type PipelineDeps } from './pipeline.js';
@@ -25,11 +25,7 @@ export interface EventSummary {
  */
 export async function handleEvent(event: unknown, deps: PipelineDeps): Promise<EventSummary> {
   const { config, logger } = deps;
-  const parsed = selectUploads(event, {
-    defaultRegion: config.region,
-    statusPrefix: config.statusPrefix,
-    ...(config.allowedBuckets !== undefined ? { allowedBuckets: config.allowedBuckets } : {}),
-  });
+  const parsed = selectUploads(event, uploadPolicyOf(config));
   for (const skipped of parsed.skipped) logger.info({ outcome: 'skipped', ...skipped }, 'record skipped');
   for (const invalid of parsed.invalid) logger.warn({ outcome: 'invalid', ...invalid }, 'record not understood');
 

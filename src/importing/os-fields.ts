@@ -1,10 +1,9 @@
 import type { Problem } from './problem.js';
 
-export const architectures = ['x86_64', 'arm64'] as const;
-export const osTypes = ['linux', 'windows'] as const;
-export const platforms = ['Ubuntu', 'CentOS', 'Windows Server', 'OpenEuler', 'Rocky Linux', 'Other Linux', 'Other Windows'] as const;
+import { platforms, type architectures as apiArchitectures, type osTypes } from '../jdcloud/vm/import-image.js';
 
-export type Architecture = (typeof architectures)[number];
+/** DESIGN.md's architectures: the API also lists the legacy i386, which users may not set. */
+export type Architecture = Extract<(typeof apiArchitectures)[number], 'x86_64' | 'arm64'>;
 export type OsType = (typeof osTypes)[number];
 export type Platform = (typeof platforms)[number];
 

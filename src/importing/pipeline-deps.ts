@@ -8,11 +8,6 @@ import { ossClientFor } from '../oss/oss-client.js';
 import { createLogger, type Logger } from './logger.js';
 import type { PipelineDeps } from './pipeline.js';
 
-/**
- * Wires the pipeline from the environment (names in shared/DESIGN.md): one OSS client, one
- * VM API client with its keep-alive pool, one presigner per region. Throws ConfigError or
- * MissingCredentialsError naming the variable at fault.
- */
 export interface PipelineDepsOptions {
   logger?: Logger;
   config?: Config;
@@ -20,6 +15,11 @@ export interface PipelineDepsOptions {
   onApiRetry?: (notice: RetryNotice) => void;
 }
 
+/**
+ * Wires the pipeline from the environment (names in shared/DESIGN.md): one OSS client, one
+ * VM API client with its keep-alive pool, one presigner per region. Throws ConfigError or
+ * MissingCredentialsError naming the variable at fault.
+ */
 export function createPipelineDeps(env: NodeJS.ProcessEnv, options: PipelineDepsOptions = {}): PipelineDeps & { close(): Promise<void> } {
   const config = options.config ?? loadConfig(env);
   const credentials = loadCredentials(env);

@@ -1,5 +1,5 @@
 import type { Config } from '../config/config.js';
-import { selectUploads } from '../events/select-uploads.js';
+import { selectUploads, uploadPolicyOf } from '../events/select-uploads.js';
 import { handleEvent, type EventSummary } from '../importing/handle-event.js';
 import type { PipelineDeps } from '../importing/pipeline.js';
 import type { NotificationHandler, NotificationOutcome } from './notification-handler.js';
@@ -28,9 +28,5 @@ export function pipelineNotificationHandler(deps: PipelineDeps): NotificationHan
  */
 export function pipelineImportsNothing(config: Config): (event: object) => boolean {
   return (event) =>
-    selectUploads(event, {
-      defaultRegion: config.region,
-      statusPrefix: config.statusPrefix,
-      ...(config.allowedBuckets !== undefined ? { allowedBuckets: config.allowedBuckets } : {}),
-    }).uploads.length === 0;
+    selectUploads(event, uploadPolicyOf(config)).uploads.length === 0;
 }

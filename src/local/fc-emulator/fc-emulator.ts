@@ -1,6 +1,6 @@
+import { listenOnLoopback } from '../listen-on-loopback.js';
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { isRegionId } from '../../jdcloud/region.js';
 import { SigningKeyCache } from '../../jdcloud/signing/signing-key.js';
 import type { JdCloudCredentials } from '../../jdcloud/signing/sign-canonical-request.js';
@@ -154,19 +154,11 @@ export async function startFcEmulator(options: FcEmulatorOptions): Promise<FcEmu
       else response.destroy();
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const address = server.address() as AddressInfo;
-  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const listening = await listenOnLoopback(server, options);
 
   return {
-    url: `http://${host}:${address.port}`,
-    port: address.port,
+    url: listening.url,
+    port: listening.port,
     calls,
     writes: () => calls.filter((call) => call.method !== 'GET'),
     invocations: store.invocations,
@@ -174,10 +166,6 @@ export async function startFcEmulator(options: FcEmulatorOptions): Promise<FcEmu
     failNext(operation, failure) {
       failures.set(operation, [...(failures.get(operation) ?? []), failure]);
     },
-    async stop() {
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeAllConnections();
-      await closed;
-    },
+    stop: () => listening.close(),
   };
 }

@@ -1,5 +1,5 @@
+import { listenOnLoopback } from '../listen-on-loopback.js';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { JdCloudCredentials } from '../../jdcloud/signing/sign-canonical-request.js';
 import { isRegionId } from '../../jdcloud/region.js';
 import { SigningKeyCache } from '../../jdcloud/signing/signing-key.js';
@@ -265,19 +265,11 @@ export async function startVmEmulator(options: VmEmulatorOptions): Promise<VmEmu
       else response.destroy();
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const address = server.address() as AddressInfo;
-  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const listening = await listenOnLoopback(server, options);
 
   return {
-    url: `http://${host}:${address.port}`,
-    port: address.port,
+    url: listening.url,
+    port: listening.port,
     counters,
     requests,
     injectFault: (fault) => faults.add(fault),
@@ -293,10 +285,7 @@ export async function startVmEmulator(options: VmEmulatorOptions): Promise<VmEmu
     async stop() {
       for (const timer of pendingTimers) clearTimeout(timer);
       pendingTimers.clear();
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      // Hung responses and idle keep-alive sockets would hold close() open forever.
-      server.closeAllConnections();
-      await closed;
+      await listening.close();
     },
   };
 }

@@ -1,0 +1,32 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface ListeningServer {
+  /** `http://127.0.0.1:<port>` (IPv6 hosts in brackets). */
+  url: string;
+  port: number;
+  /** Stops listening and closes every connection: hung responses and idle keep-alive sockets would hold close() open forever. */
+  close(): Promise<void>;
+}
+
+/** Starts an HTTP server (127.0.0.1 and a free port unless told otherwise) and says where. */
+export async function listenOnLoopback(server: Server, options: { host?: string; port?: number } = {}): Promise<ListeningServer> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return {
+    url: `http://${host}:${address.port}`,
+    port: address.port,
+    async close() {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      await closed;
+    },
+  };
+}
