@@ -2,27 +2,15 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { runCli } from '../../src/cli/main.js';
-import type { CliIo } from '../../src/cli/io.js';
+import { captureIo } from '../support/capture-io.js';
 import { startVmEmulator, type VmEmulator } from '../../src/local/vm-emulator/vm-emulator.js';
 
 const credentials = { accessKeyId: 'TASKS-CLI-AK', secretAccessKey: 'TASKS-CLI-SK' };
 
 async function tasks(argv: string[], env: Record<string, string | undefined>): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const io: CliIo = {
-    out: (text) => {
-      out += text;
-    },
-    err: (text) => {
-      err += text;
-    },
-    env,
-    isTty: false,
-    signal: new AbortController().signal,
-  };
+  const { io, captured } = captureIo(env);
   const code = await runCli(['tasks', ...argv], io);
-  return { code, out, err };
+  return { code, out: captured.out, err: captured.err };
 }
 
 describe('oss-image-import tasks', () => {

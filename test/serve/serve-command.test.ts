@@ -1,26 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { CliIo } from '../../src/cli/io.js';
+import { captureIo } from '../support/capture-io.js';
 import { runCli } from '../../src/cli/main.js';
 
 const token = 'serve-command-token-0123456789';
 
 function testIo(env: NodeJS.ProcessEnv) {
   const controller = new AbortController();
-  let out = '';
-  let err = '';
-  const io: CliIo = {
-    out: (text) => {
-      out += text;
-    },
-    err: (text) => {
-      err += text;
-    },
-    env,
-    isTty: false,
-    signal: controller.signal,
-  };
-  return { io, stop: () => controller.abort(), out: () => out, err: () => err };
+  const { io, captured } = captureIo(env, { signal: controller.signal });
+  return { io, stop: () => controller.abort(), out: () => captured.out, err: () => captured.err };
 }
 
 const baseEnv = {
