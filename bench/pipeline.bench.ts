@@ -11,7 +11,8 @@ import { startDevStack, type DevStack } from '../src/local/dev-stack.js';
 import { makeDiskImage } from '../test/support/disk-images.js';
 import { upload } from '../test/support/local-stack.js';
 
-const delayMs = 100;
+// Large against the non-network work of an event (~10–30 ms), so the quotient counts round trips.
+const delayMs = 250;
 const samples = 8;
 
 function event(stack: DevStack, keys: string[]) {
