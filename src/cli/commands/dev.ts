@@ -29,6 +29,8 @@ export const devCommand: CliCommand = {
     const vmPort = wholeNumberOption(args.values['vm-port'], 'vm-port', 0, 65535) ?? 9780;
     // How long the emulated import stays in each state: a second reads well in a demo.
     const taskStepMs = wholeNumberOption(args.values['task-step-ms'], 'task-step-ms', 0, 60000) ?? 1000;
+    // The SDK's notice that it will need Node 22 from 2027 concerns deployments, not this demo.
+    process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
     // Loaded here: the local stack needs s3rver, a development dependency.
     const { startDevStack } = await import('../../local/dev-stack.js');
     const logger = createLogger({ level: io.env['LOG_LEVEL'] ?? 'warn' });
