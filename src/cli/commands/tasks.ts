@@ -6,30 +6,14 @@ import { loadCredentials } from '../../jdcloud/credentials.js';
 import { loadConfig } from '../../config/config.js';
 import { redactImageUrl, redactSecretsInText } from '../../oss/image-url.js';
 import type { ImageTask } from '../../jdcloud/vm/describe-image-tasks.js';
-import { createVmApi, type VmApi } from '../../jdcloud/vm/vm-api.js';
+import { listImageTasks } from '../../jdcloud/vm/list-image-tasks.js';
+import { createVmApi } from '../../jdcloud/vm/vm-api.js';
 import type { CliCommand } from './command.js';
 
 /** imageTasks takes at most 100 `taskIds.N` a call. */
 const maxTaskIds = 100;
-// imageTasks pages hold 10; stop long before an endless listing could loop forever.
+// Stop long before an endless listing could loop forever.
 const maxPages = 100;
-
-/** Every page of import tasks, optionally only the given ids. */
-async function listImportTasks(vm: VmApi, region: string, taskIds: string[]): Promise<{ tasks: ImageTask[]; totalCount: number }> {
-  const tasks: ImageTask[] = [];
-  let totalCount = 0;
-  for (let pageNumber = 1; pageNumber <= maxPages; pageNumber += 1) {
-    const page = await vm.describeImageTasks(region, {
-      taskAction: 'ImportImage',
-      ...(taskIds.length > 0 ? { taskIds } : {}),
-      pageNumber,
-    });
-    tasks.push(...page.tasks);
-    totalCount = page.totalCount;
-    if (page.tasks.length === 0 || tasks.length >= page.totalCount) break;
-  }
-  return { tasks, totalCount };
-}
 
 function printTable(io: CliIo, region: string, tasks: ImageTask[]): void {
   if (tasks.length === 0) {
@@ -72,7 +56,7 @@ export const tasksCommand: CliCommand = {
 
     const client = createJdCloudClient({ endpoint, service: 'vm', credentials });
     try {
-      const listed = await listImportTasks(createVmApi(client), region, taskIds);
+      const listed = await listImageTasks(createVmApi(client), region, { taskIds, maxPages });
       // JD echoes the presigned imageUrl in a task: never print its signature or key id.
       const tasks = listed.tasks.map((task) => ({
         ...task,
