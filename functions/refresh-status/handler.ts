@@ -5,7 +5,7 @@ import { ConfigError } from '../../src/config/config-error.js';
 import { createJdCloudClient } from '../../src/jdcloud/client/create-jdcloud-client.js';
 import { loadCredentials } from '../../src/jdcloud/credentials.js';
 import { createLogger } from '../../src/importing/logger.js';
-import { createOssClient } from '../../src/oss/oss-client.js';
+import { ossClientFor } from '../../src/oss/oss-client.js';
 import { jdcloudImportTracker } from '../../src/operations/jdcloud-import-tracker.js';
 import { readAndRefreshBucket } from '../../src/operations/refresh-bucket.js';
 
@@ -22,7 +22,7 @@ export async function handler(_event?: unknown, _context?: unknown): Promise<Ref
   }
   const credentials = loadCredentials(process.env);
   const logger = createLogger({ name: 'refresh-status' });
-  const s3 = createOssClient({ region: config.region, credentials, ...(config.ossEndpoint !== undefined ? { endpoint: config.ossEndpoint } : {}) });
+  const s3 = ossClientFor(config, credentials);
   const client = createJdCloudClient({ endpoint: config.vmEndpoint, service: 'vm', credentials });
   const tracker = jdcloudImportTracker(client);
   try {
