@@ -1,4 +1,5 @@
-import type { Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerOptions, type ServerResponse } from 'node:http';
+import { sendJson } from './vm-emulator/api-responses.js';
 import type { AddressInfo } from 'node:net';
 
 export interface ListeningServer {
@@ -29,4 +30,17 @@ export async function listenOnLoopback(server: Server, options: { host?: string;
       await closed;
     },
   };
+}
+
+/**
+ * An HTTP server for an emulated JD OpenAPI: a handler that throws answers a JD-style 500
+ * envelope (or drops the connection when the response had already begun).
+ */
+export function createJsonApiServer(handle: (request: IncomingMessage, response: ServerResponse) => Promise<void>, options: ServerOptions = {}): Server {
+  return createServer(options, (request, response) => {
+    handle(request, response).catch((error: unknown) => {
+      if (!response.headersSent) sendJson(response, 500, { error: { status: 'INTERNAL', code: 500, message: String(error) } });
+      else response.destroy();
+    });
+  });
 }

@@ -1,10 +1,10 @@
-import { listenOnLoopback } from '../listen-on-loopback.js';
+import { createJsonApiServer, listenOnLoopback } from '../listen-on-loopback.js';
 import { createHash } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isRegionId } from '../../jdcloud/region.js';
 import { SigningKeyCache } from '../../jdcloud/signing/signing-key.js';
 import type { JdCloudCredentials } from '../../jdcloud/signing/sign-canonical-request.js';
-import { newRequestId, sendFailure, sendJson, sendResult, type ApiFailure } from '../vm-emulator/api-responses.js';
+import { newRequestId, sendFailure, sendResult, type ApiFailure } from '../vm-emulator/api-responses.js';
 import { NonceRegistry } from '../vm-emulator/nonce-registry.js';
 import { verifyGatewaySignature } from '../vm-emulator/verify-signature.js';
 import { routeOf, type FcOperation } from './fc-routes.js';
@@ -148,13 +148,7 @@ export async function startFcEmulator(options: FcEmulatorOptions): Promise<FcEmu
     sendResult(response, requestId, reply.result);
   }
 
-  const server = createServer((request, response) => {
-    handle(request, response).catch((error: unknown) => {
-      if (!response.headersSent) sendJson(response, 500, { error: { status: 'INTERNAL', code: 500, message: String(error) } });
-      else response.destroy();
-    });
-  });
-  const listening = await listenOnLoopback(server, options);
+  const listening = await listenOnLoopback(createJsonApiServer(handle), options);
 
   return {
     url: listening.url,

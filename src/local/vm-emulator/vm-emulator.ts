@@ -1,9 +1,9 @@
-import { listenOnLoopback } from '../listen-on-loopback.js';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createJsonApiServer, listenOnLoopback } from '../listen-on-loopback.js';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { JdCloudCredentials } from '../../jdcloud/signing/sign-canonical-request.js';
 import { isRegionId } from '../../jdcloud/region.js';
 import { SigningKeyCache } from '../../jdcloud/signing/signing-key.js';
-import { newRequestId, sendFailure, sendJson, sendResult, type ApiFailure } from './api-responses.js';
+import { newRequestId, sendFailure, sendResult, type ApiFailure } from './api-responses.js';
 import { apiStatusFor, FaultQueue, type VmEmulatorFault, type VmOperation } from './faults.js';
 import { ImageRegistry, type SeedTaskInput, type TaskInfo } from './image-registry.js';
 import { defaultImportRules, type ImportRules } from './import-rules.js';
@@ -259,13 +259,7 @@ export async function startVmEmulator(options: VmEmulatorOptions): Promise<VmEmu
     sendResult(response, requestId, reply.result);
   }
 
-  const server = createServer({ keepAliveTimeout: 65_000 }, (request, response) => {
-    handle(request, response).catch((error: unknown) => {
-      if (!response.headersSent) sendJson(response, 500, { error: { status: 'INTERNAL', code: 500, message: String(error) } });
-      else response.destroy();
-    });
-  });
-  const listening = await listenOnLoopback(server, options);
+  const listening = await listenOnLoopback(createJsonApiServer(handle, { keepAliveTimeout: 65_000 }), options);
 
   return {
     url: listening.url,
