@@ -9,7 +9,7 @@
 #
 # Settings (environment): RGW_STATE_DIR (default <repo>/.local/rgw), RGW_PORT (7480),
 # RGW_MON_PORT (6789), RGW_ACCESS_KEY_ID / RGW_SECRET_ACCESS_KEY (test keys below).
-# Facts behind the ceph.conf: ../../../shared/docs/local-s3-servers.md §4 (Ceph 16.2.15).
+# Facts behind the ceph.conf: docs/reference/local-s3-servers.md §4 (Ceph 16.2.15).
 set -euo pipefail
 
 script_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)

@@ -25,7 +25,7 @@ function describeIssues(index: number, error: z.ZodError): string[] {
 
 /**
  * Which encoding a sender uses for keys. AWS form-encodes; RGW and s3rver send raw keys
- * (measured, see shared/docs/local-s3-servers.md); JD's senders are undocumented.
+ * (measured, see docs/reference/local-s3-servers.md); JD's senders are undocumented.
  */
 function keyEncodingOf(eventSource: string | undefined): 'encoded' | 'raw' | 'unknown' {
   if (eventSource === 'aws:s3') return 'encoded';

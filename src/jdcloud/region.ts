@@ -1,6 +1,6 @@
 import { JdCloudConfigError } from './errors/jdcloud-config-error.js';
 
-/** Regions where the VM API is documented (docs/jdcloud-api.md §2.1); others may exist. */
+/** Regions where the VM API is documented (docs/reference/jdcloud-api.md §2.1); others may exist. */
 export const knownRegionIds = ['cn-north-1', 'cn-east-1', 'cn-east-2', 'cn-south-1'] as const;
 
 /** JD region ids are `<country>-<area>-<n>`: `cn-north-1`, `cn-east-2`, and internal ones like `cn-func-2`. */

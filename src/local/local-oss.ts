@@ -5,7 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { applyS3rverCompat } from './s3rver-compat.js';
 import { applyListObjectsV2Fix } from './s3rver-list-v2.js';
 
-/** s3rver accepts any secret, but only this access key id (shared/docs/local-s3-servers.md §2). */
+/** s3rver accepts any secret, but only this access key id (docs/reference/local-s3-servers.md §2). */
 export const localOssCredentials = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } as const;
 
 export interface LocalOss {

@@ -5,7 +5,7 @@ import { KeyLock } from './key-lock.js';
 
 /**
  * Makes s3rver 3.7 behave like S3 where the pipeline depends on it
- * (shared/docs/local-s3-servers.md §3.3):
+ * (docs/reference/local-s3-servers.md §3.3):
  * - a suffix range `bytes=-N` returns the last N bytes (s3rver returns the first N+1);
  * - a range on an empty object answers 416 InvalidRange, as S3 does;
  * - `x-amz-tagging` on PutObject is stored, and an overwrite clears old tags;

@@ -4,7 +4,7 @@ import type { OssCredentials } from './oss-client.js';
 
 /**
  * The same-region internal host JD's import downloads from: `s3` becomes `s3-internal`
- * (shared/docs/jdcloud-api.md §2.2). A public or other-region URL "affects the import".
+ * (docs/reference/jdcloud-api.md §2.2). A public or other-region URL "affects the import".
  */
 export function internalOssEndpoint(region: string): string {
   return `https://s3-internal.${region}.jdcloud-oss.com`;

@@ -22,7 +22,7 @@ export function publicOssEndpoint(region: string): string {
 /**
  * An S3 client set up for JD OSS and the local S3 servers we test against. Checksums only
  * when required: since client-s3 3.729 the SDK sends aws-chunked trailers by default, which
- * JD OSS, RGW 16 and s3rver mishandle (shared/docs/jdcloud-api.md §4.3).
+ * JD OSS, RGW 16 and s3rver mishandle (docs/reference/jdcloud-api.md §4.3).
  */
 export function createOssClient(options: OssClientOptions): S3Client {
   return new S3Client({

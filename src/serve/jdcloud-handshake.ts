@@ -4,7 +4,7 @@ import type { IncomingHttpHeaders } from 'node:http';
  * JD OSS verifies a callback URL when the bucket's notification is configured: it POSTs with
  * `x-jdcloud-message-type` set and expects the base64 of the body back. The docs' prose says
  * `SubscriptionConfiguration`, their sample server compares with `SubscriptionConfirmation`;
- * both are accepted (shared/docs/jdcloud-api.md §4.5.2). Real notifications carry `Notification`.
+ * both are accepted (docs/reference/jdcloud-api.md §4.5.2). Real notifications carry `Notification`.
  */
 const handshakeTypes = new Set(['subscriptionconfirmation', 'subscriptionconfiguration']);
 

@@ -17,8 +17,8 @@ import { signature, signingKey } from '../../src/jdcloud/signing/signing-key.js'
 import { authorizationHeader, parseAuthorizationHeader } from '../../src/jdcloud/signing/authorization.js';
 import { formatJdcloudDate, parseJdcloudDate } from '../../src/jdcloud/signing/jdcloud-date.js';
 
-// CI checks the repository out with shared/ beside it, at ../shared from the repository root.
-const fixtureUrl = new URL('../../../shared/fixtures/jdcloud-signing-vectors.json', import.meta.url);
+// A copy of shared/fixtures/jdcloud-signing-vectors.json, so a bare clone runs it too.
+const fixtureUrl = new URL('../fixtures/jdcloud-signing-vectors.json', import.meta.url);
 
 const vectorSchema = z.object({
   source: z.string(),

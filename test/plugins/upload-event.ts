@@ -3,7 +3,7 @@ import type { DevStack } from '../../src/local/dev-stack.js';
 
 /**
  * The event an fc OSS trigger would deliver for an object already in the stack's bucket: JD's
- * Function Service shape (`Records[].detail.s3`, docs/jdcloud-api.md §4.5.1), with the
+ * Function Service shape (`Records[].detail.s3`, docs/reference/jdcloud-api.md §4.5.1), with the
  * object's real ETag and size.
  */
 export async function ossTriggerEvent(stack: DevStack, key: string): Promise<unknown> {

@@ -300,7 +300,7 @@ await describeWithRgw('RGW: upload → bucket notification → serve → pipelin
     assert.equal(handshake.status, 200);
     assert.equal(await handshake.text(), Buffer.from('jd-verify-1234').toString('base64'));
 
-    // shared/docs/jdcloud-api.md §4.5.2: eventSource "oss", an RFC 1123 eventTime, no size.
+    // docs/reference/jdcloud-api.md §4.5.2: eventSource "oss", an RFC 1123 eventTime, no size.
     const jdCallback = {
       Records: [
         {

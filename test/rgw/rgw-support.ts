@@ -48,7 +48,7 @@ export async function deleteBucket(s3: S3Client, bucket: string): Promise<void> 
 /**
  * An RGW topic that POSTs each notification to `pushEndpoint`. persistent=false: RGW delivers
  * synchronously, so the upload's PUT returns only after the endpoint has answered
- * (shared/docs/local-s3-servers.md §4.5); RGW never retries such a delivery.
+ * (docs/reference/local-s3-servers.md §4.5); RGW never retries such a delivery.
  */
 export async function createPushTopic(sns: SNSClient, name: string, pushEndpoint: string): Promise<string> {
   const created = await sns.send(new CreateTopicCommand({ Name: name, Attributes: { 'push-endpoint': pushEndpoint, persistent: 'false' } }));

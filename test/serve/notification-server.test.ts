@@ -9,7 +9,7 @@ import { startNotificationServer, type NotificationServer, type NotificationServ
 
 const token = 'test-token-0123456789abcdef';
 const rgwFixture = JSON.parse(
-  await readFile(new URL('../../../shared/fixtures/events/ceph-rgw-put-notification.json', import.meta.url), 'utf8'),
+  await readFile(new URL('../fixtures/events/ceph-rgw-put-notification.json', import.meta.url), 'utf8'),
 ) as unknown;
 
 interface RawResponse {

@@ -1,6 +1,6 @@
 /**
  * JD Cloud Function Compute and OSS limits the plugin checks before any API call. Sources are
- * in shared/docs/jdcloud-api.md §3.2–3.4 (fc models), §3.5 (Function Service limits, which
+ * in docs/reference/jdcloud-api.md §3.2–3.4 (fc models), §3.5 (Function Service limits, which
  * the fc docs do not restate), §4.5.3 (filters) and JD's OSS "basic concepts" page (bucket names).
  */
 export const fcLimits = {

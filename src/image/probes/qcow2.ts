@@ -1,6 +1,6 @@
 // qcow2 header layout: qemu docs/interop/qcow2.txt (big-endian). Safety rules: OpenStack
 // oslo.utils format_inspector (backing file, data file, unknown features; CVE-2024-32498)
-// plus the stricter ones in ../shared/docs/disk-images.md §2.2.
+// plus the stricter ones in docs/reference/disk-images.md §2.2.
 import { ascii, ByteView, printableText, safeNumber } from '../byte-view.js';
 import { describeByteSize, shortByteSize } from '../byte-size-text.js';
 import { contentProblem, convertToQcow2Command, type FormatMatch } from '../format-match.js';

@@ -1,7 +1,7 @@
 // VHD ("vpc"): Microsoft's Virtual Hard Disk Image Format Specification; big-endian.
 // The footer is at the end of every VHD; dynamic and differencing disks keep a copy at
 // offset 0. A fixed VHD has no signature at the start, so only the tail finds it (qemu's own
-// probe cannot). Virtual size rule: qemu block/vpc.c (see ../shared/docs/disk-images.md §3.3).
+// probe cannot). Virtual size rule: qemu block/vpc.c (see docs/reference/disk-images.md §3.3).
 import { ascii, ByteView, hasBytesAt, printableText, safeNumber } from '../byte-view.js';
 import { describeByteSize, shortByteSize } from '../byte-size-text.js';
 import { contentProblem, convertToQcow2Command, type FormatMatch } from '../format-match.js';

@@ -1,7 +1,7 @@
 // VMDK: the hosted sparse extent ("KDMV", VMware "Virtual Disk Format 5.0", little-endian),
 // with its streamOptimized footer when the grain directory is at the end, the old VMDK3 "COWD"
 // header, and descriptor-only text files. Checks after oslo's VMDKInspector plus
-// ../shared/docs/disk-images.md §5.5.
+// docs/reference/disk-images.md §5.5.
 import { ascii, ByteView, hasBytesAt, textBeforeNul, safeNumber } from '../byte-view.js';
 import { describeByteSize, shortByteSize } from '../byte-size-text.js';
 import { contentProblem, convertToQcow2Command, type FormatMatch } from '../format-match.js';

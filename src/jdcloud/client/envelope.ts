@@ -9,7 +9,7 @@ export const apiErrorSchema = z.object({
 });
 
 /**
- * Every JD Cloud OpenAPI response body (docs/jdcloud-api.md §1.11):
+ * Every JD Cloud OpenAPI response body (docs/reference/jdcloud-api.md §1.11):
  * success `{"requestId":"69db…","result":{…}}`, failure `{"requestId":"bbf8…","error":{"status":"ACCESS_ERROR","code":401,"message":"…"}}`.
  * Go's structs also show `error: {code:0,status:"",message:""}` on success, so an `error` counts only when it says something.
  */

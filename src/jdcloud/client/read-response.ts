@@ -42,7 +42,7 @@ function describeNonJson(body: string, parseMessage: string): string {
 }
 
 /**
- * Turns one HTTP response into a result or an error (docs/jdcloud-api.md §1.11). Pure.
+ * Turns one HTTP response into a result or an error (docs/reference/jdcloud-api.md §1.11). Pure.
  * A call failed when the status is not 2xx or the envelope's `error` reports a failure; the
  * request id comes from the body, else from the `x-jdcloud-request-id` header.
  */

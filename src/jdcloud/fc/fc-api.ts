@@ -45,7 +45,7 @@ const triggerPath = (serviceName: string, functionName: string, triggerName: str
   `${functionPath(serviceName, functionName)}/triggers/${triggerName}`;
 
 /**
- * The Function Compute OpenAPI (`fc.jdcloud-api.com`, docs/jdcloud-api.md §3.1) over a client
+ * The Function Compute OpenAPI (`fc.jdcloud-api.com`, docs/reference/jdcloud-api.md §3.1) over a client
  * created with `service: 'fc'`. Each method is one documented call; `find*` methods answer
  * undefined instead of throwing when the resource does not exist.
  */

@@ -1,6 +1,6 @@
 import * as z from 'zod';
 
-// Function Compute models (docs/jdcloud-api.md §3.2; Go SDK services/fc/models). Output
+// Function Compute models (docs/reference/jdcloud-api.md §3.2; Go SDK services/fc/models). Output
 // fields are optional and nullable: the Go SDK marshals absent fields as null, and the live
 // responses were never observed, so only the fields deploy relies on are required.
 

@@ -1,4 +1,4 @@
-/** The names that make JDCLOUD2 differ from AWS SigV4 (docs/jdcloud-api.md §1.1). */
+/** The names that make JDCLOUD2 differ from AWS SigV4 (docs/reference/jdcloud-api.md §1.1). */
 export const signingAlgorithm = 'JDCLOUD2-HMAC-SHA256';
 export const keyPrefix = 'JDCLOUD2';
 export const scopeTerminator = 'jdcloud2_request';

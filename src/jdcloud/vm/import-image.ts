@@ -2,7 +2,7 @@ import * as z from 'zod';
 import type { JdCloudClient } from '../client/create-jdcloud-client.js';
 import { oneOf, parseInput, typeError } from './input-rules.js';
 
-// Rules from docs/jdcloud-api.md §2.1–2.2 (importImage, "公共参数规范"); the platform list is
+// Rules from docs/reference/jdcloud-api.md §2.1–2.2 (importImage, "公共参数规范"); the platform list is
 // DESIGN.md's, which adds OpenEuler and Rocky Linux to the documented five.
 export const architectures = ['x86_64', 'arm64', 'i386'] as const;
 export const osTypes = ['linux', 'windows'] as const;

@@ -85,7 +85,7 @@ function recordedBody(parsed: unknown): unknown {
 }
 
 /**
- * A local Function Compute OpenAPI on real HTTP (docs/jdcloud-api.md §3): the same strict
+ * A local Function Compute OpenAPI on real HTTP (docs/reference/jdcloud-api.md §3): the same strict
  * gateway as the VM emulator (JDCLOUD2 signature recomputed with the shared signer, scope
  * service `fc`, date skew, nonce reuse) in front of services, functions and triggers kept in
  * memory. Every call is recorded so tests can assert the exact requests a deploy makes.

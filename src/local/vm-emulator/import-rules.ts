@@ -22,7 +22,7 @@ export interface ImportRules {
   diskFormats: readonly string[];
 }
 
-// docs/jdcloud-api.md §2.2; the platform list follows DESIGN.md (the documented five plus OpenEuler and Rocky Linux).
+// docs/reference/jdcloud-api.md §2.2; the platform list follows DESIGN.md (the documented five plus OpenEuler and Rocky Linux).
 export const defaultImportRules: ImportRules = {
   architectures: ['x86_64', 'arm64', 'i386'],
   osTypes: ['linux', 'windows'],
