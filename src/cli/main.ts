@@ -6,7 +6,7 @@ import { exitCodes } from './exit-codes.js';
 const usage = `Usage: oss-image-import <command> [options]
 
 Commands:
-${cliCommands.map((command) => `  ${command.usage.padEnd(52)} ${command.summary}`).join('\n')}
+${cliCommands.map((command) => `  ${command.usage}\n      ${command.summary}`).join('\n')}
 
 Exit codes: 0 done, 1 operational failure, 2 usage error, 3 input rejected.
 `;

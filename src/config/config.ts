@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { parseEndpoint } from '../jdcloud/client/endpoint.js';
 import { isRegionId } from '../jdcloud/region.js';
+import { resolveOsFields } from '../importing/os-fields.js';
 import { ConfigError } from './config-error.js';
 
 /** What the function and the CLI read from the environment (names in shared/DESIGN.md). */
@@ -62,8 +63,9 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     throw new ConfigError(`JDCLOUD_REGION="${region}" is not a JD Cloud region id, e.g. cn-north-1.`);
   }
   const statusPrefix = env['IMAGE_STATUS_PREFIX'] ?? '.image-import/';
-  if (statusPrefix === '' || statusPrefix.startsWith('/')) {
-    throw new ConfigError(`IMAGE_STATUS_PREFIX="${statusPrefix}" is not allowed: use a non-empty key prefix such as .image-import/.`);
+  if (statusPrefix === '' || statusPrefix.startsWith('/') || !statusPrefix.endsWith('/')) {
+    // Without the final `/`, a prefix like `status` would also swallow uploads named status-….
+    throw new ConfigError(`IMAGE_STATUS_PREFIX="${statusPrefix}" is not allowed: use a folder-like key prefix ending in "/", such as .image-import/.`);
   }
   const allowed = nonEmpty(env['IMAGE_ALLOWED_BUCKETS']);
   const ossEndpoint = nonEmpty(env['OSS_ENDPOINT']);
@@ -71,6 +73,12 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
   for (const [variable, field] of Object.entries(defaultNames)) {
     const value = nonEmpty(env[variable]);
     if (value !== undefined) defaults[field] = value;
+  }
+  // A bad default would reject every upload: refuse it at start-up instead, naming the variable.
+  const badDefaults = resolveOsFields({}, {}, defaults).problems.filter((problem) => problem.code !== 'missing-platform');
+  if (badDefaults.length > 0) {
+    const variableOf = (field: string) => Object.entries(defaultNames).find(([, name]) => name === field)?.[0] ?? field;
+    throw new ConfigError(badDefaults.map((problem) => `${variableOf(problem.field)}: ${problem.message}`).join(' '));
   }
   return {
     region,

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { isRegionId } from '../jdcloud/region.js';
+import { isRegionId, knownRegionIds } from '../jdcloud/region.js';
 import { keyCandidates } from './decode-event-key.js';
 import { normaliseEventName } from './event-name.js';
 import { jdcloudFunctionRecordSchema } from './jdcloud-function-event.js';
@@ -34,19 +34,35 @@ function keyEncodingOf(eventSource: string | undefined): 'encoded' | 'raw' | 'un
 }
 
 /**
- * The region a record names, when it is a JD region id; otherwise the configured one. RGW sends
- * `""`, s3rver and AWS-shaped senders may send `us-east-1`: importing into (and presigning for)
- * a region that is not JD's would only fail later.
+ * A platform may hand the event over as JSON text or bytes (fc's invokeFunction takes "a JSON
+ * text string"); anything else is taken as already parsed.
+ */
+function jsonValueOf(delivered: unknown): unknown {
+  if (typeof delivered !== 'string' && !(delivered instanceof Uint8Array)) return delivered;
+  try {
+    return JSON.parse(typeof delivered === 'string' ? delivered : new TextDecoder().decode(delivered));
+  } catch {
+    return delivered;
+  }
+}
+
+/**
+ * The region a record names, when it is a JD region; otherwise the configured one. RGW sends
+ * `""`, s3rver and AWS-shaped senders `us-east-1`, MinIO whatever it was set to: importing
+ * into (and presigning for) a region that is not JD's would only fail later.
  */
 function eventRegion(region: string | undefined, defaultRegion: string): string {
-  return region !== undefined && isRegionId(region) && !region.startsWith('us-') ? region : defaultRegion;
+  if (region === undefined || !isRegionId(region)) return defaultRegion;
+  // JD's regions are cn-* (cn-north-1, cn-east-2, internal ones like cn-func-2).
+  return region.startsWith('cn-') || (knownRegionIds as readonly string[]).includes(region) ? region : defaultRegion;
 }
 
 /**
  * Reads every record of an upload event, in either delivery shape. A bad record is reported
  * in `invalid` and never stops the good ones.
  */
-export function parseEventRecords(event: unknown, defaultRegion: string): ParsedRecords {
+export function parseEventRecords(delivered: unknown, defaultRegion: string): ParsedRecords {
+  const event = jsonValueOf(delivered);
   const envelope = envelopeSchema.safeParse(event);
   if (!envelope.success) {
     const testEvent = z.object({ Event: z.string() }).safeParse(event);

@@ -1,7 +1,7 @@
 import { JdCloudApiError } from '../jdcloud/errors/jdcloud-api-error.js';
 import { JdCloudError } from '../jdcloud/errors/jdcloud-error.js';
 import { JdCloudResponseError } from '../jdcloud/errors/jdcloud-response-error.js';
-import { redactSecretsInText } from '../oss/image-url.js';
+import { redactSecretsInText } from '../oss/redact-presigned-url.js';
 import { ObjectStoreError } from '../oss/object-store-error.js';
 import type { StatusApiError } from './status-record.js';
 
@@ -12,7 +12,7 @@ import type { StatusApiError } from './status-record.js';
 export function describeFailure(error: unknown): StatusApiError & { attempts?: number } {
   if (error instanceof JdCloudApiError) {
     return {
-      message: redactSecretsInText(error.apiMessage),
+      message: error.apiMessage,
       httpStatus: error.httpStatus,
       status: error.status,
       code: error.code,
@@ -23,8 +23,9 @@ export function describeFailure(error: unknown): StatusApiError & { attempts?: n
   }
   if (error instanceof JdCloudResponseError) {
     // A 2xx we could not read may still have started an import; asking again with the same
-    // clientToken is safe and tells us which.
-    return { message: redactSecretsInText(error.message), retryable: true, attempts: error.attempts };
+    // clientToken is safe and tells us which. A proxy's 403 page will not change by retrying.
+    const unreadableSuccess = error.httpStatus >= 200 && error.httpStatus < 300;
+    return { message: redactSecretsInText(error.message), retryable: error.retryable || unreadableSuccess, attempts: error.attempts };
   }
   if (error instanceof JdCloudError) {
     return { message: redactSecretsInText(error.message), retryable: error.retryable, attempts: error.attempts };

@@ -3,14 +3,15 @@ import type { Config } from '../config/config.js';
 import type { Upload } from '../events/upload.js';
 import { inspectImage, type ImageFacts } from '../image/index.js';
 import type { ImportImageInput } from '../jdcloud/vm/import-image.js';
-import { presignImageUrl, redactImageUrl } from '../oss/image-url.js';
+import { presignImageUrl } from '../oss/image-url.js';
+import { redactImageUrl } from '../oss/redact-presigned-url.js';
 import { readObjectFacts, type ObjectFacts } from '../oss/object-facts.js';
 import { readStatusRecord, tagSourceObject, writeStatusRecord, type StoredStatus } from '../oss/status-store.js';
 import { decideImportRequest, type Decision, type ImportRequestDraft } from './decide-import.js';
 import { describeFailure } from './import-error.js';
 import type { Logger } from './logger.js';
 import type { Problem } from './problem.js';
-import { coversVersion, statusRecordKey, type StatusRecord } from './status-record.js';
+import { coversVersion, handedToJd, statusRecordKey, type StatusRecord } from './status-record.js';
 
 /** The one VM API call the pipeline makes (src/jdcloud/vm). */
 export interface ImageImporter {
@@ -66,7 +67,11 @@ function recordOf(stored: StoredStatus): StatusRecord | undefined {
 }
 
 /** Reads the object and decides; no API call and nothing written (the `plan` command). */
-export async function planUpload(upload: Upload, deps: PipelineDeps, options: UploadOptions = {}): Promise<Planned | { notFound: string[] }> {
+export async function planUpload(
+  upload: Upload,
+  deps: PipelineDeps,
+  options: UploadOptions = {},
+): Promise<Planned | { notFound: string[]; existing: StatusRecord | undefined }> {
   const { s3, config } = deps;
   const firstKey = upload.keyCandidates[0];
   // The record of the likeliest spelling is read alongside the facts: one round trip.
@@ -74,7 +79,7 @@ export async function planUpload(upload: Upload, deps: PipelineDeps, options: Up
     readObjectFacts(s3, { bucket: upload.bucket, keyCandidates: upload.keyCandidates }),
     readStatusRecord(s3, upload.bucket, statusRecordKey(config.statusPrefix, firstKey)),
   ]);
-  if (!read.found) return { notFound: read.triedKeys };
+  if (!read.found) return { notFound: read.triedKeys, existing: recordOf(stored) };
   const { facts } = read;
   const existing =
     facts.key === firstKey ? recordOf(stored) : recordOf(await readStatusRecord(s3, upload.bucket, statusRecordKey(config.statusPrefix, facts.key)));
@@ -133,14 +138,23 @@ export async function processUpload(upload: Upload, deps: PipelineDeps, options:
     const failure = describeFailure(error);
     const { attempts: _attempts, ...recordedError } = failure;
     const outcome = finish({ outcome: 'failed', key: firstKey, error: failure.message, retryable: failure.retryable });
-    // Best effort: the store that failed the read may fail this write too.
-    await writeRecord(deps, upload.bucket, firstKey, { version: 1, state: 'failed', source: eventSource, error: recordedError, createdAt: timestamp(), updatedAt: timestamp() }).catch(() => undefined);
+    // Best effort: the store that failed the read may fail these calls too. A record of an
+    // import JD already has is never replaced by a failure to read.
+    try {
+      const stored = recordOf(await readStatusRecord(deps.s3, upload.bucket, statusRecordKey(deps.config.statusPrefix, firstKey)));
+      if (stored === undefined || !handedToJd(stored)) {
+        await writeRecord(deps, upload.bucket, firstKey, { version: 1, state: 'failed', source: eventSource, error: recordedError, createdAt: stored?.createdAt ?? timestamp(), updatedAt: timestamp() });
+      }
+    } catch {
+      // The outcome already says the upload failed and should be retried.
+    }
     return outcome;
   }
 
   if ('notFound' in planned) {
     const outcome = finish({ outcome: 'not-found', key: firstKey, triedKeys: planned.notFound });
-    if (options.recordMissing === false) return outcome;
+    // A late or repeated delivery for an object deleted since its import keeps that import's record.
+    if (options.recordMissing === false || (planned.existing !== undefined && handedToJd(planned.existing))) return outcome;
     const problems: Problem[] = [
       {
         code: 'object-not-found',
@@ -163,7 +177,13 @@ export async function processUpload(upload: Upload, deps: PipelineDeps, options:
     });
   }
   const createdAt = existing?.createdAt ?? timestamp();
-  const base = { version: 1 as const, source, image: imageSummary(image), createdAt };
+  const base = {
+    version: 1 as const,
+    source,
+    image: imageSummary(image),
+    ...(facts.tagsUnreadable !== undefined ? { warnings: [facts.tagsUnreadable] } : {}),
+    createdAt,
+  };
 
   if (!decision.ok) {
     const record: StatusRecord = { ...base, state: 'rejected', problems: decision.problems, updatedAt: timestamp() };

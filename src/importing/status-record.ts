@@ -42,6 +42,8 @@ export const statusRecordSchema = z.object({
   problems: z.array(problemSchema).optional(),
   error: apiErrorSchema.optional(),
   attempts: z.number().optional(),
+  /** Things the user should know that did not stop the import, e.g. tags that could not be read. */
+  warnings: z.array(z.string()).optional(),
   /** What the inspector found in the bytes: format, virtual size, details. */
   image: z.record(z.string(), z.unknown()).optional(),
   /** Filled by `status --refresh`: JD's task progress and message. */
@@ -68,5 +70,10 @@ export function statusRecordKey(statusPrefix: string, key: string): string {
  * clientToken would only return the same failed task (`backfill --force` makes a new one).
  */
 export function coversVersion(record: StatusRecord, etag: string): boolean {
-  return record.source.etag === etag && (record.state === 'submitted' || record.state === 'importing' || record.state === 'ready' || record.state === 'error');
+  return record.source.etag === etag && handedToJd(record);
+}
+
+/** JD has (or had) an import for the record's version: imageId and taskId must not be lost. */
+export function handedToJd(record: StatusRecord): boolean {
+  return record.state === 'submitted' || record.state === 'importing' || record.state === 'ready' || record.state === 'error';
 }

@@ -13,6 +13,11 @@ export interface ObjectFacts {
   tags: Record<string, string>;
   /** False where the store has no tagging API (JD OSS does not list it): no tags, not a failure. */
   taggingSupported: boolean;
+  /**
+   * Why tags could not be read, when the store answered with an error. A 403 may mean "no
+   * tagging" (JD OSS) or a missing permission: the upload goes on without tags, and says so.
+   */
+  tagsUnreadable?: string;
   bytes: ImageBytes;
 }
 
@@ -44,7 +49,16 @@ async function getTags(s3: S3Client, bucket: string, key: string) {
     return { tags, supported: true };
   } catch (error) {
     if (isNotFound(error)) return 'not-found' as const;
-    if (isTaggingUnsupported(error)) return { tags: {}, supported: false };
+    if (isTaggingUnsupported(error)) {
+      const status = httpStatusOf(error);
+      // NotImplemented/501/405 plainly mean "no tagging here"; 400 and 403 may hide a problem.
+      if (status !== 400 && status !== 403) return { tags: {}, supported: false };
+      return {
+        tags: {},
+        supported: false,
+        unreadable: `GetObjectTagging answered ${error instanceof Error ? error.name : 'an error'} (HTTP ${status}): tags were not used. Grant oss:GetObjectTagging if the store supports tagging.`,
+      };
+    }
     throw new ObjectStoreError('GetObjectTagging', `s3://${bucket}/${key}`, error);
   }
 }
@@ -71,6 +85,7 @@ async function readOneKey(s3: S3Client, bucket: string, key: string) {
     metadata: Object.fromEntries(Object.entries(head.Metadata ?? {}).map(([name, value]) => [name.toLowerCase(), value])),
     tags: tagging.tags,
     taggingSupported: tagging.supported,
+    ...('unreadable' in tagging ? { tagsUnreadable: tagging.unreadable } : {}),
     bytes,
   };
   return facts;

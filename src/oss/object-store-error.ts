@@ -6,17 +6,19 @@ export class ObjectStoreError extends Error {
   /** True for throttling, 5xx and network failures: trying again later may work. */
   readonly retryable: boolean;
 
-  constructor(operation: string, target: string, cause: unknown) {
+  /** `retryable` overrides the guess from the status (a network error, i.e. no status, is retryable). */
+  constructor(operation: string, target: string, cause: unknown, options: { retryable?: boolean } = {}) {
     const status = httpStatusOf(cause);
     const code = cause instanceof Error ? cause.name : String(cause);
+    // RGW and S3 answer a HEAD with no body, so a 403 has no error code: say what it means.
     const hint =
       status === 403
-        ? ' Check JDCLOUD_ACCESS_KEY_ID / JDCLOUD_SECRET_ACCESS_KEY and that the keys may read the bucket.'
+        ? ' Access denied or a bad signature: check JDCLOUD_ACCESS_KEY_ID / JDCLOUD_SECRET_ACCESS_KEY and that the keys may read the bucket.'
         : '';
     super(`${operation} ${target} failed: ${code}${status !== undefined ? ` (HTTP ${status})` : ''}.${hint}`, { cause });
     this.operation = operation;
     this.httpStatus = status;
-    this.retryable = status === undefined || status === 429 || status >= 500;
+    this.retryable = options.retryable ?? (status === undefined || status === 429 || status >= 500);
   }
 }
 

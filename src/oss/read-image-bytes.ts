@@ -24,7 +24,9 @@ async function readRange(s3: S3Client, bucket: string, key: string, range: strin
     if (response.ContentRange === undefined && (response.ContentLength ?? 0) > headBytes) {
       // The store ignored Range and is sending the whole image: never read it.
       (response.Body as { destroy?: () => void } | undefined)?.destroy?.();
-      throw new ObjectStoreError('GetObject (range)', `s3://${bucket}/${key}`, new Error(`RangeIgnored: asked ${range}, got ${response.ContentLength} bytes`));
+      const ignored = new Error(`asked ${range}, got ${response.ContentLength} bytes`);
+      ignored.name = 'RangeIgnored';
+      throw new ObjectStoreError('GetObject (range)', `s3://${bucket}/${key}`, ignored, { retryable: false });
     }
     const bytes = response.Body === undefined ? new Uint8Array() : await response.Body.transformToByteArray();
     const total = /\/(\d+)$/.exec(response.ContentRange ?? '')?.[1];

@@ -66,8 +66,14 @@ describe('selectUploads', () => {
 
   it('uses the configured region when a record names one that is not JD\'s (s3rver and AWS defaults)', () => {
     const record = (awsRegion: string) => ({ eventName: 'ObjectCreated:Put', awsRegion, s3: { bucket: { name: 'b' }, object: { key: 'k.raw' } } });
-    const parsed = selectUploads({ Records: [record('us-east-1'), record('cn-east-2'), record('not a region')] }, policy);
-    assert.deepEqual(parsed.uploads.map((upload) => upload.region), ['cn-north-1', 'cn-east-2', 'cn-north-1']);
+    const parsed = selectUploads({ Records: [record('us-east-1'), record('cn-east-2'), record('not a region'), record('eu-west-1')] }, policy);
+    assert.deepEqual(parsed.uploads.map((upload) => upload.region), ['cn-north-1', 'cn-east-2', 'cn-north-1', 'cn-north-1']);
+  });
+
+  it('reads an event delivered as JSON text or bytes', () => {
+    const event = { Records: [{ eventName: 'ObjectCreated:Put', s3: { bucket: { name: 'b' }, object: { key: 'k.raw' } } }] };
+    assert.equal(selectUploads(JSON.stringify(event), policy).uploads.length, 1);
+    assert.equal(selectUploads(new TextEncoder().encode(JSON.stringify(event)), policy).uploads.length, 1);
   });
 
   it('decodes an AWS key first (+ is a space, %2B a plus) and keeps the raw spelling second', async () => {

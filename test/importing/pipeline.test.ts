@@ -217,6 +217,22 @@ describe('the pipeline against the local OSS and the VM API emulator', () => {
     assert.equal((await readRecord(stack, 'fix/me.qcow2')).state, 'submitted');
   });
 
+  it('keeps the record of an import when a late delivery finds the object deleted', async () => {
+    await upload(stack, 'late/disk.qcow2', qcow2, { metadata: ubuntu });
+    assert.equal((await handleEvent(notification(stack, ['late/disk.qcow2']), stack.deps)).submitted, 1);
+    const before = await readRecord(stack, 'late/disk.qcow2');
+    await stack.s3.send(new DeleteObjectCommand({ Bucket: stack.bucket, Key: 'late/disk.qcow2' }));
+    const late = await handleEvent(notification(stack, ['late/disk.qcow2']), stack.deps);
+    assert.equal(late.notFound, 1);
+    assert.deepEqual(await readRecord(stack, 'late/disk.qcow2'), before);
+  });
+
+  it('presigns a URL that carries only the signature parameters', async () => {
+    const record = await readRecord(stack, 'ubuntu-22.04.qcow2');
+    const url = new URL(String((record.request as Record<string, unknown>)['imageUrl']));
+    assert.deepEqual([...url.searchParams.keys()].filter((name) => !name.startsWith('X-Amz-')), ['x-id']);
+  });
+
   it('turns a failure that outlives the retries into a retryable failed record', async () => {
     await upload(stack, 'flaky/disk.qcow2', qcow2, { metadata: ubuntu });
     stack.emulator.injectFault({ kind: 'status', status: 503, count: 10 });

@@ -49,7 +49,7 @@ await describeWithRgw('RGW: the product S3 client against a real S3 implementati
 
     const wrongSecret = 'not-the-secret-0123456789';
     const wrong = rgwS3(rgw, { accessKeyId: rgw.accessKeyId, secretAccessKey: wrongSecret });
-    const hint = 'Check JDCLOUD_ACCESS_KEY_ID / JDCLOUD_SECRET_ACCESS_KEY and that the keys may read the bucket.';
+    const hint = 'Access denied or a bad signature: check JDCLOUD_ACCESS_KEY_ID / JDCLOUD_SECRET_ACCESS_KEY and that the keys may read the bucket.';
     try {
       // A GET answers 403 with an S3 error document, so the code is known.
       await assert.rejects(readImageBytes(wrong, { bucket, key: 'signed.qcow2' }), {

@@ -32,7 +32,7 @@ function describeItem(item: BackfillItem): string {
 /** `backfill`: import what is already in a bucket, resumably, at a polite rate. */
 export const backfillCommand: CliCommand = {
   name: 'backfill',
-  usage: 'backfill s3://bucket[/prefix] [--concurrency N] [--rate R] [--dry-run] [--force] [--json]',
+  usage: 'backfill s3://bucket[/prefix] [--concurrency N] [--rate R] [--dry-run] [--force] [--region R] [--json]',
   summary: 'Import the images already in a bucket (re-runnable)',
   options: {
     concurrency: { type: 'string' },

@@ -1,3 +1,4 @@
+import { coversVersion } from '../../importing/status-record.js';
 import { exitCodes } from '../exit-codes.js';
 import { printJsonError } from '../io.js';
 import { parseS3Uri } from '../s3-uri.js';
@@ -24,8 +25,15 @@ export const planCommand: CliCommand = {
         if (args.values['json'] === true) printJsonError(io, 'NotFound', message);
         return exitCodes.failed;
       }
-      const { facts, source, image, decision } = planned;
+      const { facts, source, image, decision, existing } = planned;
       const imageFacts = { format: image.format, virtualSizeBytes: image.virtualSizeBytes, details: image.details };
+      if (existing !== undefined && coversVersion(existing, facts.etag)) {
+        // `import` (and the function) would submit nothing for this version.
+        const importedAs = { state: existing.state, imageId: existing.imageId, taskId: existing.taskId };
+        if (args.values['json'] === true) io.out(`${JSON.stringify({ source, importable: true, alreadyImported: importedAs, image: imageFacts }, null, 2)}\n`);
+        else io.out(`s3://${location.bucket}/${facts.key} is already ${existing.state}${existing.imageId !== undefined ? ` as image ${existing.imageId}` : ''}: an import would submit nothing.\n`);
+        return exitCodes.done;
+      }
       if (!decision.ok) {
         if (args.values['json'] === true) {
           io.out(`${JSON.stringify({ source, importable: false, problems: decision.problems, image: imageFacts }, null, 2)}\n`);

@@ -4,7 +4,6 @@ import type { CliIo } from '../io.js';
 import { createJdCloudClient } from '../../jdcloud/client/create-jdcloud-client.js';
 import { loadCredentials } from '../../jdcloud/credentials.js';
 import { loadConfig } from '../../config/config.js';
-import { redactImageUrl, redactSecretsInText } from '../../oss/image-url.js';
 import type { ImageTask } from '../../jdcloud/vm/describe-image-tasks.js';
 import { listImageTasks } from '../../jdcloud/vm/list-image-tasks.js';
 import { createVmApi } from '../../jdcloud/vm/vm-api.js';
@@ -56,14 +55,8 @@ export const tasksCommand: CliCommand = {
 
     const client = createJdCloudClient({ endpoint, service: 'vm', credentials });
     try {
-      const listed = await listImageTasks(createVmApi(client), region, { taskIds, maxPages });
-      // JD echoes the presigned imageUrl in a task: never print its signature or key id.
-      const tasks = listed.tasks.map((task) => ({
-        ...task,
-        message: redactSecretsInText(task.message),
-        ...(task.imageUrl !== undefined ? { imageUrl: redactImageUrl(task.imageUrl) } : {}),
-      }));
-      const { totalCount } = listed;
+      // Task messages and image URLs come back redacted from the VM API (describe-image-tasks.ts).
+      const { tasks, totalCount } = await listImageTasks(createVmApi(client), region, { taskIds, maxPages });
       const notFound = taskIds.filter((id) => !tasks.some((task) => task.taskId === id));
       if (args.values['json'] === true) {
         io.out(`${JSON.stringify({ region, totalCount, tasks, notFound }, null, 2)}\n`);

@@ -1,3 +1,4 @@
+import { redactSecretsInText } from '../../oss/redact-presigned-url.js';
 import { describeAttempts, JdCloudError } from './jdcloud-error.js';
 
 export interface JdCloudApiErrorDetails {
@@ -30,7 +31,9 @@ export class JdCloudApiError extends JdCloudError {
   readonly apiMessage: string;
   readonly requestId: string;
 
-  constructor(details: JdCloudApiErrorDetails) {
+  constructor(input: JdCloudApiErrorDetails) {
+    // The API may echo a presigned URL it was given; its signature must not travel on.
+    const details = { ...input, apiMessage: redactSecretsInText(input.apiMessage) };
     super(
       `${details.method} ${details.url} failed with HTTP ${details.httpStatus} ${details.status}: ${details.apiMessage} ` +
         `(code ${details.code}, request id ${details.requestId || 'none'}, ${describeAttempts(details.attempts)})`,

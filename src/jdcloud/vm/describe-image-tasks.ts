@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import type { JdCloudClient } from '../client/create-jdcloud-client.js';
+import { redactImageUrl, redactSecretsInText } from '../../oss/redact-presigned-url.js';
 import { oneOf, parseInput } from './input-rules.js';
 
 export const taskActions = ['ImportImage', 'ExportImage'] as const;
@@ -61,7 +62,10 @@ export const imageTaskSchema = z
     ...task,
     progress: task.progress ?? 0,
     // The failure reason is in `message` per the docs, in `errorInfo` per the Go model.
-    message: task.message || task.errorInfo || '',
+    message: redactSecretsInText(task.message || task.errorInfo || ''),
+    // JD echoes the presigned imageUrl: its signature and key id never leave this function.
+    ...(task.errorInfo !== undefined ? { errorInfo: redactSecretsInText(task.errorInfo) } : {}),
+    ...(task.imageUrl !== undefined ? { imageUrl: redactImageUrl(task.imageUrl) } : {}),
   }));
 
 export type ImageTask = z.output<typeof imageTaskSchema>;
