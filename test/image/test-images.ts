@@ -60,7 +60,19 @@ async function tool(command: string, args: string[], options: { cwd?: string; in
   }
 }
 
-const qemuImg = (dir: string, ...args: string[]): Promise<string> => tool('qemu-img', args, { cwd: dir });
+/**
+ * qemu-img. LUKS key setup times PBKDF iterations and, on a loaded machine, can fail with
+ * "Unable to get accurate CPU usage": that one failure is retried.
+ */
+async function qemuImg(dir: string, ...args: string[]): Promise<string> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await tool('qemu-img', args, { cwd: dir });
+    } catch (error) {
+      if (attempt >= 5 || !String(error).includes('accurate CPU usage')) throw error;
+    }
+  }
+}
 
 /** `qemu-img info -f <format> --output=json` "virtual-size": the reference for every size. */
 export async function qemuVirtualSize(path: string, qemuFormat: string): Promise<number> {
