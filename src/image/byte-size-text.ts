@@ -4,7 +4,7 @@ const KiB = 2 ** 10;
 
 /** "68719476736 bytes (64 GiB)": exact figure for the record, readable one for people. */
 export function describeByteSize(bytes: number): string {
-  return `${bytes} bytes (${shortByteSize(bytes)})`;
+  return bytes < KiB ? `${bytes} bytes` : `${bytes} bytes (${shortByteSize(bytes)})`;
 }
 
 export function shortByteSize(bytes: number): string {
