@@ -1,4 +1,4 @@
-import { createJsonApiServer, listenOnLoopback } from '../listen-on-loopback.js';
+import { createJsonApiServer, listenOnLoopback, readRequestBody } from '../emulator-http.js';
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isRegionId } from '../../jdcloud/region.js';
@@ -60,19 +60,6 @@ export interface FcEmulator {
 /** A base64 zip of 50 MB is ~67 MB of JSON. */
 const maxBodyBytes = 80 * 1024 * 1024;
 
-function readBody(request: IncomingMessage): Promise<Buffer | undefined> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    request.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= maxBodyBytes) chunks.push(chunk);
-    });
-    request.on('end', () => resolve(size > maxBodyBytes ? undefined : Buffer.concat(chunks)));
-    request.on('error', reject);
-  });
-}
-
 /** The body as recorded: parsed JSON, with a zip shown as `{ bytes, sha256 }` instead of base64. */
 function recordedBody(parsed: unknown): unknown {
   return JSON.parse(JSON.stringify(parsed ?? null), (key, value: unknown) => {
@@ -102,7 +89,7 @@ export async function startFcEmulator(options: FcEmulatorOptions): Promise<FcEmu
   const failures = new Map<FcOperation, ApiFailure[]>();
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const body = await readBody(request);
+    const body = await readRequestBody(request, maxBodyBytes);
     const method = request.method ?? 'GET';
     const target = request.url ?? '/';
     const route = routeOf(method, target);

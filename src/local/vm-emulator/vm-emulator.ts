@@ -1,4 +1,4 @@
-import { createJsonApiServer, listenOnLoopback } from '../listen-on-loopback.js';
+import { createJsonApiServer, listenOnLoopback, readRequestBody } from '../emulator-http.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { JdCloudCredentials } from '../../jdcloud/signing/sign-canonical-request.js';
 import { isRegionId } from '../../jdcloud/region.js';
@@ -90,19 +90,6 @@ const maxBodyBytes = 1024 * 1024;
 const htmlErrorPage = (status: number) =>
   `<html>\r\n<head><title>${status} Bad Gateway</title></head>\r\n<body>\r\n<center><h1>${status} Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n`;
 
-function readBody(request: IncomingMessage): Promise<Buffer | undefined> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    request.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= maxBodyBytes) chunks.push(chunk);
-    });
-    request.on('end', () => resolve(size > maxBodyBytes ? undefined : Buffer.concat(chunks)));
-    request.on('error', reject);
-  });
-}
-
 function headerText(request: IncomingMessage, name: string): string | undefined {
   const value = request.headers[name];
   return Array.isArray(value) ? value[0] : value;
@@ -143,7 +130,7 @@ export async function startVmEmulator(options: VmEmulatorOptions): Promise<VmEmu
     });
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const body = await readBody(request);
+    const body = await readRequestBody(request, maxBodyBytes);
     const method = request.method ?? 'GET';
     const target = request.url ?? '/';
     const route = routeOf(method, target);

@@ -1,3 +1,4 @@
+// The HTTP plumbing both local API emulators (VM and fc) share: listen, answer, read bodies.
 import { createServer, type IncomingMessage, type Server, type ServerOptions, type ServerResponse } from 'node:http';
 import { sendJson } from './vm-emulator/api-responses.js';
 import type { AddressInfo } from 'node:net';
@@ -42,5 +43,19 @@ export function createJsonApiServer(handle: (request: IncomingMessage, response:
       if (!response.headersSent) sendJson(response, 500, { error: { status: 'INTERNAL', code: 500, message: String(error) } });
       else response.destroy();
     });
+  });
+}
+
+/** The whole request body, or undefined when it is over `maxBytes` (it is drained, not kept). */
+export function readRequestBody(request: IncomingMessage, maxBytes: number): Promise<Buffer | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    request.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= maxBytes) chunks.push(chunk);
+    });
+    request.on('end', () => resolve(size > maxBytes ? undefined : Buffer.concat(chunks)));
+    request.on('error', reject);
   });
 }
