@@ -1,7 +1,7 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { boundedMap } from '../importing/bounded-map.js';
 import { statusRecordKey, type StatusRecord } from '../importing/status-record.js';
-import { readStatusRecord, writeStatusRecord } from '../oss/status-store.js';
+import { readStatusRecord, retagSourceObject, writeStatusRecord } from '../oss/status-store.js';
 import { refreshRecords, type ImportTracker } from './refresh-status.js';
 import { listStatusRecords, type ListedStatus } from './status-records.js';
 
@@ -36,6 +36,10 @@ export async function readAndRefreshBucket(
     const current = await readStatusRecord(s3, target.bucket, recordKey);
     if (current.kind !== 'record' || current.record.updatedAt !== readUpdatedAt.get(record.source.key)) return undefined;
     await writeStatusRecord(s3, target.bucket, recordKey, record);
+    if (record.state !== current.record.state) {
+      // The tags people see on the object follow the record (where the store has tagging).
+      await retagSourceObject(s3, { bucket: target.bucket, key: record.source.key }, { 'image-import-state': record.state });
+    }
     return record;
   });
   const changed = written.filter((record): record is StatusRecord => record !== undefined);

@@ -1,4 +1,4 @@
-import { GetObjectCommand, PutObjectCommand, PutObjectTaggingCommand, type S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, GetObjectTaggingCommand, PutObjectCommand, PutObjectTaggingCommand, type S3Client } from '@aws-sdk/client-s3';
 import { statusRecordSchema, type StatusRecord } from '../importing/status-record.js';
 import { isNotFound, ObjectStoreError } from './object-store-error.js';
 
@@ -53,6 +53,21 @@ export async function writeStatusRecord(s3: S3Client, bucket: string, recordKey:
   } catch (error) {
     throw new ObjectStoreError('PutObject', `s3://${bucket}/${recordKey}`, error);
   }
+}
+
+/**
+ * Updates our tags on a source object, keeping the user's: reads the current set first (the
+ * refresh has no facts in hand). Best effort, like tagSourceObject.
+ */
+export async function retagSourceObject(s3: S3Client, target: { bucket: string; key: string }, outcome: Record<string, string>): Promise<boolean> {
+  let existingTags: Record<string, string>;
+  try {
+    const response = await s3.send(new GetObjectTaggingCommand({ Bucket: target.bucket, Key: target.key }));
+    existingTags = Object.fromEntries((response.TagSet ?? []).flatMap((tag) => (tag.Key === undefined ? [] : [[tag.Key, tag.Value ?? '']])));
+  } catch {
+    return false;
+  }
+  return tagSourceObject(s3, { ...target, existingTags }, outcome);
 }
 
 /** S3 allows at most 10 tags per object. */

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { GetObjectTaggingCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
 import { runCli } from '../../src/cli/main.js';
@@ -79,6 +79,12 @@ describe('oss-image-import status', () => {
     assert.equal(byKey.get('s/broken.qcow2')?.state, 'error');
     assert.equal(byKey.get('s/broken.qcow2')?.task?.message, 'ImageCheckFailed: no bootable partition found');
     assert.equal(byKey.get('s/no-platform.qcow2')?.state, 'rejected');
+    // The object's tags follow the record; the user's own tags stay.
+    const tags = await stack.s3.send(new GetObjectTaggingCommand({ Bucket: stack.bucket, Key: 's/ok.qcow2' }));
+    assert.deepEqual(Object.fromEntries((tags.TagSet ?? []).map((tag) => [tag.Key, tag.Value])), {
+      'image-import-state': 'ready',
+      'image-import-image-id': byKey.get('s/ok.qcow2')?.imageId,
+    });
     // One imageTasks call (the emulator's page size is 10, so the tracker falls back from 100
     // once), one describeImages call for the finished image.
     assert.equal(refreshed.apiCalls, stack.emulator.counters.requests - calls);
