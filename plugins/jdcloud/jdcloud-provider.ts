@@ -160,6 +160,15 @@ export function createJdCloudProvider(serverless: ServerlessFramework, options: 
         const artifact = await readFunctionArtifact(packageDir, fn.key);
         artifacts.set(fn.key, { zip: artifact.zip, sha256: artifact.sha256 });
       }
+      for (const fn of config.functions) {
+        // Deploys fine, then every invocation fails with MissingCredentialsError: say so now.
+        if (fn.environment['JDCLOUD_ACCESS_KEY_ID'] === undefined || fn.environment['JDCLOUD_SECRET_ACCESS_KEY'] === undefined) {
+          logging.log.warning(
+            `Function ${fn.key} is deployed without JDCLOUD_ACCESS_KEY_ID / JDCLOUD_SECRET_ACCESS_KEY in its environment: its calls to OSS and the VM API will fail. ` +
+              'Set IMPORT_FUNCTION_ACCESS_KEY_ID and IMPORT_FUNCTION_SECRET_ACCESS_KEY (docs/deploy.md, Permissions) and deploy again.',
+          );
+        }
+      }
       const summary = await withFcApi((fc) => deployService({ config, artifacts, fc, onChange: (line) => logging.log.notice(line) }));
       const runtimes = [...new Set(Object.values(summary.runtimes))].join(', ');
       logging.log.success(

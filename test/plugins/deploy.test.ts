@@ -278,6 +278,27 @@ describe('serverless deploy with the repository serverless.yml', () => {
     for (const name of ['importImage', 'refreshStatus']) {
       assert.deepEqual(functions?.get(name)?.code, await readFile(join(packageDir, `${name}.zip`)));
     }
+    // No IMPORT_FUNCTION_* keys were set: the deploy goes through, and says what will fail.
+    assert.match(
+      result.stderr,
+      /Function importImage is deployed without JDCLOUD_ACCESS_KEY_ID \/ JDCLOUD_SECRET_ACCESS_KEY in its environment: its calls to OSS and the VM API will fail\. Set IMPORT_FUNCTION_ACCESS_KEY_ID and IMPORT_FUNCTION_SECRET_ACCESS_KEY/,
+    );
+  });
+
+  it('deploys the function\'s own keys when IMPORT_FUNCTION_* are set, without warning', async () => {
+    const keyed = { ...env(), IMPORT_FUNCTION_ACCESS_KEY_ID: 'fn-key', IMPORT_FUNCTION_SECRET_ACCESS_KEY: 'fn-secret' };
+    const packaged = await runServerless(repoRoot, ['package', '--package', packageDir], keyed);
+    assert.equal(packaged.code, 0, packaged.stdout + packaged.stderr);
+    const result = await runServerless(repoRoot, ['deploy', '--package', packageDir], keyed);
+    assert.equal(result.code, 0, result.stdout + result.stderr);
+    assert.doesNotMatch(result.stderr, /is deployed without JDCLOUD_ACCESS_KEY_ID/);
+    assert.doesNotMatch(result.stdout + result.stderr, /fn-secret/);
+    const envs = emulator.store.service('cn-north-1', 'oss-image-import-dev')?.functions.get('importImage')?.envs.map((variable) => variable.name);
+    assert.deepEqual(envs, ['JDCLOUD_REGION', 'IMAGE_ALLOWED_BUCKETS', 'IMAGE_STATUS_PREFIX', 'JDCLOUD_ACCESS_KEY_ID', 'JDCLOUD_SECRET_ACCESS_KEY']);
+    // Back to the keyless configuration the next tests expect.
+    const reset = await runServerless(repoRoot, ['package', '--package', packageDir], env());
+    assert.equal(reset.code, 0, reset.stdout + reset.stderr);
+    assert.equal((await runServerless(repoRoot, ['deploy', '--package', packageDir], env())).code, 0);
   });
 
   it('changes nothing on a second deploy', async () => {
