@@ -1,7 +1,7 @@
 // The HTTP plumbing both local API emulators (VM and fc) share: listen, answer, read bodies.
 import { createServer, type IncomingMessage, type Server, type ServerOptions, type ServerResponse } from 'node:http';
 import { sendJson } from './vm-emulator/api-responses.js';
-import type { AddressInfo } from 'node:net';
+import { listenHttp } from '../serve/listen-http.js';
 
 export interface ListeningServer {
   /** `http://127.0.0.1:<port>` (IPv6 hosts in brackets). */
@@ -13,18 +13,10 @@ export interface ListeningServer {
 
 /** Starts an HTTP server (127.0.0.1 and a free port unless told otherwise) and says where. */
 export async function listenOnLoopback(server: Server, options: { host?: string; port?: number } = {}): Promise<ListeningServer> {
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const address = server.address() as AddressInfo;
-  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const { url, port } = await listenHttp(server, options);
   return {
-    url: `http://${host}:${address.port}`,
-    port: address.port,
+    url,
+    port,
     async close() {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();

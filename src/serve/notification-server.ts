@@ -1,6 +1,6 @@
+import { listenHttp } from './listen-http.js';
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { BodyTooLargeError } from './body-too-large-error.js';
 import { ConcurrencyLimit, ConcurrencyLimitRefused } from './concurrency-limit.js';
 import { isJdCloudHandshake, jdCloudHandshakeAnswer } from './jdcloud-handshake.js';
@@ -219,16 +219,7 @@ export async function startNotificationServer(options: NotificationServerOptions
   server.requestTimeout = 60_000;
   server.headersTimeout = 20_000;
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const address = server.address() as AddressInfo;
-  const hostInUrl = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-  const url = `http://${hostInUrl}:${address.port}`;
+  const { url, host, port } = await listenHttp(server, options);
 
   let stopping: Promise<void> | undefined;
   async function stop(): Promise<void> {
@@ -252,8 +243,8 @@ export async function startNotificationServer(options: NotificationServerOptions
   return {
     url,
     notificationUrl: `${url}${path}`,
-    host: address.address,
-    port: address.port,
+    host,
+    port,
     counters,
     stop,
   };

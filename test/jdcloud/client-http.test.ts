@@ -12,19 +12,12 @@ import { JdCloudResponseError } from '../../src/jdcloud/errors/jdcloud-response-
 import { JdCloudTimeoutError } from '../../src/jdcloud/errors/jdcloud-timeout-error.js';
 import { MissingCredentialsError } from '../../src/jdcloud/errors/missing-credentials-error.js';
 import { startVmEmulator, type VmEmulator } from '../../src/local/vm-emulator/vm-emulator.js';
+import { ubuntuImportRequest } from '../support/import-request.js';
 
 const credentials = { accessKeyId: 'CLIENT-TEST-AK', secretAccessKey: 'CLIENT-TEST-SK' };
 const tasksSchema = z.object({ taskSet: z.array(z.unknown()), totalCount: z.number() });
 const importSchema = z.object({ imageId: z.string(), taskId: z.string() });
-const ubuntu = {
-  architecture: 'x86_64',
-  osType: 'linux',
-  platform: 'Ubuntu',
-  diskFormat: 'qcow2',
-  systemDiskSizeGB: 40,
-  imageUrl: 'https://images.s3-internal.cn-north-1.jdcloud-oss.com/ubuntu.qcow2',
-  imageName: 'ubuntu',
-};
+const ubuntu = ubuntuImportRequest('ubuntu');
 
 describe('JD Cloud client over HTTP', () => {
   let emulator: VmEmulator;

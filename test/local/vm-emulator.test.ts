@@ -6,17 +6,10 @@ import assert from 'node:assert/strict';
 import { request } from 'undici';
 import { signRequest } from '../../src/jdcloud/signing/sign-request.js';
 import { startVmEmulator, type VmEmulator } from '../../src/local/vm-emulator/vm-emulator.js';
+import { ubuntuImportRequest } from '../support/import-request.js';
 
 const credentials = { accessKeyId: 'EMULATOR-AK', secretAccessKey: 'EMULATOR-SK' };
-const ubuntu = {
-  architecture: 'x86_64',
-  osType: 'linux',
-  platform: 'Ubuntu',
-  diskFormat: 'qcow2',
-  systemDiskSizeGB: 40,
-  imageUrl: 'https://images.s3-internal.cn-north-1.jdcloud-oss.com/ubuntu.qcow2',
-  imageName: 'ubuntu-2204',
-};
+const ubuntu = ubuntuImportRequest('ubuntu-2204');
 
 // The emulator's clock, moved by hand so task progress needs no waiting.
 let clockMs = Date.parse('2024-05-06T07:08:09Z');

@@ -102,6 +102,18 @@ async function withServer(
   }
 }
 
+/** A handler that keeps every event it is given and always succeeds. */
+function recordingHandler() {
+  const received: unknown[] = [];
+  return {
+    received,
+    handleNotification: async (event: unknown) => {
+      received.push(event);
+      return { transientFailure: false };
+    },
+  };
+}
+
 describe('serve: routing and health', () => {
   let server: NotificationServer;
   before(async () => {
@@ -180,14 +192,9 @@ describe('serve: token', () => {
   });
 
   it('accepts the token as a bearer token or as ?token= (what RGW and JD OSS can send)', async () => {
-    const received: unknown[] = [];
+    const { received, handleNotification } = recordingHandler();
     await withServer(
-      {
-        handleNotification: async (event) => {
-          received.push(event);
-          return { transientFailure: false };
-        },
-      },
+      { handleNotification },
       async (server) => {
         const viaHeader = await post(server, rgwFixture);
         const viaQuery = await send(`${server.notificationUrl}?token=${encodeURIComponent(token)}`, {
@@ -304,14 +311,9 @@ describe('serve: JD OSS verification handshake and S3 test events', () => {
   });
 
   it('treats x-jdcloud-message-type: Notification as a notification', async () => {
-    const received: unknown[] = [];
+    const { received, handleNotification } = recordingHandler();
     await withServer(
-      {
-        handleNotification: async (event) => {
-          received.push(event);
-          return { transientFailure: false };
-        },
-      },
+      { handleNotification },
       async (server) => {
         const res = await post(server, rgwFixture, { 'x-jdcloud-message-type': 'Notification' });
         assert.equal(res.status, 200);
