@@ -43,6 +43,8 @@ export interface UploadOptions {
   force?: boolean;
   /** Write a record for an object that does not exist (the function: yes; a CLI typo: no). */
   recordMissing?: boolean;
+  /** The status record of the first key candidate, when the caller has just read it (backfill). */
+  knownStatus?: StoredStatus;
 }
 
 /** The upload's source as records describe it. */
@@ -77,7 +79,7 @@ export async function planUpload(
   // The record of the likeliest spelling is read alongside the facts: one round trip.
   const [read, stored] = await Promise.all([
     readObjectFacts(s3, { bucket: upload.bucket, keyCandidates: upload.keyCandidates }),
-    readStatusRecord(s3, upload.bucket, statusRecordKey(config.statusPrefix, firstKey)),
+    options.knownStatus ?? readStatusRecord(s3, upload.bucket, statusRecordKey(config.statusPrefix, firstKey)),
   ]);
   if (!read.found) return { notFound: read.triedKeys, existing: recordOf(stored) };
   const { facts } = read;

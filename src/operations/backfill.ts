@@ -111,21 +111,21 @@ async function backfillObject(deps: PipelineDeps, options: BackfillOptions, obje
     source: 'backfill',
   };
   try {
-    if (!options.force) {
-      // One small GET decides most objects on a re-run, before any byte of the image is read.
-      const stored = await readStatusRecord(deps.s3, options.bucket, statusRecordKey(deps.config.statusPrefix, key));
-      if (stored.kind === 'record' && coversVersion(stored.record, object.etag)) {
-        return { key, outcome: 'already-imported', state: stored.record.state };
-      }
+    // One small GET decides most objects on a re-run, before any byte of the image is read;
+    // the pipeline is handed what it found, so it is not read twice.
+    const knownStatus = options.force ? undefined : await readStatusRecord(deps.s3, options.bucket, statusRecordKey(deps.config.statusPrefix, key));
+    if (knownStatus?.kind === 'record' && coversVersion(knownStatus.record, object.etag)) {
+      return { key, outcome: 'already-imported', state: knownStatus.record.state };
     }
+    const uploadOptions = { force: options.force, recordMissing: false, ...(knownStatus !== undefined ? { knownStatus } : {}) };
     if (options.dryRun) {
-      const planned = await planUpload(upload, deps, { force: options.force });
+      const planned = await planUpload(upload, deps, uploadOptions);
       if ('notFound' in planned) return { key, outcome: 'failed', error: 'deleted while the bucket was being listed', retryable: false };
       if (!planned.decision.ok) return { key, outcome: 'would-reject', problems: planned.decision.problems };
       const request = await buildImportRequest(upload, key, planned.decision.request, deps);
       return { key, outcome: 'would-import', request: redactRequest(request) };
     }
-    const outcome = await processUpload(upload, deps, { force: options.force, recordMissing: false });
+    const outcome = await processUpload(upload, deps, uploadOptions);
     switch (outcome.outcome) {
       case 'submitted':
         return { key, outcome: 'submitted', imageId: outcome.imageId, taskId: outcome.taskId };
