@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { inlineSchemaKeys } from '../../plugins/jdcloud/package/aws-schema-literal-keys.js';
 import { bundleFunction } from '../../plugins/jdcloud/package/bundle-function.js';
 import { repoRoot } from './serverless-cli.js';
 
@@ -164,6 +165,45 @@ export function transportError(): string {
       '{"level":30,"bucket":"disk-images","msg":"logged"}\n' +
         'pino transports are not in this bundle (they run worker threads from files): log to a stream or pino.destination instead.',
     );
+  });
+});
+
+describe('AWS SDK schema keys in bundles', () => {
+  it('writes computed keys naming the module\'s string constants as the literals they stand for', () => {
+    const source = [
+      'const _hH = "httpHeader";',
+      'const _xN = "xmlName";',
+      'let _other = "not a constant of the module";',
+      'export var A$ = [3, n0, "A", { [_hH]: "x-amz-meta-", [_xN]: "Tag" }, [], []];',
+      'export var B$ = [3, n0, "B", {[_xN]:"Key",[_other]: 1}, [], []];',
+      'export const pick = (flag) => flag ? [_hH] : [_xN];',
+    ].join('\n');
+    assert.deepEqual(inlineSchemaKeys(source), {
+      inlined: 3,
+      source: [
+        'const _hH = "httpHeader";',
+        'const _xN = "xmlName";',
+        'let _other = "not a constant of the module";',
+        'export var A$ = [3, n0, "A", { "httpHeader": "x-amz-meta-", "xmlName": "Tag" }, [], []];',
+        'export var B$ = [3, n0, "B", {"xmlName":"Key",[_other]: 1}, [], []];',
+        'export const pick = (flag) => flag ? [_hH] : [_xN];',
+      ].join('\n'),
+    });
+    assert.deepEqual(inlineSchemaKeys('export const x = { [_a]: 1 };'), { inlined: 0, source: 'export const x = { [_a]: 1 };' });
+  });
+
+  it('keeps only the schemas of the operations a bundle sends', async () => {
+    const bundle = await bundleSource(
+      'head-object.ts',
+      `import { HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
+export const head = (client: S3Client) => client.send(new HeadObjectCommand({ Bucket: 'disk-images', Key: 'a.qcow2' }));
+`,
+    );
+    const code = Buffer.from(bundle.code).toString('utf8');
+    assert.ok(code.includes('"HeadObjectRequest"'));
+    assert.ok(!code.includes('"SelectObjectContentRequest"'), 'an operation the bundle never sends has no schema in it');
+    const schemas = Object.entries(bundle.inputBytes).find(([path]) => path.endsWith('client-s3/dist-es/schemas/schemas_0.js'));
+    assert.ok(schemas !== undefined && schemas[1].bytesInOutput < 20_000, `schemas_0.js contributes ${schemas?.[1].bytesInOutput} bytes`);
   });
 });
 

@@ -2,6 +2,7 @@ import { relative } from 'node:path';
 import { build, type BuildFailure, type BuildResult, type Metafile } from 'esbuild';
 import { BundleFailedError } from '../errors/bundle-failed-error.js';
 import { awsCredentialChainStub } from './aws-credential-chain-stub.js';
+import { awsSchemaLiteralKeys } from './aws-schema-literal-keys.js';
 import { pinoWithoutTransports } from './pino-without-transports.js';
 import { undiciPoolOnly } from './undici-pool-only.js';
 
@@ -35,6 +36,7 @@ export interface BundledFunction {
  * the output runnable on every runtime we support (Node 20, 22, 24). The plugins leave out code
  * the functions never run: all of undici but Pool, pino's worker-thread transports and (unless
  * asked for) the default AWS credential chain; each part is replaced by a stub that says so.
+ * Another lets esbuild drop the S3 schemas of operations the function never calls.
  */
 export async function bundleFunction(input: BundleInput): Promise<BundledFunction> {
   let result: BuildResult<{ write: false; metafile: true }>;
@@ -54,7 +56,7 @@ export async function bundleFunction(input: BundleInput): Promise<BundledFunctio
       write: false,
       metafile: true,
       logLevel: 'silent',
-      plugins: [undiciPoolOnly, pinoWithoutTransports, ...(input.awsDefaultCredentialChain ? [] : [awsCredentialChainStub])],
+      plugins: [undiciPoolOnly, pinoWithoutTransports, awsSchemaLiteralKeys, ...(input.awsDefaultCredentialChain ? [] : [awsCredentialChainStub])],
     });
   } catch (error) {
     const failure = error as Partial<BuildFailure>;
