@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../validation/zod.js';
 import { parseEndpoint } from '../jdcloud/client/endpoint.js';
 import { isRegionId } from '../jdcloud/region.js';
 import { resolveOsFields } from '../importing/os-fields.js';

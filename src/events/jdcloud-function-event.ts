@@ -1,18 +1,18 @@
-import * as z from 'zod';
+import * as z from '../validation/zod.js';
 
-const sizeSchema = z.union([z.number().int().nonnegative(), z.string().regex(/^\d+$/).transform(Number)]);
+const sizeSchema = z.union([z.number().check(z.int(), z.nonnegative()), z.pipe(z.string().check(z.regex(/^\d+$/)), z.transform(Number))]);
 
 const objectSchema = z.object({
-  key: z.string().min(1),
-  eTag: z.string().optional(),
+  key: z.string().check(z.minLength(1)),
+  eTag: z.optional(z.string()),
   // A string in JD's documented template, a number in the captured event.
-  size: sizeSchema.optional(),
+  size: z.optional(sizeSchema),
 });
 
 const detailSchema = z.object({
-  eventName: z.string().min(1),
+  eventName: z.string().check(z.minLength(1)),
   s3: z.object({
-    bucket: z.object({ name: z.string().min(1) }),
+    bucket: z.object({ name: z.string().check(z.minLength(1)) }),
     object: objectSchema,
   }),
 });
@@ -29,10 +29,10 @@ const detailSchema = z.object({
  */
 export const jdcloudFunctionRecordSchema = z.object({
   detail: detailSchema,
-  region: z.string().optional(),
-  source: z.string().optional(),
+  region: z.optional(z.string()),
+  source: z.optional(z.string()),
   // `"0"` in the template, `0` in the captured event.
-  version: z.union([z.string(), z.number()]).optional(),
+  version: z.optional(z.union([z.string(), z.number()])),
 });
 
 export type JdcloudFunctionRecord = z.infer<typeof jdcloudFunctionRecordSchema>;

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../validation/zod.js';
 import { isRegionId, knownRegionIds } from '../jdcloud/region.js';
 import { keyCandidates } from './decode-event-key.js';
 import { normaliseEventName } from './event-name.js';
@@ -16,7 +16,7 @@ export interface ParsedRecords {
 }
 
 /** Formats zod issues as `record 3: s3.object.key: required`-style lines. */
-function describeIssues(index: number, error: z.ZodError): string[] {
+function describeIssues(index: number, error: z.core.$ZodError): string[] {
   return error.issues.map((issue) => {
     const path = issue.path.join('.');
     return `record ${index}: ${path === '' ? '(record)' : path}: ${issue.message}`;

@@ -1,10 +1,10 @@
-import * as z from 'zod';
+import * as z from '../validation/zod.js';
 
 const objectSchema = z.object({
-  key: z.string().min(1),
+  key: z.string().check(z.minLength(1)),
   // Absent on s3rver's Copy events and in JD's documented callback shape.
-  eTag: z.string().optional(),
-  size: z.union([z.number().int().nonnegative(), z.string().regex(/^\d+$/).transform(Number)]).optional(),
+  eTag: z.optional(z.string()),
+  size: z.optional(z.union([z.number().check(z.int(), z.nonnegative()), z.pipe(z.string().check(z.regex(/^\d+$/)), z.transform(Number))])),
 });
 
 /**
@@ -17,12 +17,12 @@ const objectSchema = z.object({
  *           "object": { "key": "uploads/disk.qcow2", "size": 70000, "eTag": "738b…" } } }
  */
 export const s3NotificationRecordSchema = z.object({
-  eventName: z.string().min(1),
-  eventSource: z.string().optional(),
+  eventName: z.string().check(z.minLength(1)),
+  eventSource: z.optional(z.string()),
   // Empty from RGW; absent from some senders: the configured region applies then.
-  awsRegion: z.string().optional(),
+  awsRegion: z.optional(z.string()),
   s3: z.object({
-    bucket: z.object({ name: z.string().min(1) }),
+    bucket: z.object({ name: z.string().check(z.minLength(1)) }),
     object: objectSchema,
   }),
 });

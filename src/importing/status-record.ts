@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../validation/zod.js';
 
 export const statusStates = ['submitted', 'rejected', 'failed', 'importing', 'ready', 'error'] as const;
 export type StatusState = (typeof statusStates)[number];
@@ -6,16 +6,16 @@ export type StatusState = (typeof statusStates)[number];
 const problemSchema = z.object({
   code: z.string(),
   field: z.string(),
-  value: z.string().optional(),
+  value: z.optional(z.string()),
   message: z.string(),
 });
 
 const apiErrorSchema = z.object({
   message: z.string(),
-  httpStatus: z.number().optional(),
-  status: z.string().optional(),
-  code: z.union([z.number(), z.string()]).optional(),
-  requestId: z.string().optional(),
+  httpStatus: z.optional(z.number()),
+  status: z.optional(z.string()),
+  code: z.optional(z.union([z.number(), z.string()])),
+  requestId: z.optional(z.string()),
   retryable: z.boolean(),
 });
 
@@ -31,25 +31,23 @@ export const statusRecordSchema = z.object({
     region: z.string(),
     bucket: z.string(),
     key: z.string(),
-    etag: z.string().optional(),
-    size: z.number().optional(),
+    etag: z.optional(z.string()),
+    size: z.optional(z.number()),
   }),
   /** The importImage body as sent, imageUrl redacted. */
-  request: z.record(z.string(), z.unknown()).optional(),
-  imageId: z.string().optional(),
-  taskId: z.string().optional(),
-  clientToken: z.string().optional(),
-  problems: z.array(problemSchema).optional(),
-  error: apiErrorSchema.optional(),
-  attempts: z.number().optional(),
+  request: z.optional(z.record(z.string(), z.unknown())),
+  imageId: z.optional(z.string()),
+  taskId: z.optional(z.string()),
+  clientToken: z.optional(z.string()),
+  problems: z.optional(z.array(problemSchema)),
+  error: z.optional(apiErrorSchema),
+  attempts: z.optional(z.number()),
   /** Things the user should know that did not stop the import, e.g. tags that could not be read. */
-  warnings: z.array(z.string()).optional(),
+  warnings: z.optional(z.array(z.string())),
   /** What the inspector found in the bytes: format, virtual size, details. */
-  image: z.record(z.string(), z.unknown()).optional(),
+  image: z.optional(z.record(z.string(), z.unknown())),
   /** Filled by `status --refresh`: JD's task progress and message. */
-  task: z
-    .object({ status: z.string(), progress: z.number().optional(), message: z.string().optional() })
-    .optional(),
+  task: z.optional(z.object({ status: z.string(), progress: z.optional(z.number()), message: z.optional(z.string()) })),
   createdAt: z.string(),
   updatedAt: z.string(),
 });

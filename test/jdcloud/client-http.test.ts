@@ -3,7 +3,7 @@
 import { after, before, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Agent } from 'undici';
-import { z } from 'zod';
+import * as z from '../../src/validation/zod.js';
 import { createJdCloudClient, type JdCloudClientOptions, type RetryNotice } from '../../src/jdcloud/client/create-jdcloud-client.js';
 import { JdCloudApiError } from '../../src/jdcloud/errors/jdcloud-api-error.js';
 import { JdCloudConfigError } from '../../src/jdcloud/errors/jdcloud-config-error.js';

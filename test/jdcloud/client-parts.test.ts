@@ -2,7 +2,7 @@
 // and reading a response into a result or an error.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { z } from 'zod';
+import * as z from '../../src/validation/zod.js';
 import { parseEndpoint } from '../../src/jdcloud/client/endpoint.js';
 import { checkRegionId } from '../../src/jdcloud/region.js';
 import { queryPairs } from '../../src/jdcloud/client/query-params.js';

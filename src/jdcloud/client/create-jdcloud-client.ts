@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Pool, type Dispatcher } from 'undici';
-import type { ZodType } from 'zod';
+import type * as z from '../../validation/zod.js';
 import { checkCredentials } from '../credentials.js';
 import { JdCloudConfigError } from '../errors/jdcloud-config-error.js';
 import type { JdCloudError } from '../errors/jdcloud-error.js';
@@ -59,7 +59,7 @@ export interface JdCloudCallInput<T> {
   /** Extra headers; they are signed (except user-agent). */
   headers?: Readonly<Record<string, string>>;
   /** Parses `result` of the success envelope. */
-  schema: ZodType<T>;
+  schema: z.core.$ZodType<T>;
   signal?: AbortSignal;
 }
 

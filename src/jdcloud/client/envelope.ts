@@ -1,11 +1,11 @@
-import * as z from 'zod';
+import * as z from '../../validation/zod.js';
 
 /** `error` of a JD Cloud envelope (Java `ServiceError`); `code` is usually the HTTP status. */
 export const apiErrorSchema = z.object({
-  code: z.union([z.number(), z.string()]).optional(),
-  status: z.string().optional(),
-  message: z.string().optional(),
-  details: z.array(z.unknown()).optional(),
+  code: z.optional(z.union([z.number(), z.string()])),
+  status: z.optional(z.string()),
+  message: z.optional(z.string()),
+  details: z.optional(z.array(z.unknown())),
 });
 
 /**
@@ -14,9 +14,9 @@ export const apiErrorSchema = z.object({
  * Go's structs also show `error: {code:0,status:"",message:""}` on success, so an `error` counts only when it says something.
  */
 export const envelopeSchema = z.object({
-  requestId: z.string().optional(),
-  result: z.unknown().optional(),
-  error: apiErrorSchema.nullable().optional(),
+  requestId: z.optional(z.string()),
+  result: z.optional(z.unknown()),
+  error: z.optional(z.nullable(apiErrorSchema)),
 });
 
 export type Envelope = z.infer<typeof envelopeSchema>;

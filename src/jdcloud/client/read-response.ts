@@ -1,4 +1,4 @@
-import type { ZodType } from 'zod';
+import * as z from '../../validation/zod.js';
 import { JdCloudApiError } from '../errors/jdcloud-api-error.js';
 import type { JdCloudError } from '../errors/jdcloud-error.js';
 import { JdCloudResponseError } from '../errors/jdcloud-response-error.js';
@@ -46,7 +46,7 @@ function describeNonJson(body: string, parseMessage: string): string {
  * A call failed when the status is not 2xx or the envelope's `error` reports a failure; the
  * request id comes from the body, else from the `x-jdcloud-request-id` header.
  */
-export function readResponse<T>(response: ReceivedResponse, schema: ZodType<T>): AttemptOutcome<T> {
+export function readResponse<T>(response: ReceivedResponse, schema: z.core.$ZodType<T>): AttemptOutcome<T> {
   const { method, url, attempt, httpStatus } = response;
   const retryable = isRetryableStatus(httpStatus);
   const retryAfterMs = retryable ? parseRetryAfterMs(firstHeader(response.headers['retry-after']), response.nowMs) : undefined;
@@ -93,7 +93,7 @@ export function readResponse<T>(response: ReceivedResponse, schema: ZodType<T>):
   if (envelope.result === undefined) {
     return responseError('the body has no "result"', requestId);
   }
-  const result = schema.safeParse(envelope.result);
+  const result = z.safeParse(schema, envelope.result);
   if (!result.success) {
     return responseError(`"result" does not have the expected shape: ${describeIssues(result.error.issues)}`, requestId);
   }

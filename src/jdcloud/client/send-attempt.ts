@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Dispatcher } from 'undici';
-import type { ZodType } from 'zod';
+import type * as z from '../../validation/zod.js';
 import type { JdCloudError } from '../errors/jdcloud-error.js';
 import { JdCloudNetworkError } from '../errors/jdcloud-network-error.js';
 import { JdCloudResponseError } from '../errors/jdcloud-response-error.js';
@@ -63,7 +63,7 @@ function firstHeader(value: string | string[] | undefined): string {
  * per chunk: the lean path the benchmark measures. Resolves with a result or an error; rejects
  * only with the caller's abort reason.
  */
-export function sendAttempt<T>(request: AttemptRequest, schema: ZodType<T>): Promise<AttemptOutcome<T>> {
+export function sendAttempt<T>(request: AttemptRequest, schema: z.core.$ZodType<T>): Promise<AttemptOutcome<T>> {
   const { method, url, attempt, timeouts, signal } = request;
   return new Promise((resolve, reject) => {
     let controller: Dispatcher.DispatchController | undefined;

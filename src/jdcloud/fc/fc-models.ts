@@ -1,11 +1,11 @@
-import * as z from 'zod';
+import * as z from '../../validation/zod.js';
 
 // Function Compute models (docs/reference/jdcloud-api.md §3.2; Go SDK services/fc/models). Output
 // fields are optional and nullable: the Go SDK marshals absent fields as null, and the live
 // responses were never observed, so only the fields deploy relies on are required.
 
-const text = z.string().nullish();
-const count = z.number().nullish();
+const text = z.nullish(z.string());
+const count = z.nullish(z.number());
 
 export const logConfigSchema = z.object({ logSetUid: text, logTopicUid: text });
 
@@ -13,7 +13,7 @@ export const serviceSchema = z.object({
   serviceId: text,
   serviceName: z.string(),
   description: text,
-  logConfig: logConfigSchema.nullish(),
+  logConfig: z.nullish(logConfigSchema),
   invocationCount: count,
   functionCounts: count,
   createTime: text,
@@ -32,7 +32,7 @@ export const functionSchema = z.object({
   checkSum: text,
   codeSize: count,
   description: text,
-  envs: z.array(environmentSchema).nullish(),
+  envs: z.nullish(z.array(environmentSchema)),
   runtime: text,
   timeout: count,
   handler: text,
@@ -99,14 +99,14 @@ export interface FcTriggerUpdate {
   enable?: boolean;
 }
 
-export const runtimesResultSchema = z.object({ runtimes: z.array(z.string()).nullish(), totalCount: count });
+export const runtimesResultSchema = z.object({ runtimes: z.nullish(z.array(z.string())), totalCount: count });
 export const serviceResultSchema = z.object({ service: serviceSchema });
-export const serviceNameResultSchema = z.object({ serviceName: z.string().nullish() });
-export const functionsResultSchema = z.object({ functions: z.array(functionSchema).nullish(), totalCount: count });
+export const serviceNameResultSchema = z.object({ serviceName: z.nullish(z.string()) });
+export const functionsResultSchema = z.object({ functions: z.nullish(z.array(functionSchema)), totalCount: count });
 export const functionResultSchema = z.object({ function: functionSchema });
-export const functionNameResultSchema = z.object({ functionName: z.string().nullish() });
+export const functionNameResultSchema = z.object({ functionName: z.nullish(z.string()) });
 export const functionCodeResultSchema = z.object({ checkSum: text, url: text });
-export const triggersResultSchema = z.object({ triggers: z.array(triggerSchema).nullish(), totalCount: count });
-export const triggerNameResultSchema = z.object({ triggerName: z.string().nullish() });
+export const triggersResultSchema = z.object({ triggers: z.nullish(z.array(triggerSchema)), totalCount: count });
+export const triggerNameResultSchema = z.object({ triggerName: z.nullish(z.string()) });
 /** Update, delete and invoke answer `{}`; some gateways omit `result` altogether. */
 export const emptyResultSchema = z.unknown();

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../../validation/zod.js';
 import type { JdCloudClient } from '../client/create-jdcloud-client.js';
 import { redactImageUrl, redactSecretsInText } from '../../oss/redact-presigned-url.js';
 import { oneOf, parseInput } from './input-rules.js';
@@ -6,9 +6,11 @@ import { oneOf, parseInput } from './input-rules.js';
 export const taskActions = ['ImportImage', 'ExportImage'] as const;
 export const taskStatuses = ['pending', 'running', 'failed', 'finished'] as const;
 
-const taskTime = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/, { error: (issue) => `must look like 2020-07-02 17:34:44; got ${JSON.stringify(issue.input)}` });
+const taskTime = z.string().check(
+  z.regex(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/, { error: (issue) => `must look like 2020-07-02 17:34:44; got ${JSON.stringify(issue.input)}` }),
+);
+
+const pageSizeError = 'must be 1 to 100 (10 is the only size both documented ranges allow)';
 
 /**
  * Query of `GET /v1/regions/{regionId}/imageTasks` (docs §2.3). `pageSize` defaults to 10: the
@@ -16,26 +18,21 @@ const taskTime = z
  * for more must be ready for `OUT_OF_RANGE` (see the status refresh's tracker).
  */
 export const describeImageTasksQuerySchema = z.strictObject({
-  taskAction: oneOf(taskActions).default('ImportImage'),
-  taskIds: z
-    .array(
-      z
-        .union([z.string(), z.number().int().nonnegative()])
-        .transform(String)
-        .refine((id) => /^[A-Za-z0-9_-]+$/.test(id), { error: (issue) => `must be a task id such as 794; got ${JSON.stringify(issue.input)}` }),
-    )
-    .max(100, { error: 'at most 100 task ids per call' })
-    .optional(),
-  taskStatus: oneOf(taskStatuses).optional(),
-  startTime: taskTime.optional(),
-  endTime: taskTime.optional(),
-  pageNumber: z.number().int().min(1, { error: 'must be 1 or more' }).default(1),
-  pageSize: z
-    .number()
-    .int()
-    .min(1, { error: 'must be 1 to 100 (10 is the only size both documented ranges allow)' })
-    .max(100, { error: 'must be 1 to 100 (10 is the only size both documented ranges allow)' })
-    .default(10),
+  taskAction: z._default(oneOf(taskActions), 'ImportImage'),
+  taskIds: z.optional(
+    z
+      .array(
+        z
+          .pipe(z.union([z.string(), z.number().check(z.int(), z.nonnegative())]), z.transform(String))
+          .check(z.refine((id) => /^[A-Za-z0-9_-]+$/.test(id), { error: (issue) => `must be a task id such as 794; got ${JSON.stringify(issue.input)}` })),
+      )
+      .check(z.maxLength(100, { error: 'at most 100 task ids per call' })),
+  ),
+  taskStatus: z.optional(oneOf(taskStatuses)),
+  startTime: z.optional(taskTime),
+  endTime: z.optional(taskTime),
+  pageNumber: z._default(z.number().check(z.int(), z.gte(1, { error: 'must be 1 or more' })), 1),
+  pageSize: z._default(z.number().check(z.int(), z.gte(1, { error: pageSizeError }), z.lte(100, { error: pageSizeError })), 10),
 });
 
 export type DescribeImageTasksQuery = z.input<typeof describeImageTasksQuerySchema>;
@@ -44,21 +41,21 @@ export type DescribeImageTasksQuery = z.input<typeof describeImageTasksQuerySche
  * One TaskInfo. `taskId` is an integer in the docs but importImage may return it as a string,
  * so it is normalised to a string; `action` is `ImportImage` or, in the docs' example, `ImportImageTask`.
  */
-export const imageTaskSchema = z
-  .object({
-    taskId: z.union([z.number().int(), z.string()]).transform(String),
-    action: z.string().optional(),
+export const imageTaskSchema = z.pipe(
+  z.object({
+    taskId: z.pipe(z.union([z.number().check(z.int()), z.string()]), z.transform(String)),
+    action: z.optional(z.string()),
     taskStatus: z.string(),
-    progress: z.number().optional(),
-    message: z.string().optional(),
-    errorInfo: z.string().optional(),
-    createdTime: z.string().optional(),
-    finishedTime: z.string().optional(),
-    imageId: z.string().optional(),
-    imageName: z.string().optional(),
-    imageUrl: z.string().optional(),
-  })
-  .transform((task) => ({
+    progress: z.optional(z.number()),
+    message: z.optional(z.string()),
+    errorInfo: z.optional(z.string()),
+    createdTime: z.optional(z.string()),
+    finishedTime: z.optional(z.string()),
+    imageId: z.optional(z.string()),
+    imageName: z.optional(z.string()),
+    imageUrl: z.optional(z.string()),
+  }),
+  z.transform((task) => ({
     ...task,
     progress: task.progress ?? 0,
     // The failure reason is in `message` per the docs, in `errorInfo` per the Go model.
@@ -66,13 +63,14 @@ export const imageTaskSchema = z
     // JD echoes the presigned imageUrl: its signature and key id never leave this function.
     ...(task.errorInfo !== undefined ? { errorInfo: redactSecretsInText(task.errorInfo) } : {}),
     ...(task.imageUrl !== undefined ? { imageUrl: redactImageUrl(task.imageUrl) } : {}),
-  }));
+  })),
+);
 
 export type ImageTask = z.output<typeof imageTaskSchema>;
 
 export const describeImageTasksResultSchema = z.object({
-  taskSet: z.array(imageTaskSchema).nullable().transform((tasks) => tasks ?? []),
-  totalCount: z.number().int().nonnegative(),
+  taskSet: z.pipe(z.nullable(z.array(imageTaskSchema)), z.transform((tasks) => tasks ?? [])),
+  totalCount: z.number().check(z.int(), z.nonnegative()),
 });
 
 export interface DescribeImageTasksResult {

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../../validation/zod.js';
 import type { JdCloudClient } from '../client/create-jdcloud-client.js';
 import { encodeRfc3986 } from '../signing/rfc3986.js';
 import { parseInput } from './input-rules.js';
@@ -8,29 +8,29 @@ export const imageStatuses = ['pending', 'ready', 'deleting', 'error'] as const;
 /** `result.image` of describeImage (Go model `vm/models/Image.go`); fields the API may omit are optional. */
 export const vmImageSchema = z.object({
   imageId: z.string(),
-  name: z.string().optional(),
-  platform: z.string().optional(),
-  osVersion: z.string().optional(),
-  architecture: z.string().optional(),
-  osType: z.string().optional(),
-  systemDiskSizeGB: z.number().optional(),
-  imageSource: z.string().optional(),
+  name: z.optional(z.string()),
+  platform: z.optional(z.string()),
+  osVersion: z.optional(z.string()),
+  architecture: z.optional(z.string()),
+  osType: z.optional(z.string()),
+  systemDiskSizeGB: z.optional(z.number()),
+  imageSource: z.optional(z.string()),
   status: z.string(),
-  createTime: z.string().optional(),
-  sizeMB: z.number().optional(),
-  desc: z.string().optional(),
-  snapshotId: z.string().optional(),
-  rootDeviceType: z.string().optional(),
+  createTime: z.optional(z.string()),
+  sizeMB: z.optional(z.number()),
+  desc: z.optional(z.string()),
+  snapshotId: z.optional(z.string()),
+  rootDeviceType: z.optional(z.string()),
   // A string of percent digits in the Go model, unlike a task's integer progress.
-  progress: z.union([z.string(), z.number()]).transform(String).optional(),
-  imported: z.boolean().optional(),
+  progress: z.optional(z.pipe(z.union([z.string(), z.number()]), z.transform(String))),
+  imported: z.optional(z.boolean()),
 });
 
 export type VmImage = z.output<typeof vmImageSchema>;
 
 const describeImageResultSchema = z.object({ image: vmImageSchema });
 
-const imageIdSchema = z.string().min(1, { error: 'must not be empty' }).max(64, { error: 'must be at most 64 characters' });
+const imageIdSchema = z.string().check(z.minLength(1, { error: 'must not be empty' }), z.maxLength(64, { error: 'must be at most 64 characters' }));
 
 export interface DescribeImageResult {
   image: VmImage;

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../../validation/zod.js';
 import type { JdCloudClient } from '../client/create-jdcloud-client.js';
 import { vmImageSchema, type VmImage } from './describe-image.js';
 import { parseInput } from './input-rules.js';
@@ -9,14 +9,13 @@ import { parseInput } from './input-rules.js';
  */
 const describeImagesQuerySchema = z.strictObject({
   ids: z
-    .array(z.string().min(1).max(64))
-    .min(1, { error: 'at least one image id' })
-    .max(100, { error: 'at most 100 image ids per call' }),
+    .array(z.string().check(z.minLength(1), z.maxLength(64)))
+    .check(z.minLength(1, { error: 'at least one image id' }), z.maxLength(100, { error: 'at most 100 image ids per call' })),
 });
 
 const describeImagesResultSchema = z.object({
-  images: z.array(vmImageSchema).nullable().transform((images) => images ?? []),
-  totalCount: z.number().int().nonnegative(),
+  images: z.pipe(z.nullable(z.array(vmImageSchema)), z.transform((images) => images ?? [])),
+  totalCount: z.number().check(z.int(), z.nonnegative()),
 });
 
 export interface DescribeImagesResult {

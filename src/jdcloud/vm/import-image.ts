@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../../validation/zod.js';
 import type { JdCloudClient } from '../client/create-jdcloud-client.js';
 import { oneOf, parseInput, typeError } from './input-rules.js';
 
@@ -10,32 +10,34 @@ export const platforms = ['Ubuntu', 'CentOS', 'Windows Server', 'OpenEuler', 'Ro
 export const diskFormats = ['qcow2', 'vhd', 'vmdk', 'raw'] as const;
 
 /** 40–500 GB in steps of 10 (the API answers 400 OUT_OF_RANGE otherwise). */
-export const systemDiskSizeGBSchema = z
-  .number({ error: typeError('a whole number of GB, 40 to 500, a multiple of 10') })
-  .refine((value) => Number.isInteger(value), { error: (issue) => `must be a whole number of GB; got ${String(issue.input)}`, abort: true })
-  .refine((value) => value >= 40 && value <= 500, { error: (issue) => `must be between 40 and 500; got ${String(issue.input)}` })
-  .refine((value) => value % 10 === 0, { error: (issue) => `must be a multiple of 10; got ${String(issue.input)}` });
+export const systemDiskSizeGBSchema = z.number({ error: typeError('a whole number of GB, 40 to 500, a multiple of 10') }).check(
+  z.refine((value) => Number.isInteger(value), { error: (issue) => `must be a whole number of GB; got ${String(issue.input)}`, abort: true }),
+  z.refine((value) => value >= 40 && value <= 500, { error: (issue) => `must be between 40 and 500; got ${String(issue.input)}` }),
+  z.refine((value) => value % 10 === 0, { error: (issue) => `must be a multiple of 10; got ${String(issue.input)}` }),
+);
 
 /** Not empty, at most 32 characters, only Chinese characters, letters, digits, `_` and `-`. */
-export const imageNameSchema = z
-  .string({ error: typeError('a string of at most 32 characters') })
-  .refine((value) => value.length > 0, { error: 'must not be empty' })
-  .refine((value) => [...value].length <= 32, { error: (issue) => `must be at most 32 characters; got ${[...String(issue.input)].length}` })
-  .refine((value) => /^[\p{Script=Han}A-Za-z0-9_-]*$/u.test(value), {
+export const imageNameSchema = z.string({ error: typeError('a string of at most 32 characters') }).check(
+  z.refine((value) => value.length > 0, { error: 'must not be empty' }),
+  z.refine((value) => [...value].length <= 32, { error: (issue) => `must be at most 32 characters; got ${[...String(issue.input)].length}` }),
+  z.refine((value) => /^[\p{Script=Han}A-Za-z0-9_-]*$/u.test(value), {
     error: (issue) => `may contain only Chinese characters, letters, digits, "_" and "-"; got ${JSON.stringify(issue.input)}`,
-  });
+  }),
+);
 
 /** The OSS object link: an absolute http(s) URL (same-region internal host in production). */
-export const imageUrlSchema = z.string({ error: typeError('an http(s) URL of the OSS object') }).refine(
-  (value) => {
-    try {
-      const url = new URL(value);
-      return (url.protocol === 'https:' || url.protocol === 'http:') && url.hostname !== '';
-    } catch {
-      return false;
-    }
-  },
-  { error: (issue) => `must be an http(s) URL of the OSS object; got ${JSON.stringify(String(issue.input).slice(0, 80))}` },
+export const imageUrlSchema = z.string({ error: typeError('an http(s) URL of the OSS object') }).check(
+  z.refine(
+    (value) => {
+      try {
+        const url = new URL(value);
+        return (url.protocol === 'https:' || url.protocol === 'http:') && url.hostname !== '';
+      } catch {
+        return false;
+      }
+    },
+    { error: (issue) => `must be an http(s) URL of the OSS object; got ${JSON.stringify(String(issue.input).slice(0, 80))}` },
+  ),
 );
 
 /**
@@ -51,17 +53,21 @@ export const importImageInputSchema = z.strictObject({
   systemDiskSizeGB: systemDiskSizeGBSchema,
   imageUrl: imageUrlSchema,
   imageName: imageNameSchema,
-  osVersion: z.string({ error: typeError('a string') }).max(64, { error: 'must be at most 64 characters' }).optional(),
-  description: z
-    .string({ error: typeError('a string') })
-    .refine((value) => [...value].length <= 256, { error: (issue) => `must be at most 256 characters; got ${[...String(issue.input)].length}` })
-    .optional(),
-  forceImport: z.boolean({ error: typeError('true or false') }).optional(),
-  clientToken: z
-    .string({ error: typeError('a string') })
-    .min(1, { error: 'must not be empty' })
-    .max(64, { error: (issue) => `must be at most 64 characters; got ${String(issue.input).length}` })
-    .optional(),
+  osVersion: z.optional(z.string({ error: typeError('a string') }).check(z.maxLength(64, { error: 'must be at most 64 characters' }))),
+  description: z.optional(
+    z
+      .string({ error: typeError('a string') })
+      .check(z.refine((value) => [...value].length <= 256, { error: (issue) => `must be at most 256 characters; got ${[...String(issue.input)].length}` })),
+  ),
+  forceImport: z.optional(z.boolean({ error: typeError('true or false') })),
+  clientToken: z.optional(
+    z
+      .string({ error: typeError('a string') })
+      .check(
+        z.minLength(1, { error: 'must not be empty' }),
+        z.maxLength(64, { error: (issue) => `must be at most 64 characters; got ${String(issue.input).length}` }),
+      ),
+  ),
 });
 
 export type ImportImageInput = z.infer<typeof importImageInputSchema>;
@@ -70,16 +76,16 @@ export type ImportImageInput = z.infer<typeof importImageInputSchema>;
  * `result` of importImage: the docs and old Go SDK return `importTaskId` (integer), newer SDKs
  * `taskId` (string). Both are accepted and the id comes out as a string.
  */
-export const importImageResultSchema = z
-  .object({
-    imageId: z.string().min(1),
-    taskId: z.union([z.string().min(1), z.number().int()]).optional(),
-    importTaskId: z.union([z.number().int(), z.string().min(1)]).optional(),
-  })
-  .refine((result) => result.taskId !== undefined || result.importTaskId !== undefined, {
-    error: 'has neither taskId nor importTaskId',
-  })
-  .transform((result) => ({ imageId: result.imageId, taskId: String(result.taskId ?? result.importTaskId) }));
+export const importImageResultSchema = z.pipe(
+  z
+    .object({
+      imageId: z.string().check(z.minLength(1)),
+      taskId: z.optional(z.union([z.string().check(z.minLength(1)), z.number().check(z.int())])),
+      importTaskId: z.optional(z.union([z.number().check(z.int()), z.string().check(z.minLength(1))])),
+    })
+    .check(z.refine((result) => result.taskId !== undefined || result.importTaskId !== undefined, { error: 'has neither taskId nor importTaskId' })),
+  z.transform((result) => ({ imageId: result.imageId, taskId: String(result.taskId ?? result.importTaskId) })),
+);
 
 export interface ImportImageResult {
   imageId: string;

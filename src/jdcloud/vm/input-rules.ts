@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../../validation/zod.js';
 import { JdCloudInputError } from '../errors/jdcloud-input-error.js';
 
 /** An enum whose rejection names every allowed value and the value given. */
@@ -12,7 +12,7 @@ export function oneOf<const T extends readonly [string, ...string[]]>(values: T)
 }
 
 /** Parses an API input, or throws JdCloudInputError listing every issue as `path: message`. */
-export function parseInput<S extends z.ZodType>(operation: string, schema: S, input: unknown): z.output<S> {
+export function parseInput<S extends z.ZodMiniType>(operation: string, schema: S, input: unknown): z.output<S> {
   const parsed = schema.safeParse(input);
   if (parsed.success) return parsed.data;
   throw new JdCloudInputError(
