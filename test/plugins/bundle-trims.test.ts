@@ -207,6 +207,48 @@ export const head = (client: S3Client) => client.send(new HeadObjectCommand({ Bu
   });
 });
 
+describe('S3 event streams in bundles', () => {
+  let server: Server;
+  let origin: string;
+
+  before(async () => {
+    // Answers like S3 does to SelectObjectContent: 200 and a body of event-stream messages.
+    server = createServer((request, response) => {
+      request.resume();
+      request.on('end', () => response.writeHead(200, { 'content-type': 'application/octet-stream' }).end(Buffer.alloc(16)));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  after(async () => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  it('leaves the codec out and says so when an event-stream response comes back', async () => {
+    const bundle = await bundleSource(
+      'select-object.ts',
+      `import { S3Client, SelectObjectContentCommand } from '@aws-sdk/client-s3';
+export async function select(endpoint: string): Promise<string> {
+  const client = new S3Client({ region: 'cn-north-1', endpoint, forcePathStyle: true, credentials: { accessKeyId: 'AK', secretAccessKey: 'SK' }, maxAttempts: 1 });
+  try {
+    await client.send(new SelectObjectContentCommand({ Bucket: 'disk-images', Key: 'a.csv', Expression: 'select * from s3object', ExpressionType: 'SQL', InputSerialization: { CSV: {} }, OutputSerialization: { CSV: {} } }));
+    return 'sent';
+  } catch (error) {
+    return (error as Error).message;
+  } finally {
+    client.destroy();
+  }
+}
+`,
+    );
+    const inputs = Object.keys(bundle.inputBytes);
+    assert.deepEqual(inputs.filter((path) => path.includes('/event-streams/')), []);
+    assert.ok(inputs.includes('aws-event-streams-stub:@smithy/core/event-streams'));
+    await writeFile(join(work, 'select-object.js'), bundle.code);
+    const printed = await runNode(`require('./select-object.js').select(${JSON.stringify(origin)}).then((message) => process.stdout.write(message));`);
+    // The SDK adds a line of its own about deserialization below ours.
+    assert.equal(printed.split('\n')[0], 'S3 event streams (SelectObjectContent) are not in this bundle; see plugins/jdcloud/package/aws-event-streams-stub.ts.');
+  });
+});
+
 describe('the importImage and refreshStatus bundles', () => {
   for (const handler of ['import-image', 'refresh-status']) {
     it(`${handler}: no full undici, no fetch/WebSocket, no pino transports`, async () => {

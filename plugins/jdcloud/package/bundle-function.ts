@@ -2,6 +2,7 @@ import { relative } from 'node:path';
 import { build, type BuildFailure, type BuildResult, type Metafile } from 'esbuild';
 import { BundleFailedError } from '../errors/bundle-failed-error.js';
 import { awsCredentialChainStub } from './aws-credential-chain-stub.js';
+import { awsEventStreamsStub } from './aws-event-streams-stub.js';
 import { awsSchemaLiteralKeys } from './aws-schema-literal-keys.js';
 import { pinoWithoutTransports } from './pino-without-transports.js';
 import { undiciPoolOnly } from './undici-pool-only.js';
@@ -34,9 +35,10 @@ export interface BundledFunction {
  * puts `module` first so packages with an ES build (the AWS SDK v3: `@aws-sdk/client-s3`,
  * `@smithy/*`) are tree-shaken down to the commands the handler uses; `target: node20` keeps
  * the output runnable on every runtime we support (Node 20, 22, 24). The plugins leave out code
- * the functions never run: all of undici but Pool, pino's worker-thread transports and (unless
- * asked for) the default AWS credential chain; each part is replaced by a stub that says so.
- * Another lets esbuild drop the S3 schemas of operations the function never calls.
+ * the functions never run: all of undici but Pool, pino's worker-thread transports, the S3
+ * event-stream codec and (unless asked for) the default AWS credential chain; each part is
+ * replaced by a stub that says so. Another lets esbuild drop the S3 schemas of operations the
+ * function never calls.
  */
 export async function bundleFunction(input: BundleInput): Promise<BundledFunction> {
   let result: BuildResult<{ write: false; metafile: true }>;
@@ -56,7 +58,7 @@ export async function bundleFunction(input: BundleInput): Promise<BundledFunctio
       write: false,
       metafile: true,
       logLevel: 'silent',
-      plugins: [undiciPoolOnly, pinoWithoutTransports, awsSchemaLiteralKeys, ...(input.awsDefaultCredentialChain ? [] : [awsCredentialChainStub])],
+      plugins: [undiciPoolOnly, pinoWithoutTransports, awsEventStreamsStub, awsSchemaLiteralKeys, ...(input.awsDefaultCredentialChain ? [] : [awsCredentialChainStub])],
     });
   } catch (error) {
     const failure = error as Partial<BuildFailure>;
