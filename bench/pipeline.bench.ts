@@ -3,8 +3,9 @@
 //
 // Critical path: every S3 and API response is delayed by D; the extra wall time per event,
 // divided by D, is the number of sequential round trips (target ≤ 3: facts in parallel →
-// import → record). Measured as (wall with delay − wall without) / D, side by side.
+// import → record, with the in-flight marker and the tags written alongside it). Measured as (wall with delay − wall without) / D, side by side.
 import { performance } from 'node:perf_hooks';
+import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { handleEvent } from '../src/importing/handle-event.js';
 import { silentLogger } from '../src/importing/logger.js';
 import { startDevStack, type DevStack } from '../src/local/dev-stack.js';
@@ -37,6 +38,11 @@ async function perEventWallMs(ossDelay: number, apiDelay: number, image: Uint8Ar
       walls.push(performance.now() - started);
       if (summary.submitted !== 1) throw new Error(`critical path: expected a submitted import, got ${JSON.stringify(summary.outcomes)}`);
     }
+    // The measured path includes the in-flight marker, written alongside the record.
+    const markers = (await stack.s3.send(new ListObjectsV2Command({ Bucket: stack.bucket, Prefix: `${stack.deps.config.statusPrefix}critical/` }))).Contents?.filter(
+      (object) => object.Key?.endsWith('.in-flight') === true,
+    );
+    if (markers?.length !== samples) throw new Error(`critical path: expected ${samples} in-flight markers, found ${markers?.length ?? 0}`);
     return median(walls);
   } finally {
     await stack.stop();

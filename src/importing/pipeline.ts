@@ -6,12 +6,12 @@ import type { ImportImageInput } from '../jdcloud/vm/import-image.js';
 import { presignImageUrl } from '../oss/image-url.js';
 import { redactImageUrl } from '../oss/redact-presigned-url.js';
 import { readObjectFacts, type ObjectFacts } from '../oss/object-facts.js';
-import { readStatusRecord, tagSourceObject, writeStatusRecord, type StoredStatus } from '../oss/status-store.js';
+import { readStatusRecord, tagSourceObject, writeInFlightMarker, writeStatusRecord, type StoredStatus } from '../oss/status-store.js';
 import { decideImportRequest, type Decision, type ImportRequestDraft } from './decide-import.js';
 import { describeFailure } from './import-error.js';
 import type { Logger } from './logger.js';
 import type { Problem } from './problem.js';
-import { coversVersion, handedToJd, statusRecordKey, type StatusRecord } from './status-record.js';
+import { coversVersion, handedToJd, inFlightMarkerKey, statusRecordKey, type StatusRecord } from './status-record.js';
 
 /** The one VM API call the pipeline makes (src/jdcloud/vm). */
 export interface ImageImporter {
@@ -29,7 +29,7 @@ export interface PipelineDeps {
 }
 
 export type UploadOutcome =
-  | { outcome: 'submitted'; key: string; imageId: string; taskId: string; clientToken: string; attempts: number }
+  | { outcome: 'submitted'; key: string; imageId: string; taskId: string; clientToken: string; attempts: number; warnings?: string[] }
   | { outcome: 'duplicate'; key: string; state: string; imageId?: string; taskId?: string }
   | { outcome: 'rejected'; key: string; problems: Problem[] }
   /** No object under any spelling of the key (deleted before it could be read, or a typo). */
@@ -230,14 +230,38 @@ export async function processUpload(upload: Upload, deps: PipelineDeps, options:
     clientToken: decision.request.clientToken,
     attempts: result.attempts,
   });
+  // The in-flight marker goes out together with the record, not before it: one round trip for
+  // both. Whichever lands alone (the function dies between them, or one PUT fails), no import
+  // is lost to both refreshes: a marker without its in-flight record is stale, and the refresh
+  // removes it once it is older than the grace period; a record without its marker is missed
+  // by the scheduled refresh (it reads only marked records) but not by `status --refresh`,
+  // which reads every record and writes the missing marker.
   // Tagging is a courtesy for people browsing the bucket; the record is the source of truth.
-  const [written] = await Promise.all([
+  const [written, marked] = await Promise.all([
     writeOrFail(deps, upload.bucket, facts.key, record, outcome),
+    markInFlight(deps, upload.bucket, facts.key),
     facts.taggingSupported
       ? tagSourceObject(deps.s3, { bucket: upload.bucket, key: facts.key, existingTags: facts.tags }, { 'image-import-state': 'submitted', 'image-import-image-id': result.imageId })
       : Promise.resolve(false),
   ]);
-  return written;
+  return written.outcome === 'submitted' && marked !== undefined ? { ...written, warnings: [...(written.warnings ?? []), marked] } : written;
+}
+
+/**
+ * Writes the in-flight marker; a failure does not fail the import (the record is written and
+ * JD has the import). Returns the warning to pass on, or undefined when the marker is written.
+ * The record is not rewritten to carry the warning: it is being written at the same moment.
+ */
+async function markInFlight(deps: PipelineDeps, bucket: string, key: string): Promise<string | undefined> {
+  const markerKey = inFlightMarkerKey(deps.config.statusPrefix, key);
+  try {
+    await writeInFlightMarker(deps.s3, bucket, markerKey);
+    return undefined;
+  } catch (error) {
+    const warning = `In-flight marker not written, so the scheduled refresh will not see this import until \`oss-image-import status --refresh\` runs: ${describeFailure(error).message}`;
+    deps.logger.warn({ bucket, key, markerKey, warning }, 'in-flight marker not written');
+    return warning;
+  }
 }
 
 function writeRecord(deps: PipelineDeps, bucket: string, key: string, record: StatusRecord): Promise<void> {

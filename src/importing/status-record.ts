@@ -55,9 +55,35 @@ export const statusRecordSchema = z.object({
 export type StatusRecord = z.infer<typeof statusRecordSchema>;
 export type StatusApiError = z.infer<typeof apiErrorSchema>;
 
+const recordSuffix = '.json';
+const inFlightSuffix = '.in-flight';
+
 /** Where an object's record lives; the prefix keeps records out of the import trigger. */
 export function statusRecordKey(statusPrefix: string, key: string): string {
-  return `${statusPrefix}${key}.json`;
+  return `${statusPrefix}${key}${recordSuffix}`;
+}
+
+/**
+ * The record's in-flight marker: an empty object next to it, there while the import may still
+ * move (`submitted`, `importing`). The scheduled refresh lists the prefix and reads only the
+ * records that have one, instead of every record. The record stays the source of truth: a
+ * marker only says "read me"; it is not part of the record's contract.
+ */
+export function inFlightMarkerKey(statusPrefix: string, key: string): string {
+  return `${statusPrefix}${key}${inFlightSuffix}`;
+}
+
+/**
+ * What a key under the status prefix is: an object's record, an object's in-flight marker, or
+ * neither (undefined). Records end in `.json` and markers in `.in-flight`, so one never passes
+ * for the other whatever the image keys are.
+ */
+export function statusObjectOf(statusPrefix: string, objectKey: string): { kind: 'record' | 'in-flight'; key: string } | undefined {
+  if (!objectKey.startsWith(statusPrefix)) return undefined;
+  const name = objectKey.slice(statusPrefix.length);
+  if (name.endsWith(recordSuffix)) return { kind: 'record', key: name.slice(0, -recordSuffix.length) };
+  if (name.endsWith(inFlightSuffix)) return { kind: 'in-flight', key: name.slice(0, -inFlightSuffix.length) };
+  return undefined;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { GetObjectCommand, GetObjectTaggingCommand, PutObjectCommand, PutObjectTaggingCommand, type S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, GetObjectCommand, GetObjectTaggingCommand, PutObjectCommand, PutObjectTaggingCommand, type S3Client } from '@aws-sdk/client-s3';
 import { statusRecordSchema, type StatusRecord } from '../importing/status-record.js';
 import { isNotFound, ObjectStoreError } from './object-store-error.js';
 
@@ -52,6 +52,26 @@ export async function writeStatusRecord(s3: S3Client, bucket: string, recordKey:
     );
   } catch (error) {
     throw new ObjectStoreError('PutObject', `s3://${bucket}/${recordKey}`, error);
+  }
+}
+
+/** Writes an in-flight marker (inFlightMarkerKey): an empty object, nothing in it to read. */
+export async function writeInFlightMarker(s3: S3Client, bucket: string, markerKey: string): Promise<void> {
+  try {
+    // An empty body needs its length said: without it the SDK warns of a stream of unknown length.
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: markerKey, Body: '', ContentLength: 0, ContentType: 'text/plain' }));
+  } catch (error) {
+    throw new ObjectStoreError('PutObject', `s3://${bucket}/${markerKey}`, error);
+  }
+}
+
+/** Removes an in-flight marker; one already gone is fine (S3 answers a DELETE of no key with 204). */
+export async function deleteInFlightMarker(s3: S3Client, bucket: string, markerKey: string): Promise<void> {
+  try {
+    await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: markerKey }));
+  } catch (error) {
+    if (isNotFound(error)) return;
+    throw new ObjectStoreError('DeleteObject', `s3://${bucket}/${markerKey}`, error);
   }
 }
 

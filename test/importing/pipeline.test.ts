@@ -1,18 +1,31 @@
 import assert from 'node:assert/strict';
-import { DeleteObjectCommand, GetObjectCommand, GetObjectTaggingCommand } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, GetObjectCommand, GetObjectTaggingCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
+import { pino } from 'pino';
 import { handleEvent } from '../../src/importing/handle-event.js';
 import type { StatusRecord } from '../../src/importing/status-record.js';
 import type { DevStack } from '../../src/local/dev-stack.js';
 import { localOssCredentials } from '../../src/local/local-oss.js';
 import { makeDiskImage } from '../support/disk-images.js';
 import { startTestStack, upload } from '../support/local-stack.js';
+import { localOssClient, recordS3Requests, refuseS3Requests } from '../support/s3-requests.js';
 
 /** An S3-style notification for keys in the stack's bucket, as s3rver or RGW send it (raw key). */
 function notification(stack: DevStack, keys: string[], eventName = 'ObjectCreated:Put') {
   return {
     Records: keys.map((key) => ({ eventSource: 'ceph:s3', awsRegion: '', eventName, s3: { bucket: { name: stack.bucket }, object: { key } } })),
   };
+}
+
+/** The in-flight marker's size, or undefined when there is none. */
+async function markerSize(stack: DevStack, key: string): Promise<number | undefined> {
+  try {
+    return (await stack.s3.send(new HeadObjectCommand({ Bucket: stack.bucket, Key: `.image-import/${key}.in-flight` }))).ContentLength;
+  } catch (error) {
+    if (error instanceof Error && error.name === 'NotFound') return undefined;
+    throw error;
+  }
 }
 
 async function readRecord(stack: DevStack, key: string): Promise<StatusRecord> {
@@ -74,6 +87,69 @@ describe('the pipeline against the local OSS and the VM API emulator', () => {
       Object.fromEntries((tags.TagSet ?? []).map((tag) => [tag.Key, tag.Value])),
       { 'image-import-state': 'submitted', 'image-import-image-id': record.imageId },
     );
+    // The in-flight marker next to the record: empty, so the scheduled refresh finds the import.
+    assert.equal(await markerSize(stack, 'ubuntu-22.04.qcow2'), 0);
+    assert.equal(outcome?.outcome === 'submitted' ? outcome.warnings : 'not submitted', undefined);
+  });
+
+  it('writes the in-flight marker alongside the record, not after it', async () => {
+    await upload(stack, 'marker/order.qcow2', qcow2, { metadata: ubuntu });
+    const s3 = localOssClient(stack.ossEndpoint);
+    const requests = recordS3Requests(s3);
+    // The first status PUT is held until a second one is sent. A pipeline that waited for the
+    // record before writing the marker (or the other way round) lets the hold time out.
+    let release = () => {};
+    const secondSent = new Promise<'released'>((resolve) => {
+      release = () => resolve('released');
+    });
+    let firstHeld: string | undefined;
+    let statusPuts = 0;
+    s3.middlewareStack.add(
+      (next, context) => async (args) => {
+        const key = (args.input as { Key?: string }).Key ?? '';
+        if (context.commandName === 'PutObjectCommand' && key.startsWith('.image-import/marker/order.qcow2.')) {
+          statusPuts++;
+          if (statusPuts === 1) firstHeld = await Promise.race([secondSent, sleep(2_000, 'timed out', { ref: false })]);
+          else release();
+        }
+        return next(args);
+      },
+      { step: 'initialize', name: 'holdFirstStatusWrite' },
+    );
+    try {
+      const summary = await handleEvent(notification(stack, ['marker/order.qcow2']), { ...stack.deps, s3 });
+      assert.equal(summary.submitted, 1);
+      assert.equal(firstHeld, 'released');
+      const puts = requests.filter((request) => request.operation === 'PutObject').map((request) => request.key);
+      assert.deepEqual(puts.sort(), ['.image-import/marker/order.qcow2.in-flight', '.image-import/marker/order.qcow2.json']);
+    } finally {
+      s3.destroy();
+    }
+  });
+
+  it('still imports and records when the store refuses the in-flight marker, and says so', async () => {
+    await upload(stack, 'marker/refused.qcow2', qcow2, { metadata: ubuntu });
+    const s3 = localOssClient(stack.ossEndpoint);
+    refuseS3Requests(s3, (request) => request.operation === 'PutObject' && request.key?.endsWith('.in-flight') === true);
+    const lines: string[] = [];
+    const logger = pino({ level: 'warn' }, { write: (line: string) => lines.push(line) });
+    try {
+      const summary = await handleEvent(notification(stack, ['marker/refused.qcow2']), { ...stack.deps, s3, logger });
+      assert.equal(summary.submitted, 1);
+      assert.equal(summary.transientFailures, 0);
+      const outcome = summary.outcomes[0];
+      assert.equal(outcome?.outcome, 'submitted');
+      const warning =
+        'In-flight marker not written, so the scheduled refresh will not see this import until `oss-image-import status --refresh` runs: ' +
+        `PutObject s3://${stack.bucket}/.image-import/marker/refused.qcow2.in-flight failed: ServiceUnavailable (HTTP 503).`;
+      assert.deepEqual(outcome.outcome === 'submitted' ? outcome.warnings : undefined, [warning]);
+      assert.equal((await readRecord(stack, 'marker/refused.qcow2')).state, 'submitted');
+      assert.equal(await markerSize(stack, 'marker/refused.qcow2'), undefined);
+      const logged = lines.map((line) => JSON.parse(line) as { msg: string; warning?: string });
+      assert.deepEqual(logged.find((line) => line.msg === 'in-flight marker not written')?.warning, warning);
+    } finally {
+      s3.destroy();
+    }
   });
 
   it('never writes a secret into the status record', async () => {
@@ -140,6 +216,8 @@ describe('the pipeline against the local OSS and the VM API emulator', () => {
       const record = await readRecord(stack, key);
       assert.equal(record.state, 'rejected');
       assert.deepEqual(record.problems?.map((problem) => problem.code), codes, key);
+      // Nothing on its way: no in-flight marker.
+      assert.equal(await markerSize(stack, key), undefined, key);
     }
     const record = await readRecord(stack, 'bad/size-45.qcow2');
     assert.equal(
