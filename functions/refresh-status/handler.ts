@@ -1,5 +1,6 @@
 // The scheduled entry point: moves status records along (importing → ready / error) by asking
-// JD Cloud about the imports still under way, for every bucket in IMAGE_ALLOWED_BUCKETS.
+// JD Cloud about the imports still under way, for every bucket in IMAGE_ALLOWED_BUCKETS. It reads
+// only the records with an in-flight marker (refreshInFlight); `status --refresh` is the full scan.
 import { loadConfig } from '../../src/config/config.js';
 import { ConfigError } from '../../src/config/config-error.js';
 import { createJdCloudClient } from '../../src/jdcloud/client/create-jdcloud-client.js';
@@ -7,10 +8,22 @@ import { loadCredentials } from '../../src/jdcloud/credentials.js';
 import { createLogger } from '../../src/importing/logger.js';
 import { ossClientFor } from '../../src/oss/oss-client.js';
 import { jdcloudImportTracker } from '../../src/operations/jdcloud-import-tracker.js';
-import { readAndRefreshBucket } from '../../src/operations/refresh-bucket.js';
+import { refreshInFlight } from '../../src/operations/refresh-in-flight.js';
 
 export interface RefreshSummary {
-  buckets: Array<{ bucket: string; records: number; changed: number; unreadable: number }>;
+  buckets: Array<{
+    bucket: string;
+    /** Status records in the bucket (listed, not read). */
+    records: number;
+    /** In-flight markers listed: the records this run looked at. */
+    inFlight: number;
+    /** Record GETs: one per marker, one more per record written back. */
+    read: number;
+    changed: number;
+    /** Marked records missing or unreadable. */
+    unreadable: number;
+    markersDeleted: number;
+  }>;
   apiCalls: number;
 }
 
@@ -28,14 +41,21 @@ export async function handler(_event?: unknown, _context?: unknown): Promise<Ref
   try {
     const buckets: RefreshSummary['buckets'] = [];
     for (const bucket of config.allowedBuckets) {
-      const result = await readAndRefreshBucket(s3, { bucket, prefix: '', statusPrefix: config.statusPrefix }, { tracker, now: new Date() });
+      const result = await refreshInFlight(s3, { bucket, statusPrefix: config.statusPrefix }, { tracker, now: new Date() });
       const summary = {
         bucket,
-        records: result.records.length,
+        records: result.records,
+        inFlight: result.markers,
+        read: result.reads,
         changed: result.changed,
-        unreadable: result.records.filter((listed) => listed.stored.kind !== 'record').length,
+        unreadable: result.unreadable,
+        markersDeleted: result.markersDeleted,
       };
       logger.info(summary, 'status records refreshed');
+      if (result.markerFailures.length > 0) {
+        // Most likely a key without oss:DeleteObject on the status prefix (docs/deploy.md).
+        logger.warn({ bucket, failures: result.markerFailures.length, first: result.markerFailures[0] }, 'in-flight markers not removed');
+      }
       buckets.push(summary);
     }
     return { buckets, apiCalls: tracker.calls() };

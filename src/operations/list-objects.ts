@@ -6,6 +6,8 @@ export interface ListedObject {
   size: number;
   /** Unquoted. */
   etag: string;
+  /** The store's clock; S3 always sends it, the SDK types it optional. */
+  lastModified: Date | undefined;
 }
 
 /**
@@ -24,7 +26,9 @@ export async function* listObjectPages(s3: S3Client, bucket: string, prefix: str
       throw new ObjectStoreError('ListObjectsV2', `s3://${bucket}/${prefix}`, error);
     }
     yield (page.Contents ?? []).flatMap((object) =>
-      object.Key === undefined ? [] : [{ key: object.Key, size: object.Size ?? 0, etag: (object.ETag ?? '').replace(/"/g, '') }],
+      object.Key === undefined
+        ? []
+        : [{ key: object.Key, size: object.Size ?? 0, etag: (object.ETag ?? '').replace(/"/g, ''), lastModified: object.LastModified }],
     );
     continuationToken = page.IsTruncated === true ? page.NextContinuationToken : undefined;
   } while (continuationToken !== undefined);

@@ -2,30 +2,46 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { boundedMap } from '../importing/bounded-map.js';
 import { statusRecordKey, type StatusRecord } from '../importing/status-record.js';
 import { readStatusRecord, retagSourceObject, writeStatusRecord } from '../oss/status-store.js';
+import { indexEntries, staleMarkerGraceMs, updateInFlightMarkers, type MarkerUpkeep } from './in-flight-index.js';
 import { refreshRecords, type ImportTracker } from './refresh-status.js';
-import { listStatusRecords, type ListedStatus } from './status-records.js';
+import { listStatusRecords, type ListedMarker, type ListedStatus } from './status-records.js';
+
+export interface RefreshOptions {
+  tracker: ImportTracker;
+  now: Date;
+  /** How old a stale in-flight marker must be before it is removed (default staleMarkerGraceMs). */
+  staleMarkerGraceMs?: number;
+}
+
+export interface RefreshedRecords {
+  /** The records given, as they stand after the refresh. */
+  records: ListedStatus[];
+  /** Image keys whose record this refresh wrote. */
+  written: Set<string>;
+  /** Records read again just before writing them back (one GET each). */
+  rereads: number;
+}
 
 export interface RefreshedBucket {
   /** Every record under the prefix, as it stands after the refresh. */
   records: ListedStatus[];
   /** How many records moved (state, progress or message). */
   changed: number;
+  /** With a refresh: in-flight markers written for records that had none, and removed. */
+  markers?: MarkerUpkeep;
 }
 
 /**
- * Reads the status records under a prefix and, with `refresh`, asks JD about the ones still
- * importing and writes back those that moved. A record that cannot be read is listed as such.
+ * Asks JD about the records still importing and writes back those that moved, moving the
+ * source object's state tag along. A record that cannot be read is passed through as such.
  */
-export async function readAndRefreshBucket(
+export async function refreshListed(
   s3: S3Client,
-  target: { bucket: string; prefix: string; statusPrefix: string },
-  refresh: { tracker: ImportTracker; now: Date } | undefined,
-): Promise<RefreshedBucket> {
-  const records: ListedStatus[] = [];
-  for await (const page of listStatusRecords(s3, target.bucket, target.statusPrefix, target.prefix)) records.push(...page);
-  if (refresh === undefined) return { records, changed: 0 };
-
-  const readable = records.flatMap((listed) => (listed.stored.kind === 'record' ? [listed.stored.record] : []));
+  target: { bucket: string; statusPrefix: string },
+  listed: ListedStatus[],
+  refresh: RefreshOptions,
+): Promise<RefreshedRecords> {
+  const readable = listed.flatMap((entry) => (entry.stored.kind === 'record' ? [entry.stored.record] : []));
   const readUpdatedAt = new Map(readable.map((record) => [record.source.key, record.updatedAt]));
   const moved = await refreshRecords(readable, refresh.tracker, refresh.now);
   // The pipeline may have written a newer record (a new upload of the key) meanwhile: only
@@ -42,13 +58,40 @@ export async function readAndRefreshBucket(
     }
     return record;
   });
-  const changed = written.filter((record): record is StatusRecord => record !== undefined);
-  const byKey = new Map<string, StatusRecord>(changed.map((record) => [record.source.key, record]));
+  const byKey = new Map<string, StatusRecord>();
+  for (const record of written) if (record !== undefined) byKey.set(record.source.key, record);
   return {
-    records: records.map((listed) => {
-      const updated = byKey.get(listed.key);
-      return updated === undefined ? listed : { ...listed, stored: { kind: 'record', record: updated } };
+    records: listed.map((entry) => {
+      const updated = byKey.get(entry.key);
+      return updated === undefined ? entry : { ...entry, stored: { kind: 'record', record: updated } };
     }),
-    changed: changed.length,
+    written: new Set(byKey.keys()),
+    rereads: moved.length,
   };
+}
+
+/**
+ * The full scan: reads every status record under a prefix and, with `refresh`, asks JD about
+ * the ones still importing, writes back those that moved, and brings the in-flight index in
+ * line (a marker for every in-flight record, none for the others). It is what catches a record
+ * whose marker was never written; the scheduled refresh reads only marked records
+ * (refreshInFlight).
+ */
+export async function readAndRefreshBucket(
+  s3: S3Client,
+  target: { bucket: string; prefix: string; statusPrefix: string },
+  refresh: RefreshOptions | undefined,
+): Promise<RefreshedBucket> {
+  const records: ListedStatus[] = [];
+  const markers: ListedMarker[] = [];
+  for await (const page of listStatusRecords(s3, target.bucket, target.statusPrefix, target.prefix)) {
+    records.push(...page.records);
+    markers.push(...page.markers);
+  }
+  if (refresh === undefined) return { records, changed: 0 };
+
+  const refreshed = await refreshListed(s3, target, records, refresh);
+  const entries = indexEntries(refreshed.records, markers, refreshed.written, target.statusPrefix);
+  const upkeep = await updateInFlightMarkers(s3, target, entries, refresh.now, refresh.staleMarkerGraceMs ?? staleMarkerGraceMs);
+  return { records: refreshed.records, changed: refreshed.written.size, markers: upkeep };
 }

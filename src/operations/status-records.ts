@@ -1,7 +1,8 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { boundedMap } from '../importing/bounded-map.js';
+import { statusObjectOf, statusRecordKey } from '../importing/status-record.js';
 import { readStatusRecord, type StoredStatus } from '../oss/status-store.js';
-import { listObjectPages } from './list-objects.js';
+import { listObjectPages, type ListedObject } from './list-objects.js';
 
 export interface ListedStatus {
   /** The image object's key. */
@@ -10,9 +11,47 @@ export interface ListedStatus {
   stored: StoredStatus;
 }
 
+/** An in-flight marker seen in a listing (inFlightMarkerKey). */
+export interface ListedMarker {
+  /** The image object's key. */
+  key: string;
+  markerKey: string;
+  lastModified: Date | undefined;
+}
+
+/** One listing page of the status prefix: its records, read, and its in-flight markers. */
+export interface StatusPage {
+  records: ListedStatus[];
+  markers: ListedMarker[];
+}
+
 /**
- * Reads every status record under `<statusPrefix><prefix>`, a page at a time. Records that are
- * not JSON or of another version come back as `unreadable`, never as an error.
+ * Sorts one listing page of the status prefix into the image keys that have a record and the
+ * in-flight markers. Anything else under the prefix is left out.
+ */
+export function sortStatusObjects(page: ListedObject[], statusPrefix: string): { recordKeys: string[]; markers: ListedMarker[] } {
+  const recordKeys: string[] = [];
+  const markers: ListedMarker[] = [];
+  for (const object of page) {
+    const found = statusObjectOf(statusPrefix, object.key);
+    if (found?.kind === 'record') recordKeys.push(found.key);
+    if (found?.kind === 'in-flight') markers.push({ key: found.key, markerKey: object.key, lastModified: object.lastModified });
+  }
+  return { recordKeys, markers };
+}
+
+/** Reads the records of these image keys, `concurrency` GETs at a time, in the keys' order. */
+export function readStatusRecords(s3: S3Client, bucket: string, statusPrefix: string, keys: string[], concurrency = 8): Promise<ListedStatus[]> {
+  return boundedMap(keys, concurrency, async (key) => {
+    const recordKey = statusRecordKey(statusPrefix, key);
+    return { key, recordKey, stored: await readStatusRecord(s3, bucket, recordKey) };
+  });
+}
+
+/**
+ * Reads every status record under `<statusPrefix><prefix>`, a page at a time, with the
+ * in-flight markers listed alongside (never read: they are empty). Records that are not JSON or
+ * of another version come back as `unreadable`, never as an error.
  */
 export async function* listStatusRecords(
   s3: S3Client,
@@ -20,13 +59,9 @@ export async function* listStatusRecords(
   statusPrefix: string,
   prefix: string,
   concurrency = 8,
-): AsyncGenerator<ListedStatus[]> {
+): AsyncGenerator<StatusPage> {
   for await (const page of listObjectPages(s3, bucket, `${statusPrefix}${prefix}`)) {
-    const recordKeys = page.map((object) => object.key).filter((key) => key.endsWith('.json'));
-    yield await boundedMap(recordKeys, concurrency, async (recordKey) => ({
-      key: recordKey.slice(statusPrefix.length, -'.json'.length),
-      recordKey,
-      stored: await readStatusRecord(s3, bucket, recordKey),
-    }));
+    const { recordKeys, markers } = sortStatusObjects(page, statusPrefix);
+    yield { records: await readStatusRecords(s3, bucket, statusPrefix, recordKeys, concurrency), markers };
   }
 }

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { GetObjectCommand } from '@aws-sdk/client-s3';
+import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
 import { handler } from '../../functions/refresh-status/handler.js';
@@ -18,6 +18,13 @@ describe('functions/refresh-status/handler', () => {
     Object.assign(process.env, stackEnv(stack));
     await upload(stack, 'r/a.qcow2', makeDiskImage('qcow2', '1G', ['cluster_size=4096']), { metadata: { platform: 'Ubuntu' } });
     await handleEvent({ Records: [{ eventName: 'ObjectCreated:Put', s3: { bucket: { name: stack.bucket }, object: { key: 'r/a.qcow2' } } }] }, stack.deps);
+    // Twenty imports finished long ago: listed, never read.
+    const at = new Date(Date.now() - 86_400_000).toISOString();
+    for (let index = 0; index < 20; index++) {
+      const key = `done/${index}.qcow2`;
+      const body = JSON.stringify({ version: 1, state: 'ready', source: { region: 'cn-north-1', bucket: stack.bucket, key }, imageId: 'img-done', taskId: '1', createdAt: at, updatedAt: at });
+      await stack.s3.send(new PutObjectCommand({ Bucket: stack.bucket, Key: `.image-import/${key}.json`, Body: body, ContentLength: Buffer.byteLength(body) }));
+    }
   });
   after(async () => {
     process.env = saved;
@@ -32,7 +39,7 @@ describe('functions/refresh-status/handler', () => {
     });
   });
 
-  it('refreshes every allowed bucket, moves a finished import to ready, and says what changed', async () => {
+  it('reads only the records in flight, moves a finished import to ready, removes its marker, and says what it read', async () => {
     process.env['IMAGE_ALLOWED_BUCKETS'] = stack.bucket;
     // Wait (with a deadline) until the emulator reports the task finished.
     const deadline = Date.now() + 30_000;
@@ -41,11 +48,18 @@ describe('functions/refresh-status/handler', () => {
       await sleep(20);
     }
     const summary = await handler({}, {});
-    assert.deepEqual(summary.buckets, [{ bucket: stack.bucket, records: 1, changed: 1, unreadable: 0 }]);
+    // 21 records, one in flight: read once to refresh it and once more before writing it back.
+    assert.deepEqual(summary.buckets, [{ bucket: stack.bucket, records: 21, inFlight: 1, read: 2, changed: 1, unreadable: 0, markersDeleted: 1 }]);
     assert.ok(summary.apiCalls >= 2 && summary.apiCalls <= 3, `apiCalls ${summary.apiCalls}`);
     const record = JSON.parse(
       await (await stack.s3.send(new GetObjectCommand({ Bucket: stack.bucket, Key: '.image-import/r/a.qcow2.json' }))).Body!.transformToString(),
     ) as { state: string };
     assert.equal(record.state, 'ready');
+    const listed = await stack.s3.send(new ListObjectsV2Command({ Bucket: stack.bucket, Prefix: '.image-import/' }));
+    assert.deepEqual(listed.Contents?.filter((object) => object.Key?.endsWith('.in-flight') === true), []);
+
+    // Nothing left in flight: the next run reads no record and asks JD nothing.
+    const next = await handler({}, {});
+    assert.deepEqual(next, { buckets: [{ bucket: stack.bucket, records: 21, inFlight: 0, read: 0, changed: 0, unreadable: 0, markersDeleted: 0 }], apiCalls: 0 });
   });
 });

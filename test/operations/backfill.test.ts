@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { after, before, describe, it } from 'node:test';
 import { runCli } from '../../src/cli/main.js';
 import type { DevStack } from '../../src/local/dev-stack.js';
@@ -122,6 +123,17 @@ describe('oss-image-import backfill', () => {
     const empty = captureIo(env);
     assert.equal(await runCli(['backfill', `s3://${stack.bucket}/fleet/notes/`], empty.io), 0);
     assert.match(empty.captured.err, /No image keys \(\.qcow2, \.qcow, \.vhd, \.vmdk, \.raw, \.img\) under s3:\/\/images\/fleet\/notes\/\.\n$/);
+  });
+
+  it('leaves status records and in-flight markers out of a whole-bucket backfill', async () => {
+    const listed = await stack.s3.send(new ListObjectsV2Command({ Bucket: stack.bucket, Prefix: '.image-import/' }));
+    const statusKeys = (listed.Contents ?? []).map((object) => object.Key ?? '');
+    assert.ok(statusKeys.some((key) => key.endsWith('.in-flight')), 'the imports above left in-flight markers');
+    const { result } = await backfillJson(env, [`s3://${stack.bucket}/`, '--dry-run']);
+    assert.ok(result.counts.listed > statusKeys.length);
+    assert.deepEqual(result.items.filter((item) => item.key.startsWith('.image-import/')), []);
+    // fleet/ (5), outage/ (2), interrupt/ (6): the images uploaded above, and nothing else.
+    assert.equal(result.counts.images, 13);
   });
 
   it('rejects a bad --concurrency or --rate as a usage error', async () => {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { GetObjectTaggingCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { GetObjectTaggingCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
 import { runCli } from '../../src/cli/main.js';
@@ -18,6 +18,7 @@ import { startTestStack, upload } from '../support/local-stack.js';
 interface StatusJson {
   changed: number;
   apiCalls?: number;
+  inFlightMarkers?: { written: number; deleted: number; failed: string[] };
   records: Array<{ key: string; record?: StatusRecord; unreadable?: string }>;
 }
 
@@ -50,6 +51,12 @@ describe('oss-image-import status', () => {
   after(async () => stack.stop());
 
   it('lists every record with its state, and reports unreadable ones instead of crashing', async () => {
+    // The two submitted imports have in-flight markers next to their records; they are not records.
+    const listed = await stack.s3.send(new ListObjectsV2Command({ Bucket: stack.bucket, Prefix: '.image-import/s/' }));
+    assert.deepEqual(listed.Contents?.map((object) => object.Key).filter((key) => key?.endsWith('.in-flight')), [
+      '.image-import/s/broken.qcow2.in-flight',
+      '.image-import/s/ok.qcow2.in-flight',
+    ]);
     const { records } = await statusJson(env, [`s3://${stack.bucket}/s/`]);
     assert.deepEqual(
       records.map((entry) => [entry.key, entry.record?.state ?? `unreadable: ${entry.unreadable}`]),
@@ -73,6 +80,10 @@ describe('oss-image-import status', () => {
     const calls = stack.emulator.counters.requests;
     const refreshed = await statusJson(env, [`s3://${stack.bucket}/s/`, '--refresh']);
     assert.equal(refreshed.changed, 2);
+    // Both are final now: their in-flight markers go.
+    assert.deepEqual(refreshed.inFlightMarkers, { written: 0, deleted: 2, failed: [] });
+    const markers = await stack.s3.send(new ListObjectsV2Command({ Bucket: stack.bucket, Prefix: '.image-import/s/' }));
+    assert.deepEqual(markers.Contents?.map((object) => object.Key).filter((key) => key?.endsWith('.in-flight')), []);
     const byKey = new Map(refreshed.records.map((entry) => [entry.key, entry.record]));
     assert.equal(byKey.get('s/ok.qcow2')?.state, 'ready');
     assert.deepEqual(byKey.get('s/ok.qcow2')?.task, { status: 'finished', progress: 100 });

@@ -3,6 +3,7 @@ import { createJdCloudClient } from '../../jdcloud/client/create-jdcloud-client.
 import { loadCredentials } from '../../jdcloud/credentials.js';
 import { ossClientFor } from '../../oss/oss-client.js';
 import { jdcloudImportTracker } from '../../operations/jdcloud-import-tracker.js';
+import type { MarkerUpkeep } from '../../operations/in-flight-index.js';
 import { readAndRefreshBucket } from '../../operations/refresh-bucket.js';
 import { renderStatusTable, statusRow } from '../../operations/status-table.js';
 import { envWithRegionOption, UsageError } from '../args.js';
@@ -16,7 +17,18 @@ function locationOf(positional: string | undefined, allowedBuckets: string[] | u
   throw new UsageError('Name the bucket: status s3://bucket[/prefix] (or set IMAGE_ALLOWED_BUCKETS to one bucket).');
 }
 
-/** `status`: every status record at a glance; `--refresh` asks JD and moves them along. */
+/** What the full scan did to the in-flight index, when it did anything. */
+function markerLines(markers: MarkerUpkeep): string {
+  const lines = markers.written > 0 || markers.deleted > 0 ? [`In-flight markers: ${markers.written} written, ${markers.deleted} removed.`] : [];
+  for (const failure of markers.failed.slice(0, 3)) lines.push(`In-flight marker not updated: ${failure}`);
+  return lines.map((line) => `${line}\n`).join('');
+}
+
+/**
+ * `status`: every status record at a glance; `--refresh` asks JD and moves them along, and
+ * brings the in-flight markers in line (the full scan that migrates records written before
+ * the markers, or whose marker was never written).
+ */
 export const statusCommand: CliCommand = {
   name: 'status',
   usage: 'status [s3://bucket[/prefix]] [--refresh] [--region R] [--json]',
@@ -46,6 +58,7 @@ export const statusCommand: CliCommand = {
               prefix: location.key,
               changed: result.changed,
               ...(tracker !== undefined ? { apiCalls: tracker.calls() } : {}),
+              ...(result.markers !== undefined ? { inFlightMarkers: result.markers } : {}),
               records: result.records.map((listed) =>
                 listed.stored.kind === 'record'
                   ? { key: listed.key, record: listed.stored.record }
@@ -56,11 +69,11 @@ export const statusCommand: CliCommand = {
             2,
           )}\n`,
         );
-      } else if (result.records.length === 0) {
-        io.out(`No status records under s3://${location.bucket}/${config.statusPrefix}${location.key}.\n`);
       } else {
-        io.out(renderStatusTable(result.records.map((listed) => statusRow(listed, now))));
+        if (result.records.length === 0) io.out(`No status records under s3://${location.bucket}/${config.statusPrefix}${location.key}.\n`);
+        else io.out(renderStatusTable(result.records.map((listed) => statusRow(listed, now))));
         if (tracker !== undefined) io.err(`Refreshed: ${result.changed} record(s) changed, ${tracker.calls()} API call(s).\n`);
+        if (result.markers !== undefined) io.err(markerLines(result.markers));
       }
       return exitCodes.done;
     } finally {
