@@ -1,6 +1,7 @@
 // Operator tools against the local stack: backfill throughput and memory for 2000 objects,
-// and how many API calls a status refresh of 500 submitted records makes (target: batched,
-// ≤ 500/100 + a small constant, not 500).
+// how many API calls a status refresh of 500 submitted records makes (target: batched,
+// ≤ 500/100 + a small constant, not 500), and what the scheduled refresh costs in S3 requests
+// and time through the in-flight index against the full scan (5000 records, 50 in flight).
 import { performance } from 'node:perf_hooks';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { createJdCloudClient } from '../src/jdcloud/client/create-jdcloud-client.js';
@@ -13,9 +14,12 @@ import { backfill } from '../src/operations/backfill.js';
 import { jdcloudImportTracker } from '../src/operations/jdcloud-import-tracker.js';
 import { RateLimiter } from '../src/operations/rate-limiter.js';
 import { rateLimitedImporter } from '../src/operations/rate-limited-importer.js';
+import { readAndRefreshBucket } from '../src/operations/refresh-bucket.js';
+import { refreshInFlight } from '../src/operations/refresh-in-flight.js';
 import { refreshRecords } from '../src/operations/refresh-status.js';
 import { boundedMap } from '../src/importing/bounded-map.js';
 import { makeDiskImage } from '../test/support/disk-images.js';
+import { localOssClient, recordS3Requests } from '../test/support/s3-requests.js';
 
 /** The backfill command's default concurrency. */
 const defaultConcurrency = 4;
@@ -75,9 +79,82 @@ async function refreshCalls(records: number) {
   }
 }
 
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
+}
+
+/**
+ * One bucket with `records` status records of which `inFlight` are submitted imports JD has
+ * finished (with their markers); the rest finished long ago (no marker, as the refresh leaves
+ * them). Each round puts the in-flight ones back and runs one path, alternating, so both pay
+ * the same for moving 50 records to ready; S3 requests are counted at the client.
+ */
+async function fullScanVersusIndex(records: number, inFlight: number, rounds: number) {
+  const stack = await startDevStack({ logger: silentLogger(), autoImport: false });
+  const client = createJdCloudClient({ endpoint: stack.vmEndpoint, service: 'vm', credentials: localOssCredentials });
+  const statusPrefix = stack.deps.config.statusPrefix;
+  const put = (key: string, body: string) =>
+    stack.s3.send(new PutObjectCommand({ Bucket: stack.bucket, Key: `${statusPrefix}${key}`, Body: body, ContentLength: Buffer.byteLength(body) }));
+  const recordOf = (key: string, fields: Partial<StatusRecord>) => {
+    const at = new Date().toISOString();
+    return JSON.stringify({ version: 1, state: 'ready', source: { region: stack.region, bucket: stack.bucket, key }, createdAt: at, updatedAt: at, ...fields });
+  };
+  try {
+    await boundedMap(Array.from({ length: records - inFlight }, (_, index) => `done/${index}.qcow2`), 16, (key) =>
+      put(`${key}.json`, recordOf(key, { imageId: 'img-done', taskId: '1' })),
+    );
+    const runPath = async (path: 'fullScan' | 'index') => {
+      await boundedMap(Array.from({ length: inFlight }, (_, index) => `flight/${index}.qcow2`), 16, async (key) => {
+        const task = stack.emulator.seedTask({ region: stack.region, status: 'finished' });
+        await put(`${key}.json`, recordOf(key, { state: 'submitted', ...task }));
+        await put(`${key}.in-flight`, '');
+      });
+      const s3 = localOssClient(stack.ossEndpoint);
+      const requests = recordS3Requests(s3);
+      const tracker = jdcloudImportTracker(client);
+      const target = { bucket: stack.bucket, statusPrefix, prefix: '' };
+      const started = performance.now();
+      const changed =
+        path === 'fullScan'
+          ? (await readAndRefreshBucket(s3, target, { tracker, now: new Date() })).changed
+          : (await refreshInFlight(s3, target, { tracker, now: new Date() })).changed;
+      const ms = performance.now() - started;
+      s3.destroy();
+      if (changed !== inFlight) throw new Error(`${path}: ${changed} of ${inFlight} records moved`);
+      const count = (operation: string) => requests.filter((request) => request.operation === operation).length;
+      return { ms, s3Requests: requests.length, getObject: count('GetObject'), listObjects: count('ListObjectsV2'), apiCalls: tracker.calls() };
+    };
+    const runs: Record<'fullScan' | 'index', Array<Awaited<ReturnType<typeof runPath>>>> = { fullScan: [], index: [] };
+    for (let round = 0; round < rounds; round++) {
+      runs.fullScan.push(await runPath('fullScan'));
+      runs.index.push(await runPath('index'));
+    }
+    const summary = (path: 'fullScan' | 'index') => {
+      const { ms: _lastMs, ...counts } = runs[path][runs[path].length - 1]!;
+      return { ...counts, medianMs: Number(median(runs[path].map((run) => run.ms)).toFixed(0)) };
+    };
+    const fullScan = summary('fullScan');
+    const index = summary('index');
+    return {
+      records,
+      inFlight,
+      rounds,
+      fullScan,
+      index,
+      getObjectRatio: Number((fullScan.getObject / index.getObject).toFixed(1)),
+      wallTimeRatio: Number((fullScan.medianMs / index.medianMs).toFixed(1)),
+    };
+  } finally {
+    await client.close();
+    await stack.stop();
+  }
+}
+
 export async function run(): Promise<Record<string, unknown>> {
   return {
     backfill: await backfillThroughput(2000),
     refresh: await refreshCalls(500),
+    scheduledRefresh: await fullScanVersusIndex(5000, 50, 3),
   };
 }
