@@ -56,6 +56,9 @@ export function markerChange(entry: IndexEntry, now: Date, graceMs: number): 'wr
   if (stored.kind === 'record' && needsRefresh(stored.record)) return entry.marker === undefined ? 'write' : undefined;
   if (entry.marker === undefined) return undefined;
   // The write-back found the record as it was read, in flight, and replaced it with a final one.
+  // A new upload of the key landing between that check and this delete can lose its fresh
+  // marker (no conditional DELETE in RGW or JD OSS): a window of milliseconds, which the
+  // write-back's own check already has for the record; `status --refresh` puts the marker back.
   if (entry.writtenNow) return 'delete';
   const lastModified = entry.marker.lastModified?.getTime();
   return lastModified === undefined || now.getTime() - lastModified >= graceMs ? 'delete' : undefined;
