@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer, type RequestListener } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { inlineSchemaKeys } from '../../plugins/jdcloud/package/aws-schema-literal-keys.js';
 import { bundleFunction } from '../../plugins/jdcloud/package/bundle-function.js';
+import { listenHttp } from '../../src/serve/listen-http.js';
 import { repoRoot } from './serverless-cli.js';
 
 /** A scratch directory with the repository's node_modules, for small entry files. */
@@ -40,6 +40,17 @@ function runNode(script: string): Promise<string> {
   });
 }
 
+/** Serves `handle` on loopback for the enclosing describe block; reads the origin once started. */
+function loopbackServer(handle: RequestListener): { origin: () => string } {
+  const server = createServer(handle);
+  let origin = '';
+  before(async () => {
+    origin = (await listenHttp(server)).url;
+  });
+  after(async () => new Promise<void>((resolve) => server.close(() => resolve())));
+  return { origin: () => origin };
+}
+
 before(async () => {
   work = await mkdtemp(join(tmpdir(), 'oss-image-import-trims-'));
   await symlink(join(repoRoot, 'node_modules'), join(work, 'node_modules'));
@@ -48,23 +59,15 @@ before(async () => {
 after(async () => rm(work, { recursive: true, force: true }));
 
 describe('the Pool-only undici in bundles', () => {
-  let server: Server;
-  let origin: string;
-
-  before(async () => {
-    server = createServer((request, response) => {
-      let body = '';
-      request.setEncoding('utf8');
-      request.on('data', (chunk: string) => (body += chunk));
-      request.on('end', () => {
-        response.setHeader('content-type', 'application/json');
-        response.end(JSON.stringify({ method: request.method, url: request.url, body }));
-      });
+  const echo = loopbackServer((request, response) => {
+    let body = '';
+    request.setEncoding('utf8');
+    request.on('data', (chunk: string) => (body += chunk));
+    request.on('end', () => {
+      response.setHeader('content-type', 'application/json');
+      response.end(JSON.stringify({ method: request.method, url: request.url, body }));
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   });
-  after(async () => new Promise<void>((resolve) => server.close(() => resolve())));
 
   it('sends requests through Pool.dispatch, with undici parsing responses on its portable llhttp build', async () => {
     const bundle = await bundleSource(
@@ -96,8 +99,8 @@ export function send(origin: string, method: 'GET' | 'POST', body?: string): Pro
     const printed = await runNode(
       `const { send } = require('./pool-request.js');
 (async () => {
-  process.stdout.write(await send(${JSON.stringify(origin)}, 'GET') + '\\n');
-  process.stdout.write(await send(${JSON.stringify(origin)}, 'POST', JSON.stringify({ imageName: 'ubuntu' })) + '\\n');
+  process.stdout.write(await send(${JSON.stringify(echo.origin())}, 'GET') + '\\n');
+  process.stdout.write(await send(${JSON.stringify(echo.origin())}, 'POST', JSON.stringify({ imageName: 'ubuntu' })) + '\\n');
 })().catch((error) => { console.error(error); process.exit(1); });`,
     );
     assert.deepEqual(printed.trimEnd().split('\n'), [
@@ -208,19 +211,11 @@ export const head = (client: S3Client) => client.send(new HeadObjectCommand({ Bu
 });
 
 describe('S3 event streams in bundles', () => {
-  let server: Server;
-  let origin: string;
-
-  before(async () => {
-    // Answers like S3 does to SelectObjectContent: 200 and a body of event-stream messages.
-    server = createServer((request, response) => {
-      request.resume();
-      request.on('end', () => response.writeHead(200, { 'content-type': 'application/octet-stream' }).end(Buffer.alloc(16)));
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  // Answers like S3 does to SelectObjectContent: 200 and a body of event-stream messages.
+  const s3 = loopbackServer((request, response) => {
+    request.resume();
+    request.on('end', () => response.writeHead(200, { 'content-type': 'application/octet-stream' }).end(Buffer.alloc(16)));
   });
-  after(async () => new Promise<void>((resolve) => server.close(() => resolve())));
 
   it('leaves the codec out and says so when an event-stream response comes back', async () => {
     const bundle = await bundleSource(
@@ -243,7 +238,7 @@ export async function select(endpoint: string): Promise<string> {
     assert.deepEqual(inputs.filter((path) => path.includes('/event-streams/')), []);
     assert.ok(inputs.includes('aws-event-streams-stub:@smithy/core/event-streams'));
     await writeFile(join(work, 'select-object.js'), bundle.code);
-    const printed = await runNode(`require('./select-object.js').select(${JSON.stringify(origin)}).then((message) => process.stdout.write(message));`);
+    const printed = await runNode(`require('./select-object.js').select(${JSON.stringify(s3.origin())}).then((message) => process.stdout.write(message));`);
     // The SDK adds a line of its own about deserialization below ours.
     assert.equal(printed.split('\n')[0], 'S3 event streams (SelectObjectContent) are not in this bundle; see plugins/jdcloud/package/aws-event-streams-stub.ts.');
   });
