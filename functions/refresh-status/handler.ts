@@ -1,6 +1,7 @@
 // The scheduled entry point: moves status records along (importing → ready / error) by asking
 // JD Cloud about the imports still under way, for every bucket in IMAGE_ALLOWED_BUCKETS. It reads
-// only the records with an in-flight marker (refreshInFlight); `status --refresh` is the full scan.
+// only the records with an in-flight marker and those written in the last hour (refreshInFlight);
+// `status --refresh` is the full scan.
 import { loadConfig } from '../../src/config/config.js';
 import { ConfigError } from '../../src/config/config-error.js';
 import { createJdCloudClient } from '../../src/jdcloud/client/create-jdcloud-client.js';
@@ -15,13 +16,17 @@ export interface RefreshSummary {
     bucket: string;
     /** Status records in the bucket (listed, not read). */
     records: number;
-    /** In-flight markers listed: the records this run looked at. */
+    /** In-flight markers listed. */
     inFlight: number;
-    /** Record GETs: one per marker, one more per record written back. */
+    /** Unmarked records written in the last hour, read in case their marker went missing. */
+    recentUnmarked: number;
+    /** Record GETs: one per marker and per recent unmarked record, one more per record written back or marker deleted. */
     read: number;
     changed: number;
     /** Marked records missing or unreadable. */
     unreadable: number;
+    /** Markers written for in-flight records found without one. */
+    markersWritten: number;
     markersDeleted: number;
   }>;
   apiCalls: number;
@@ -46,15 +51,17 @@ export async function handler(_event?: unknown, _context?: unknown): Promise<Ref
         bucket,
         records: result.records,
         inFlight: result.markers,
+        recentUnmarked: result.recentUnmarked,
         read: result.reads,
         changed: result.changed,
         unreadable: result.unreadable,
+        markersWritten: result.markersWritten,
         markersDeleted: result.markersDeleted,
       };
       logger.info(summary, 'status records refreshed');
       if (result.markerFailures.length > 0) {
         // Most likely a key without oss:DeleteObject on the status prefix (docs/deploy.md).
-        logger.warn({ bucket, failures: result.markerFailures.length, first: result.markerFailures[0] }, 'in-flight markers not removed');
+        logger.warn({ bucket, failures: result.markerFailures.length, first: result.markerFailures[0] }, 'in-flight markers not written or removed');
       }
       buckets.push(summary);
     }

@@ -1,7 +1,7 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { boundedMap } from '../importing/bounded-map.js';
 import { inFlightMarkerKey, statusRecordKey } from '../importing/status-record.js';
-import { deleteInFlightMarker, writeInFlightMarker } from '../oss/status-store.js';
+import { deleteInFlightMarker, readStatusRecord, writeInFlightMarker } from '../oss/status-store.js';
 import { needsRefresh } from './refresh-status.js';
 import type { ListedMarker, ListedStatus } from './status-records.js';
 
@@ -26,8 +26,24 @@ export interface IndexEntry {
 export interface MarkerUpkeep {
   written: number;
   deleted: number;
+  /** Records read again just after their marker was deleted (one GET each). */
+  rereads: number;
+  /** Markers put back at once: by then the key's record was in flight again (a new upload). */
+  restored: number;
   /** Marker writes and deletes the store refused (e.g. no DeleteObject permission); the record is not affected. */
   failed: string[];
+}
+
+/** What a refresh did to the markers, as reported: a marker deleted and put back at once counts as restored, not deleted. */
+export interface MarkerSummary {
+  written: number;
+  deleted: number;
+  restored: number;
+  failed: string[];
+}
+
+export function markerSummary(upkeep: MarkerUpkeep): MarkerSummary {
+  return { written: upkeep.written, deleted: upkeep.deleted - upkeep.restored, restored: upkeep.restored, failed: upkeep.failed };
 }
 
 /**
@@ -56,9 +72,8 @@ export function markerChange(entry: IndexEntry, now: Date, graceMs: number): 'wr
   if (stored.kind === 'record' && needsRefresh(stored.record)) return entry.marker === undefined ? 'write' : undefined;
   if (entry.marker === undefined) return undefined;
   // The write-back found the record as it was read, in flight, and replaced it with a final one.
-  // A new upload of the key landing between that check and this delete can lose its fresh
-  // marker (no conditional DELETE in RGW or JD OSS): a window of milliseconds, which the
-  // write-back's own check already has for the record; `status --refresh` puts the marker back.
+  // A new upload of the key may still land before this delete: updateInFlightMarkers reads the
+  // record again after deleting and puts the marker back.
   if (entry.writtenNow) return 'delete';
   const lastModified = entry.marker.lastModified?.getTime();
   return lastModified === undefined || now.getTime() - lastModified >= graceMs ? 'delete' : undefined;
@@ -68,6 +83,13 @@ export function markerChange(entry: IndexEntry, now: Date, graceMs: number): 'wr
  * Brings the markers of these keys in line with their records, eight calls at a time. A call
  * the store refuses is counted, not thrown: the records are already written, and a marker left
  * behind only costs the next refresh one read.
+ *
+ * A delete is decided from a record read earlier in the run, and neither RGW nor JD OSS has a
+ * conditional DELETE: a new upload of the key may have written its `submitted` record and a
+ * fresh marker since. So the record is read again after the delete, and the marker put back if
+ * the record is in flight. What is left is the pipeline's own gap between its (parallel) marker
+ * and record writes; the scheduled refresh also reads recently written unmarked records
+ * (refreshInFlight), which heals that too.
  */
 export async function updateInFlightMarkers(
   s3: S3Client,
@@ -76,7 +98,7 @@ export async function updateInFlightMarkers(
   now: Date,
   graceMs: number,
 ): Promise<MarkerUpkeep> {
-  const upkeep: MarkerUpkeep = { written: 0, deleted: 0, failed: [] };
+  const upkeep: MarkerUpkeep = { written: 0, deleted: 0, rereads: 0, restored: 0, failed: [] };
   const changes = entries.flatMap((entry) => {
     const change = markerChange(entry, now, graceMs);
     return change === undefined ? [] : [{ key: entry.listed.key, change }];
@@ -90,6 +112,12 @@ export async function updateInFlightMarkers(
       } else {
         await deleteInFlightMarker(s3, target.bucket, markerKey);
         upkeep.deleted++;
+        upkeep.rereads++;
+        const current = await readStatusRecord(s3, target.bucket, statusRecordKey(target.statusPrefix, key));
+        if (current.kind === 'record' && needsRefresh(current.record)) {
+          await writeInFlightMarker(s3, target.bucket, markerKey);
+          upkeep.restored++;
+        }
       }
     } catch (error) {
       upkeep.failed.push(error instanceof Error ? error.message : String(error));

@@ -2,7 +2,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { boundedMap } from '../importing/bounded-map.js';
 import { statusRecordKey, type StatusRecord } from '../importing/status-record.js';
 import { readStatusRecord, retagSourceObject, writeStatusRecord } from '../oss/status-store.js';
-import { indexEntries, staleMarkerGraceMs, updateInFlightMarkers, type MarkerUpkeep } from './in-flight-index.js';
+import { indexEntries, markerSummary, staleMarkerGraceMs, updateInFlightMarkers, type MarkerSummary } from './in-flight-index.js';
 import { refreshRecords, type ImportTracker } from './refresh-status.js';
 import { listStatusRecords, type ListedMarker, type ListedStatus } from './status-records.js';
 
@@ -11,6 +11,8 @@ export interface RefreshOptions {
   now: Date;
   /** How old a stale in-flight marker must be before it is removed (default staleMarkerGraceMs). */
   staleMarkerGraceMs?: number;
+  /** How recently an unmarked record must have been written for the scheduled refresh to read it (default recentRecordWindowMs). */
+  recentRecordWindowMs?: number;
 }
 
 export interface RefreshedRecords {
@@ -28,7 +30,7 @@ export interface RefreshedBucket {
   /** How many records moved (state, progress or message). */
   changed: number;
   /** With a refresh: in-flight markers written for records that had none, and removed. */
-  markers?: MarkerUpkeep;
+  markers?: MarkerSummary;
 }
 
 /**
@@ -93,5 +95,5 @@ export async function readAndRefreshBucket(
   const refreshed = await refreshListed(s3, target, records, refresh);
   const entries = indexEntries(refreshed.records, markers, refreshed.written, target.statusPrefix);
   const upkeep = await updateInFlightMarkers(s3, target, entries, refresh.now, refresh.staleMarkerGraceMs ?? staleMarkerGraceMs);
-  return { records: refreshed.records, changed: refreshed.written.size, markers: upkeep };
+  return { records: refreshed.records, changed: refreshed.written.size, markers: markerSummary(upkeep) };
 }

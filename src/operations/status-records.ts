@@ -25,19 +25,26 @@ export interface StatusPage {
   markers: ListedMarker[];
 }
 
+/** A status record seen in a listing, not read yet. */
+export interface ListedRecordObject {
+  /** The image object's key. */
+  key: string;
+  lastModified: Date | undefined;
+}
+
 /**
- * Sorts one listing page of the status prefix into the image keys that have a record and the
+ * Sorts one listing page of the status prefix into the records (by image key) and the
  * in-flight markers. Anything else under the prefix is left out.
  */
-export function sortStatusObjects(page: ListedObject[], statusPrefix: string): { recordKeys: string[]; markers: ListedMarker[] } {
-  const recordKeys: string[] = [];
+export function sortStatusObjects(page: ListedObject[], statusPrefix: string): { records: ListedRecordObject[]; markers: ListedMarker[] } {
+  const records: ListedRecordObject[] = [];
   const markers: ListedMarker[] = [];
   for (const object of page) {
     const found = statusObjectOf(statusPrefix, object.key);
-    if (found?.kind === 'record') recordKeys.push(found.key);
+    if (found?.kind === 'record') records.push({ key: found.key, lastModified: object.lastModified });
     if (found?.kind === 'in-flight') markers.push({ key: found.key, markerKey: object.key, lastModified: object.lastModified });
   }
-  return { recordKeys, markers };
+  return { records, markers };
 }
 
 /** Reads the records of these image keys, `concurrency` GETs at a time, in the keys' order. */
@@ -61,7 +68,8 @@ export async function* listStatusRecords(
   concurrency = 8,
 ): AsyncGenerator<StatusPage> {
   for await (const page of listObjectPages(s3, bucket, `${statusPrefix}${prefix}`)) {
-    const { recordKeys, markers } = sortStatusObjects(page, statusPrefix);
+    const { records, markers } = sortStatusObjects(page, statusPrefix);
+    const recordKeys = records.map((record) => record.key);
     yield { records: await readStatusRecords(s3, bucket, statusPrefix, recordKeys, concurrency), markers };
   }
 }

@@ -18,7 +18,8 @@ describe('functions/refresh-status/handler', () => {
     Object.assign(process.env, stackEnv(stack));
     await upload(stack, 'r/a.qcow2', makeDiskImage('qcow2', '1G', ['cluster_size=4096']), { metadata: { platform: 'Ubuntu' } });
     await handleEvent({ Records: [{ eventName: 'ObjectCreated:Put', s3: { bucket: { name: stack.bucket }, object: { key: 'r/a.qcow2' } } }] }, stack.deps);
-    // Twenty imports finished long ago: listed, never read.
+    // Twenty finished imports. Their records are written now, so for the next hour the refresh
+    // reads them too, in case one lost its marker (refresh-in-flight.test.ts has older records).
     const at = new Date(Date.now() - 86_400_000).toISOString();
     for (let index = 0; index < 20; index++) {
       const key = `done/${index}.qcow2`;
@@ -48,8 +49,11 @@ describe('functions/refresh-status/handler', () => {
       await sleep(20);
     }
     const summary = await handler({}, {});
-    // 21 records, one in flight: read once to refresh it and once more before writing it back.
-    assert.deepEqual(summary.buckets, [{ bucket: stack.bucket, records: 21, inFlight: 1, read: 2, changed: 1, unreadable: 0, markersDeleted: 1 }]);
+    // 21 records, one in flight: read once to refresh it, once more before writing it back and
+    // once after deleting its marker; the 20 recent unmarked ones once each.
+    assert.deepEqual(summary.buckets, [
+      { bucket: stack.bucket, records: 21, inFlight: 1, recentUnmarked: 20, read: 23, changed: 1, unreadable: 0, markersWritten: 0, markersDeleted: 1 },
+    ]);
     assert.ok(summary.apiCalls >= 2 && summary.apiCalls <= 3, `apiCalls ${summary.apiCalls}`);
     const record = JSON.parse(
       await (await stack.s3.send(new GetObjectCommand({ Bucket: stack.bucket, Key: '.image-import/r/a.qcow2.json' }))).Body!.transformToString(),
@@ -58,8 +62,11 @@ describe('functions/refresh-status/handler', () => {
     const listed = await stack.s3.send(new ListObjectsV2Command({ Bucket: stack.bucket, Prefix: '.image-import/' }));
     assert.deepEqual(listed.Contents?.filter((object) => object.Key?.endsWith('.in-flight') === true), []);
 
-    // Nothing left in flight: the next run reads no record and asks JD nothing.
+    // Nothing left in flight: the next run reads only the recent records and asks JD nothing.
     const next = await handler({}, {});
-    assert.deepEqual(next, { buckets: [{ bucket: stack.bucket, records: 21, inFlight: 0, read: 0, changed: 0, unreadable: 0, markersDeleted: 0 }], apiCalls: 0 });
+    assert.deepEqual(next, {
+      buckets: [{ bucket: stack.bucket, records: 21, inFlight: 0, recentUnmarked: 21, read: 21, changed: 0, unreadable: 0, markersWritten: 0, markersDeleted: 0 }],
+      apiCalls: 0,
+    });
   });
 });

@@ -48,6 +48,8 @@ async function hasMarker(stack: DevStack, key: string): Promise<boolean> {
   }
 }
 
+// The records this block writes stand for ones written long ago: its refreshes read no
+// unmarked record by age (recentRecordWindowMs: 0); the next block tests that reading.
 describe('the in-flight index: the scheduled refresh reads only marked records', () => {
   let stack: DevStack;
   let client: JdCloudClient;
@@ -98,19 +100,24 @@ describe('the in-flight index: the scheduled refresh reads only marked records',
     const requests = recordS3Requests(s3);
     const tracker = jdcloudImportTracker(client);
     try {
-      const result = await refreshInFlight(s3, { bucket: stack.bucket, statusPrefix }, { tracker, now: new Date() });
+      const result = await refreshInFlight(s3, { bucket: stack.bucket, statusPrefix }, { tracker, now: new Date(), recentRecordWindowMs: 0 });
       const moved = ['idx/a.qcow2', 'idx/b.qcow2', 'idx/broken.qcow2', 'idx/running.qcow2'];
-      // One GET per marker, and one more for each record that moved, just before it is written back.
+      const finalNow = ['idx/a.qcow2', 'idx/b.qcow2', 'idx/broken.qcow2'];
+      // One GET per marker, one more for each record that moved (just before it is written back)
+      // and one for each marker deleted (just after, in case a new upload of the key came in).
       const gets = requests.filter((request) => request.operation === 'GetObject').map((request) => request.key);
-      assert.deepEqual(gets.sort(), [...marked, ...moved].map((key) => `${statusPrefix}${key}.json`).sort());
+      assert.deepEqual(gets.sort(), [...marked, ...moved, ...finalNow].map((key) => `${statusPrefix}${key}.json`).sort());
       assert.equal(requests.filter((request) => request.operation === 'ListObjectsV2').length, 1);
       assert.deepEqual(result, {
         records: 3 + 1 + oldReady.length + 1 + 2,
         markers: marked.length,
+        recentUnmarked: 0,
         reads: gets.length,
         changed: 4,
         unreadable: 2,
+        markersWritten: 0,
         markersDeleted: 3,
+        markersRestored: 0,
         markerFailures: [],
       });
       assert.ok(tracker.calls() <= 3, `calls: ${tracker.calls()}`);
@@ -146,8 +153,11 @@ describe('the in-flight index: the scheduled refresh reads only marked records',
     const requests = recordS3Requests(s3);
     try {
       const later = new Date(Date.now() + staleMarkerGraceMs + 1000);
-      const result = await refreshInFlight(s3, { bucket: stack.bucket, statusPrefix }, { tracker: jdcloudImportTracker(client), now: later });
-      assert.deepEqual({ ...result }, { records: 37, markers: 4, reads: 4, changed: 0, unreadable: 2, markersDeleted: 3, markerFailures: [] });
+      const result = await refreshInFlight(s3, { bucket: stack.bucket, statusPrefix }, { tracker: jdcloudImportTracker(client), now: later, recentRecordWindowMs: 0 });
+      assert.deepEqual(
+        { ...result },
+        { records: 37, markers: 4, recentUnmarked: 0, reads: 4 + 3, changed: 0, unreadable: 2, markersWritten: 0, markersDeleted: 3, markersRestored: 0, markerFailures: [] },
+      );
       assert.deepEqual(requests.filter((request) => request.operation === 'DeleteObject').map((request) => request.key).sort(), [
         `${statusPrefix}idx/garbage.qcow2.in-flight`,
         `${statusPrefix}idx/gone.qcow2.in-flight`,
@@ -168,7 +178,7 @@ describe('the in-flight index: the scheduled refresh reads only marked records',
     const { io, captured } = captureIo(stackEnv(stack));
     assert.equal(await runCli(['status', `s3://${stack.bucket}/`, '--refresh', '--json'], io), 0, captured.err);
     const printed = JSON.parse(captured.out) as { records: Array<{ key: string }>; inFlightMarkers: unknown };
-    assert.deepEqual(printed.inFlightMarkers, { written: 1, deleted: 0, failed: [] });
+    assert.deepEqual(printed.inFlightMarkers, { written: 1, deleted: 0, restored: 0, failed: [] });
     // Every record, and nothing else, is listed: markers are not records.
     assert.equal(printed.records.length, 37);
     assert.ok(printed.records.every((entry) => !entry.key.endsWith('.in-flight')));
@@ -177,7 +187,7 @@ describe('the in-flight index: the scheduled refresh reads only marked records',
     const s3 = localOssClient(stack.ossEndpoint);
     const requests = recordS3Requests(s3);
     try {
-      const result = await refreshInFlight(s3, { bucket: stack.bucket, statusPrefix }, { tracker: jdcloudImportTracker(client), now: new Date() });
+      const result = await refreshInFlight(s3, { bucket: stack.bucket, statusPrefix }, { tracker: jdcloudImportTracker(client), now: new Date(), recentRecordWindowMs: 0 });
       assert.deepEqual({ markers: result.markers, reads: result.reads }, { markers: 2, reads: 2 });
       assert.deepEqual(requests.filter((request) => request.operation === 'GetObject').map((request) => request.key).sort(), [
         `${statusPrefix}idx/running.qcow2.json`,
@@ -191,6 +201,86 @@ describe('the in-flight index: the scheduled refresh reads only marked records',
     assert.equal(migrated.state, 'importing');
     assert.deepEqual(migrated.task, { status: 'running', progress: 70 });
     assert.ok(await hasMarker(stack, 'old/in-flight.qcow2'));
+  });
+});
+
+describe('the in-flight index: a marker that goes missing is found again', () => {
+  let stack: DevStack;
+  let client: JdCloudClient;
+
+  before(async () => {
+    stack = await startTestStack({ autoImport: false, taskStepMs: 20 });
+    client = createJdCloudClient({ endpoint: stack.vmEndpoint, service: 'vm', credentials: localOssCredentials });
+  });
+  after(async () => {
+    await client.close();
+    await stack.stop();
+  });
+
+  it('puts back the marker of a new upload that lands while the refresh finishes the previous import of the key', async () => {
+    // The previous import: JD says its task failed, so the refresh writes its final record and
+    // deletes its marker.
+    const failed = stack.emulator.seedTask({ region: stack.region, status: 'failed', message: 'ImageCheckFailed: no bootable partition found' });
+    await putStatusObject(stack, 'race/x.qcow2.json', record(stack, 'race/x.qcow2', { state: 'submitted', ...failed }));
+    await putStatusObject(stack, 'race/x.qcow2.in-flight', '');
+    // The new upload's import, submitted as the pipeline submits it: record and marker together,
+    // landing just after the refresh wrote the old import's final record.
+    const running = stack.emulator.seedTask({ region: stack.region, status: 'running', progress: 10 });
+    const fresh = new Date().toISOString();
+    const newRecord = JSON.stringify({ version: 1, source: { region: stack.region, bucket: stack.bucket, key: 'race/x.qcow2' }, state: 'submitted', ...running, createdAt: fresh, updatedAt: fresh });
+    const s3 = localOssClient(stack.ossEndpoint);
+    let landed = false;
+    s3.middlewareStack.add(
+      (next, context) => async (args) => {
+        const result = await next(args);
+        if (!landed && context.commandName === 'PutObjectCommand' && (args.input as { Key?: string }).Key === `${statusPrefix}race/x.qcow2.json`) {
+          landed = true;
+          await Promise.all([putStatusObject(stack, 'race/x.qcow2.json', newRecord), putStatusObject(stack, 'race/x.qcow2.in-flight', '')]);
+        }
+        return result;
+      },
+      { step: 'initialize', name: 'newUploadLands' },
+    );
+    try {
+      const result = await refreshInFlight(s3, { bucket: stack.bucket, statusPrefix }, { tracker: jdcloudImportTracker(client), now: new Date(), recentRecordWindowMs: 0 });
+      assert.ok(landed, 'the refresh wrote the final record of the previous import');
+      assert.deepEqual({ deleted: result.markersDeleted, restored: result.markersRestored }, { deleted: 0, restored: 1 });
+    } finally {
+      s3.destroy();
+    }
+    assert.ok(await hasMarker(stack, 'race/x.qcow2'), 'the new import keeps its marker');
+    assert.equal((await readRecord(stack, 'race/x.qcow2')).taskId, running.taskId);
+
+    // So the next scheduled run finds it by its marker alone and moves it along.
+    const next = await refreshInFlight(localOssClient(stack.ossEndpoint), { bucket: stack.bucket, statusPrefix }, { tracker: jdcloudImportTracker(client), now: new Date(), recentRecordWindowMs: 0 });
+    assert.equal(next.changed, 1);
+    assert.deepEqual((await readRecord(stack, 'race/x.qcow2')).task, { status: 'running', progress: 10 });
+  });
+
+  it('reads an unmarked in-flight record written within the hour, and marks it; an older one is left to status --refresh', async () => {
+    const running = stack.emulator.seedTask({ region: stack.region, status: 'running', progress: 30 });
+    // An import whose marker PUT was refused: its record alone.
+    await putStatusObject(stack, 'lost/y.qcow2.json', record(stack, 'lost/y.qcow2', { state: 'submitted', ...running }));
+    const lostRecordKey = `${statusPrefix}lost/y.qcow2.json`;
+
+    const twoHoursOn = new Date(Date.now() + 2 * 3_600_000);
+    const s3 = localOssClient(stack.ossEndpoint);
+    const requests = recordS3Requests(s3);
+    try {
+      const later = await refreshInFlight(s3, { bucket: stack.bucket, statusPrefix }, { tracker: jdcloudImportTracker(client), now: twoHoursOn });
+      assert.ok(!requests.some((request) => request.key === lostRecordKey), 'a record written over an hour before is not read');
+      assert.equal(later.markersWritten, 0);
+
+      requests.length = 0;
+      const now = await refreshInFlight(s3, { bucket: stack.bucket, statusPrefix }, { tracker: jdcloudImportTracker(client), now: new Date() });
+      assert.ok(requests.some((request) => request.operation === 'GetObject' && request.key === lostRecordKey));
+      assert.ok(now.recentUnmarked >= 1);
+      assert.equal(now.markersWritten, 1);
+    } finally {
+      s3.destroy();
+    }
+    assert.ok(await hasMarker(stack, 'lost/y.qcow2'));
+    assert.equal((await readRecord(stack, 'lost/y.qcow2')).state, 'importing');
   });
 });
 

@@ -18,7 +18,7 @@ import { startTestStack, upload } from '../support/local-stack.js';
 interface StatusJson {
   changed: number;
   apiCalls?: number;
-  inFlightMarkers?: { written: number; deleted: number; failed: string[] };
+  inFlightMarkers?: { written: number; deleted: number; restored: number; failed: string[] };
   records: Array<{ key: string; record?: StatusRecord; unreadable?: string }>;
 }
 
@@ -81,7 +81,7 @@ describe('oss-image-import status', () => {
     const refreshed = await statusJson(env, [`s3://${stack.bucket}/s/`, '--refresh']);
     assert.equal(refreshed.changed, 2);
     // Both are final now: their in-flight markers go.
-    assert.deepEqual(refreshed.inFlightMarkers, { written: 0, deleted: 2, failed: [] });
+    assert.deepEqual(refreshed.inFlightMarkers, { written: 0, deleted: 2, restored: 0, failed: [] });
     const markers = await stack.s3.send(new ListObjectsV2Command({ Bucket: stack.bucket, Prefix: '.image-import/s/' }));
     assert.deepEqual(markers.Contents?.map((object) => object.Key).filter((key) => key?.endsWith('.in-flight')), []);
     const byKey = new Map(refreshed.records.map((entry) => [entry.key, entry.record]));

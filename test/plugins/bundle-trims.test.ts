@@ -193,6 +193,8 @@ describe('AWS SDK schema keys in bundles', () => {
       ].join('\n'),
     });
     assert.deepEqual(inlineSchemaKeys('export const x = { [_a]: 1 };'), { inlined: 0, source: 'export const x = { [_a]: 1 };' });
+    const proto = 'const _p = "__proto__";\nexport const x = { [_p]: 1 };';
+    assert.deepEqual(inlineSchemaKeys(proto), { inlined: 0, source: proto });
   });
 
   it('keeps only the schemas of the operations a bundle sends', async () => {

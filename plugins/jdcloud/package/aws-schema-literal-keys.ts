@@ -26,7 +26,8 @@ export function inlineSchemaKeys(source: string): { source: string; inlined: num
   let inlined = 0;
   const rewritten = source.replace(computedKey, (whole: string, before: string, name: string, colon: string) => {
     const literal = constants.get(name);
-    if (literal === undefined) return whole;
+    // `{ ["__proto__"]: v }` makes a property; `{ "__proto__": v }` would set the prototype.
+    if (literal === undefined || literal === '"__proto__"') return whole;
     inlined += 1;
     return `${before}${literal}${colon}`;
   });

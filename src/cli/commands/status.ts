@@ -3,7 +3,7 @@ import { createJdCloudClient } from '../../jdcloud/client/create-jdcloud-client.
 import { loadCredentials } from '../../jdcloud/credentials.js';
 import { ossClientFor } from '../../oss/oss-client.js';
 import { jdcloudImportTracker } from '../../operations/jdcloud-import-tracker.js';
-import type { MarkerUpkeep } from '../../operations/in-flight-index.js';
+import type { MarkerSummary } from '../../operations/in-flight-index.js';
 import { readAndRefreshBucket } from '../../operations/refresh-bucket.js';
 import { renderStatusTable, statusRow } from '../../operations/status-table.js';
 import { envWithRegionOption, UsageError } from '../args.js';
@@ -18,8 +18,9 @@ function locationOf(positional: string | undefined, allowedBuckets: string[] | u
 }
 
 /** What the full scan did to the in-flight index, when it did anything. */
-function markerLines(markers: MarkerUpkeep): string {
-  const lines = markers.written > 0 || markers.deleted > 0 ? [`In-flight markers: ${markers.written} written, ${markers.deleted} removed.`] : [];
+function markerLines(markers: MarkerSummary): string {
+  const restored = markers.restored > 0 ? `, ${markers.restored} put back (a new upload came in)` : '';
+  const lines = markers.written > 0 || markers.deleted > 0 || markers.restored > 0 ? [`In-flight markers: ${markers.written} written, ${markers.deleted} removed${restored}.`] : [];
   for (const failure of markers.failed.slice(0, 3)) lines.push(`In-flight marker not updated: ${failure}`);
   return lines.map((line) => `${line}\n`).join('');
 }
