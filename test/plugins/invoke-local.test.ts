@@ -32,18 +32,21 @@ describe('serverless invoke local with the repository serverless.yml', () => {
     await rm(work, { recursive: true, force: true });
   });
 
+  /** What the functions need to run against the local stack (serverless.yml reads these). */
+  const functionEnvironment = () => ({
+    JDCLOUD_ACCESS_KEY_ID: localOssCredentials.accessKeyId,
+    JDCLOUD_SECRET_ACCESS_KEY: localOssCredentials.secretAccessKey,
+    OSS_ENDPOINT: stack.ossEndpoint,
+    JDCLOUD_VM_ENDPOINT: stack.vmEndpoint,
+    IMAGE_BUCKET: stack.bucket,
+  });
+
   it('imports an uploaded qcow2 through the bundled handler, against local OSS and the VM emulator', async () => {
     await upload(stack, 'images/ubuntu-22.04.qcow2', makeDiskImage('qcow2', '1G'), { metadata: { platform: 'Ubuntu', 'os-version': '22.04' } });
     const eventFile = join(work, 'event.json');
     await writeFile(eventFile, JSON.stringify(await ossTriggerEvent(stack, 'images/ubuntu-22.04.qcow2')));
 
-    const result = await runServerless(repoRoot, ['invoke', 'local', '-f', 'importImage', '-p', eventFile], {
-      JDCLOUD_ACCESS_KEY_ID: localOssCredentials.accessKeyId,
-      JDCLOUD_SECRET_ACCESS_KEY: localOssCredentials.secretAccessKey,
-      OSS_ENDPOINT: stack.ossEndpoint,
-      JDCLOUD_VM_ENDPOINT: stack.vmEndpoint,
-      IMAGE_BUCKET: stack.bucket,
-    });
+    const result = await runServerless(repoRoot, ['invoke', 'local', '-f', 'importImage', '-p', eventFile], functionEnvironment());
     assert.equal(result.code, 0, result.stdout + result.stderr);
     const summary = printedResult(result.stdout);
     assert.deepEqual(
@@ -56,13 +59,7 @@ describe('serverless invoke local with the repository serverless.yml', () => {
   it('refreshes the status records through the bundled refreshStatus handler', async () => {
     // The import above was submitted; the emulator finishes a task within ~100 ms (20 ms steps),
     // far less than the CLI takes to start, so the refresh finds it done.
-    const result = await runServerless(repoRoot, ['invoke', 'local', '-f', 'refreshStatus'], {
-      JDCLOUD_ACCESS_KEY_ID: localOssCredentials.accessKeyId,
-      JDCLOUD_SECRET_ACCESS_KEY: localOssCredentials.secretAccessKey,
-      OSS_ENDPOINT: stack.ossEndpoint,
-      JDCLOUD_VM_ENDPOINT: stack.vmEndpoint,
-      IMAGE_BUCKET: stack.bucket,
-    });
+    const result = await runServerless(repoRoot, ['invoke', 'local', '-f', 'refreshStatus'], functionEnvironment());
     assert.equal(result.code, 0, result.stdout + result.stderr);
     const summary = printedResult(result.stdout) as { buckets: unknown; apiCalls: number };
     // The import left an in-flight marker: its record is read, re-read before it is written back,
