@@ -8,12 +8,9 @@ import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { after, before, it } from 'node:test';
 import {
-  CompleteMultipartUploadCommand,
-  CreateMultipartUploadCommand,
   GetObjectCommand,
   HeadObjectCommand,
   PutObjectCommand,
-  UploadPartCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
 import type { SNSClient } from '@aws-sdk/client-sns';
@@ -31,10 +28,11 @@ import {
   createPushTopic,
   deleteBucket,
   deleteTopic,
-    notifyTopic,
+  notifyTopic,
   rgwS3,
   rgwSns,
   uniqueName,
+  uploadInParts,
   type RgwEndpoint,
 } from './rgw-support.js';
 import { describeWithRgw } from './describe-with-rgw.js';
@@ -204,21 +202,8 @@ await describeWithRgw('RGW: upload → bucket notification → serve → pipelin
     // preallocation=full makes a qcow2 larger than one 5 MiB part.
     const body = makeDiskImage('qcow2', '8M', ['preallocation=full']);
     const partSize = 5 * 1024 * 1024;
-    const created = await s3.send(
-      new CreateMultipartUploadCommand({ Bucket: bucket, Key: key, Metadata: { platform: 'Rocky Linux', 'os-version': '9.4', architecture: 'x86_64' } }),
-    );
     const parts = [body.subarray(0, partSize), body.subarray(partSize)];
-    const uploaded = await Promise.all(
-      parts.map((part, index) => s3.send(new UploadPartCommand({ Bucket: bucket, Key: key, UploadId: created.UploadId, PartNumber: index + 1, Body: part }))),
-    );
-    await s3.send(
-      new CompleteMultipartUploadCommand({
-        Bucket: bucket,
-        Key: key,
-        UploadId: created.UploadId,
-        MultipartUpload: { Parts: uploaded.map((part, index) => ({ ETag: part.ETag!, PartNumber: index + 1 })) },
-      }),
-    );
+    await uploadInParts(s3, { Bucket: bucket, Key: key, Metadata: { platform: 'Rocky Linux', 'os-version': '9.4', architecture: 'x86_64' } }, parts);
     const record = await waitFor(`the status record of ${key}`, () => readRecord(s3, bucket, key));
     const head = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
     assert.equal(record.state, 'submitted');

@@ -4,20 +4,17 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, it } from 'node:test';
 import {
-  CompleteMultipartUploadCommand,
-  CreateMultipartUploadCommand,
   GetObjectCommand,
   HeadObjectCommand,
   PutObjectCommand,
   PutObjectTaggingCommand,
-  UploadPartCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { headBytes, tailBytes } from '../../src/image/byte-ranges.js';
 import { readObjectFacts } from '../../src/oss/object-facts.js';
 import { readImageBytes } from '../../src/oss/read-image-bytes.js';
 import { describeWithRgw } from './describe-with-rgw.js';
-import { createBucket, deleteBucket, rgwS3 } from './rgw-support.js';
+import { createBucket, deleteBucket, rgwS3, uploadInParts } from './rgw-support.js';
 
 /**
  * The x-amz-tagging header value. Percent-encoding, not URLSearchParams: RGW does not read
@@ -164,27 +161,7 @@ await describeWithRgw('RGW: the product S3 client against a real S3 implementati
   it('reads a multipart upload (S3-style "<md5>-N" ETag) with its metadata, and tags set after it', async () => {
     const key = 'multipart/disk.raw';
     const parts = [randomBytes(5 * 1024 * 1024), randomBytes(1024 * 1024 + 17)];
-    const created = await s3.send(
-      new CreateMultipartUploadCommand({
-        Bucket: bucket,
-        Key: key,
-        Metadata: { platform: 'Rocky Linux' },
-        Tagging: 'architecture=x86_64',
-      }),
-    );
-    const uploaded = await Promise.all(
-      parts.map((part, index) =>
-        s3.send(new UploadPartCommand({ Bucket: bucket, Key: key, UploadId: created.UploadId, PartNumber: index + 1, Body: part })),
-      ),
-    );
-    await s3.send(
-      new CompleteMultipartUploadCommand({
-        Bucket: bucket,
-        Key: key,
-        UploadId: created.UploadId,
-        MultipartUpload: { Parts: uploaded.map((part, index) => ({ ETag: part.ETag!, PartNumber: index + 1 })) },
-      }),
-    );
+    await uploadInParts(s3, { Bucket: bucket, Key: key, Metadata: { platform: 'Rocky Linux' }, Tagging: 'architecture=x86_64' }, parts);
     const head = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
     assert.match(head.ETag ?? '', /^"[0-9a-f]{32}-2"$/);
     const read = await readObjectFacts(s3, { bucket, keyCandidates: [key] });

@@ -2,12 +2,16 @@
 // topics. Not a test file (no .test.ts), and free of node:test.
 import { randomBytes } from 'node:crypto';
 import {
+  CompleteMultipartUploadCommand,
   CreateBucketCommand,
+  CreateMultipartUploadCommand,
   DeleteBucketCommand,
   DeleteObjectsCommand,
   ListObjectsV2Command,
   PutBucketNotificationConfigurationCommand,
   S3Client,
+  UploadPartCommand,
+  type CreateMultipartUploadCommandInput,
 } from '@aws-sdk/client-s3';
 import { CreateTopicCommand, DeleteTopicCommand, SNSClient } from '@aws-sdk/client-sns';
 import { createOssClient } from '../../src/oss/oss-client.js';
@@ -22,6 +26,22 @@ export function rgwS3(rgw: RgwEndpoint, credentials: { accessKeyId: string; secr
 
 export function rgwSns(rgw: RgwEndpoint): SNSClient {
   return new SNSClient({ endpoint: rgw.endpoint, region: rgw.region, credentials: rgw, maxAttempts: 1 });
+}
+
+/** A multipart upload of `parts` (each but the last at least 5 MiB), completed; `start` names the object and what it carries. */
+export async function uploadInParts(s3: S3Client, start: CreateMultipartUploadCommandInput & { Bucket: string; Key: string }, parts: Uint8Array[]): Promise<void> {
+  const created = await s3.send(new CreateMultipartUploadCommand(start));
+  const uploaded = await Promise.all(
+    parts.map((part, index) => s3.send(new UploadPartCommand({ Bucket: start.Bucket, Key: start.Key, UploadId: created.UploadId, PartNumber: index + 1, Body: part }))),
+  );
+  await s3.send(
+    new CompleteMultipartUploadCommand({
+      Bucket: start.Bucket,
+      Key: start.Key,
+      UploadId: created.UploadId,
+      MultipartUpload: { Parts: uploaded.map((part, index) => ({ ETag: part.ETag!, PartNumber: index + 1 })) },
+    }),
+  );
 }
 
 /** A bucket name no other run or suite uses (tests run in parallel against one gateway). */
