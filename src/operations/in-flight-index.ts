@@ -23,27 +23,20 @@ export interface IndexEntry {
   writtenNow: boolean;
 }
 
-export interface MarkerUpkeep {
+/** What a refresh did to the markers, as reported. */
+export interface MarkerSummary {
   written: number;
+  /** Markers removed (not counting those put back at once). */
   deleted: number;
-  /** Records read again just after their marker was deleted (one GET each). */
-  rereads: number;
-  /** Markers put back at once: by then the key's record was in flight again (a new upload). */
+  /** Markers deleted and put back at once: by then the key's record was in flight again (a new upload). */
   restored: number;
   /** Marker writes and deletes the store refused (e.g. no DeleteObject permission); the record is not affected. */
   failed: string[];
 }
 
-/** What a refresh did to the markers, as reported: a marker deleted and put back at once counts as restored, not deleted. */
-export interface MarkerSummary {
-  written: number;
-  deleted: number;
-  restored: number;
-  failed: string[];
-}
-
-export function markerSummary(upkeep: MarkerUpkeep): MarkerSummary {
-  return { written: upkeep.written, deleted: upkeep.deleted - upkeep.restored, restored: upkeep.restored, failed: upkeep.failed };
+export interface MarkerUpkeep extends MarkerSummary {
+  /** Records read again just after their marker was deleted (one GET each). */
+  rereads: number;
 }
 
 /**
@@ -111,12 +104,13 @@ export async function updateInFlightMarkers(
         upkeep.written++;
       } else {
         await deleteInFlightMarker(s3, target.bucket, markerKey);
-        upkeep.deleted++;
         upkeep.rereads++;
         const current = await readStatusRecord(s3, target.bucket, statusRecordKey(target.statusPrefix, key));
         if (current.kind === 'record' && needsRefresh(current.record)) {
           await writeInFlightMarker(s3, target.bucket, markerKey);
           upkeep.restored++;
+        } else {
+          upkeep.deleted++;
         }
       }
     } catch (error) {

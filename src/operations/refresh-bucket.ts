@@ -2,7 +2,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { boundedMap } from '../importing/bounded-map.js';
 import { statusRecordKey, type StatusRecord } from '../importing/status-record.js';
 import { readStatusRecord, retagSourceObject, writeStatusRecord } from '../oss/status-store.js';
-import { indexEntries, markerSummary, staleMarkerGraceMs, updateInFlightMarkers, type MarkerSummary } from './in-flight-index.js';
+import { indexEntries, staleMarkerGraceMs, updateInFlightMarkers, type MarkerSummary } from './in-flight-index.js';
 import { refreshRecords, type ImportTracker } from './refresh-status.js';
 import { listStatusRecords, type ListedMarker, type ListedStatus } from './status-records.js';
 
@@ -95,5 +95,6 @@ export async function readAndRefreshBucket(
   const refreshed = await refreshListed(s3, target, records, refresh);
   const entries = indexEntries(refreshed.records, markers, refreshed.written, target.statusPrefix);
   const upkeep = await updateInFlightMarkers(s3, target, entries, refresh.now, refresh.staleMarkerGraceMs ?? staleMarkerGraceMs);
-  return { records: refreshed.records, changed: refreshed.written.size, markers: markerSummary(upkeep) };
+  const { rereads: _rereads, ...markerSummary } = upkeep;
+  return { records: refreshed.records, changed: refreshed.written.size, markers: markerSummary };
 }

@@ -1,5 +1,5 @@
 import type { S3Client } from '@aws-sdk/client-s3';
-import { indexEntries, markerSummary, staleMarkerGraceMs, updateInFlightMarkers } from './in-flight-index.js';
+import { indexEntries, staleMarkerGraceMs, updateInFlightMarkers } from './in-flight-index.js';
 import { listObjectPages } from './list-objects.js';
 import { refreshListed, type RefreshOptions } from './refresh-bucket.js';
 import { readStatusRecords, sortStatusObjects, type ListedMarker } from './status-records.js';
@@ -69,7 +69,6 @@ export async function refreshInFlight(
   const refreshed = await refreshListed(s3, target, read, refresh);
   const entries = indexEntries(refreshed.records, markers, refreshed.written, target.statusPrefix);
   const upkeep = await updateInFlightMarkers(s3, target, entries, refresh.now, refresh.staleMarkerGraceMs ?? staleMarkerGraceMs);
-  const markerChanges = markerSummary(upkeep);
   return {
     records,
     markers: markers.length,
@@ -77,9 +76,9 @@ export async function refreshInFlight(
     reads: read.length + refreshed.rereads + upkeep.rereads,
     changed: refreshed.written.size,
     unreadable: read.filter((listed) => markedKeys.has(listed.key) && listed.stored.kind !== 'record').length,
-    markersWritten: markerChanges.written,
-    markersDeleted: markerChanges.deleted,
-    markersRestored: markerChanges.restored,
-    markerFailures: markerChanges.failed,
+    markersWritten: upkeep.written,
+    markersDeleted: upkeep.deleted,
+    markersRestored: upkeep.restored,
+    markerFailures: upkeep.failed,
   };
 }
