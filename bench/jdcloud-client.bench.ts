@@ -6,8 +6,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { createJdCloudClient } from '../src/jdcloud/client/create-jdcloud-client.js';
-import { createVmApi } from '../src/jdcloud/vm/vm-api.js';
+import { createJdCloudClient } from '../src/adapters/jdcloud/client/create-jdcloud-client.js';
+import { createVmApi } from '../src/adapters/jdcloud/vm/vm-api.js';
 
 const concurrency = 16;
 const rounds = 3;
@@ -26,7 +26,7 @@ interface OfficialSdk {
 }
 
 async function startEmulatorProcess(): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/local/vm-emulator/main.ts', '--port', '0'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/edges/local/vm-emulator/main.ts', '--port', '0'], {
     cwd: repoRoot,
     env: { ...process.env, JDCLOUD_ACCESS_KEY_ID: credentials.accessKeyId, JDCLOUD_SECRET_ACCESS_KEY: credentials.secretAccessKey },
     stdio: ['ignore', 'pipe', 'inherit'],

@@ -4,22 +4,22 @@
 // and time through the in-flight index against the full scan (5000 records, 50 in flight).
 import { performance } from 'node:perf_hooks';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { createJdCloudClient } from '../src/jdcloud/client/create-jdcloud-client.js';
-import { silentLogger } from '../src/importing/logger.js';
-import type { StatusRecord } from '../src/importing/status-record.js';
-import { startDevStack } from '../src/local/dev-stack.js';
-import { localOssCredentials } from '../src/local/local-oss.js';
-import { startVmEmulator } from '../src/local/vm-emulator/vm-emulator.js';
-import { backfill } from '../src/operations/backfill.js';
-import { jdcloudImportTracker } from '../src/operations/jdcloud-import-tracker.js';
-import { RateLimiter } from '../src/operations/rate-limiter.js';
-import { rateLimitedImporter } from '../src/operations/rate-limited-importer.js';
-import { readAndRefreshBucket } from '../src/operations/refresh-bucket.js';
-import { recentRecordWindowMs, refreshInFlight } from '../src/operations/refresh-in-flight.js';
-import { refreshRecords } from '../src/operations/refresh-status.js';
-import { boundedMap } from '../src/importing/bounded-map.js';
-import { makeDiskImage } from '../test/support/disk-images.js';
-import { localOssClient, recordS3Requests } from '../test/support/s3-requests.js';
+import { createJdCloudClient } from '../src/adapters/jdcloud/client/create-jdcloud-client.js';
+import { silentLogger } from '../src/kernel/logger.js';
+import type { StatusRecord } from '../src/domain/status/status-record.js';
+import { startDevStack } from '../src/edges/local/dev-stack.js';
+import { localOssCredentials } from '../src/edges/local/local-oss.js';
+import { startVmEmulator } from '../src/edges/local/vm-emulator/vm-emulator.js';
+import { backfill } from '../src/use-cases/operations/backfill.js';
+import { jdcloudImportTracker } from '../src/use-cases/operations/jdcloud-import-tracker.js';
+import { RateLimiter } from '../src/use-cases/operations/rate-limiter.js';
+import { rateLimitedImporter } from '../src/use-cases/operations/rate-limited-importer.js';
+import { readAndRefreshBucket } from '../src/use-cases/operations/refresh-bucket.js';
+import { recentRecordWindowMs, refreshInFlight } from '../src/use-cases/operations/refresh-in-flight.js';
+import { refreshRecords } from '../src/use-cases/operations/refresh-status.js';
+import { boundedMap } from '../src/kernel/bounded-map.js';
+import { makeDiskImage } from '../harness/disk-images.js';
+import { localOssClient, recordS3Requests } from '../harness/s3-requests.js';
 
 /** The backfill command's default concurrency. */
 const defaultConcurrency = 4;

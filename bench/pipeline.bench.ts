@@ -6,11 +6,11 @@
 // import → record, with the in-flight marker and the tags written alongside it). Measured as (wall with delay − wall without) / D, side by side.
 import { performance } from 'node:perf_hooks';
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
-import { handleEvent } from '../src/importing/handle-event.js';
-import { silentLogger } from '../src/importing/logger.js';
-import { startDevStack, type DevStack } from '../src/local/dev-stack.js';
-import { makeDiskImage } from '../test/support/disk-images.js';
-import { upload } from '../test/support/local-stack.js';
+import { handleEvent } from '../src/use-cases/importing/handle-event.js';
+import { silentLogger } from '../src/kernel/logger.js';
+import { startDevStack, type DevStack } from '../src/edges/local/dev-stack.js';
+import { makeDiskImage } from '../harness/disk-images.js';
+import { upload } from '../harness/local-stack.js';
 
 // Large against the non-network work of an event (~10–30 ms), so the quotient counts round trips.
 const delayMs = 250;

@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
-import { createJdCloudClient, JdCloudError, loadCredentials } from '../../src/jdcloud/index.js';
-import { createFcApi, type FcApi } from '../../src/jdcloud/fc/index.js';
-import type { Problem } from '../../src/importing/problem.js';
+import { createJdCloudClient, JdCloudError, loadCredentials } from '../../src/adapters/jdcloud/index.js';
+import { createFcApi, type FcApi } from '../../src/adapters/jdcloud/fc/index.js';
+import type { Problem } from '../../src/kernel/problem.js';
 import { jdcloudProviderSchema } from './config/config-schema.js';
 import { fcLimits } from './config/jdcloud-limits.js';
 import { readServiceConfig, type FunctionConfig, type ServiceConfig } from './config/read-service-config.js';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { runCli } from '../../src/cli/main.js';
-import { captureIo } from '../support/capture-io.js';
+import { runCli } from '../../src/edges/cli/main.js';
+import { captureIo } from '../../harness/capture-io.js';
 
 describe('oss-image-import dev --once (npm start)', () => {
   it('starts the local stack, uploads the demo image, shows it submitted and its task finished', async () => {

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { runCli } from '../../src/cli/main.js';
-import type { DevStack } from '../../src/local/dev-stack.js';
-import { captureIo, stackEnv } from '../support/capture-io.js';
-import { makeDiskImage } from '../support/disk-images.js';
-import { startTestStack, upload } from '../support/local-stack.js';
+import { runCli } from '../../src/edges/cli/main.js';
+import type { DevStack } from '../../src/edges/local/dev-stack.js';
+import { captureIo, stackEnv } from '../../harness/capture-io.js';
+import { makeDiskImage } from '../../harness/disk-images.js';
+import { startTestStack, upload } from '../../harness/local-stack.js';
 
 describe('oss-image-import plan and import', () => {
   let stack: DevStack;

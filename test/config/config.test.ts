@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { loadConfig } from '../../src/config/config.js';
+import { loadConfig } from '../../src/use-cases/config/config.js';
 
 describe('loadConfig', () => {
   it('has the documented defaults', () => {

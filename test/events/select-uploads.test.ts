@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { decodeEventKey, keyCandidates } from '../../src/events/decode-event-key.js';
-import { selectUploads, type UploadPolicy } from '../../src/events/select-uploads.js';
+import { decodeEventKey, keyCandidates } from '../../src/domain/events/decode-event-key.js';
+import { selectUploads, type UploadPolicy } from '../../src/domain/events/select-uploads.js';
 
 const policy: UploadPolicy = { defaultRegion: 'cn-north-1', statusPrefix: '.image-import/' };
 

@@ -2,11 +2,11 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { after, before, describe, it } from 'node:test';
 import { handler } from '../../functions/import-image/handler.js';
-import { TransientImportFailure } from '../../src/importing/transient-import-failure.js';
-import type { DevStack } from '../../src/local/dev-stack.js';
-import { stackEnv } from '../support/capture-io.js';
-import { makeDiskImage } from '../support/disk-images.js';
-import { startTestStack, upload } from '../support/local-stack.js';
+import { TransientImportFailure } from '../../src/use-cases/importing/transient-import-failure.js';
+import type { DevStack } from '../../src/edges/local/dev-stack.js';
+import { stackEnv } from '../../harness/capture-io.js';
+import { makeDiskImage } from '../../harness/disk-images.js';
+import { startTestStack, upload } from '../../harness/local-stack.js';
 
 /** The JD Cloud function trigger fixture, pointed at our bucket and key. */
 async function functionEvent(bucket: string, key: string): Promise<unknown> {

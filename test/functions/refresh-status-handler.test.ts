@@ -3,11 +3,11 @@ import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-s
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
 import { handler } from '../../functions/refresh-status/handler.js';
-import { handleEvent } from '../../src/importing/handle-event.js';
-import type { DevStack } from '../../src/local/dev-stack.js';
-import { stackEnv } from '../support/capture-io.js';
-import { makeDiskImage } from '../support/disk-images.js';
-import { startTestStack, upload } from '../support/local-stack.js';
+import { handleEvent } from '../../src/use-cases/importing/handle-event.js';
+import type { DevStack } from '../../src/edges/local/dev-stack.js';
+import { stackEnv } from '../../harness/capture-io.js';
+import { makeDiskImage } from '../../harness/disk-images.js';
+import { startTestStack, upload } from '../../harness/local-stack.js';
 
 describe('functions/refresh-status/handler', () => {
   let stack: DevStack;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { httpRangeHeader, imageByteRanges } from '../../src/image/byte-ranges.js';
+import { httpRangeHeader, imageByteRanges } from '../../src/domain/image/byte-ranges.js';
 
 describe('imageByteRanges', () => {
   it('reads the whole object when it is at most 64 KiB, with no tail read', () => {

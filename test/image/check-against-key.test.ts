@@ -1,8 +1,8 @@
 // The extension is the user's claim, the bytes are the truth: renamed qemu-img images.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { checkImageAgainstKey } from '../../src/image/check-against-key.js';
-import type { ImageFacts } from '../../src/image/image-facts.js';
+import { checkImageAgainstKey } from '../../src/domain/image/check-against-key.js';
+import type { ImageFacts } from '../../src/domain/image/image-facts.js';
 import { checkFile, codes } from './read-test-image.js';
 import { makeTestImages, requireTools, type TestImages } from './test-images.js';
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { formatFromKey } from '../../src/image/format-from-key.js';
+import { formatFromKey } from '../../src/domain/image/format-from-key.js';
 
 describe('formatFromKey', () => {
   it('maps disk image extensions, case-insensitively; .img is decided by content', () => {

@@ -3,10 +3,10 @@
 import assert from 'node:assert/strict';
 import { mkdir, readFile } from 'node:fs/promises';
 import { after, before, describe, it } from 'node:test';
-import { runCli } from '../../src/cli/main.js';
-import type { DevStack } from '../../src/local/dev-stack.js';
-import { captureIo, stackEnv } from '../support/capture-io.js';
-import { startTestStack, upload } from '../support/local-stack.js';
+import { runCli } from '../../src/edges/cli/main.js';
+import type { DevStack } from '../../src/edges/local/dev-stack.js';
+import { captureIo, stackEnv } from '../../harness/capture-io.js';
+import { startTestStack, upload } from '../../harness/local-stack.js';
 import { makeTestImages, requireTools, type TestImages } from './test-images.js';
 
 describe('oss-image-import inspect', () => {

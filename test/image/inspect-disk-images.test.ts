@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { after, before, describe, it } from 'node:test';
-import { inspectImage } from '../../src/image/inspect-image.js';
+import { inspectImage } from '../../src/domain/image/inspect-image.js';
 import { codes, inspectFile } from './read-test-image.js';
 import { makeTestImages, qemuVirtualSize, requireTools, type TestImages } from './test-images.js';
 

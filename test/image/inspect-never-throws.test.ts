@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { inspectImage } from '../../src/image/inspect-image.js';
+import { inspectImage } from '../../src/domain/image/inspect-image.js';
 
 const magics = [
   'QFI\xfb',

@@ -1,8 +1,8 @@
 import { basename } from 'node:path';
-import { checkImageAgainstKey } from '../../src/image/check-against-key.js';
-import { inspectImage } from '../../src/image/inspect-image.js';
-import type { ImageFacts } from '../../src/image/image-facts.js';
-import { readLocalImageFile } from '../../src/cli/commands/inspect-sources.js';
+import { checkImageAgainstKey } from '../../src/domain/image/check-against-key.js';
+import { inspectImage } from '../../src/domain/image/inspect-image.js';
+import type { ImageFacts } from '../../src/domain/image/image-facts.js';
+import { readLocalImageFile } from '../../src/edges/cli/commands/inspect-sources.js';
 
 /** Inspects a file exactly as the function does an object: head and tail ranges only. */
 export async function inspectFile(path: string): Promise<ImageFacts & { bytesRead: number }> {

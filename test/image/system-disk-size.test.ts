@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { checkSystemDiskSizeCoversImage, systemDiskSizeFromVirtualSize } from '../../src/image/system-disk-size.js';
+import { checkSystemDiskSizeCoversImage, systemDiskSizeFromVirtualSize } from '../../src/domain/image/system-disk-size.js';
 
 const GiB = 2 ** 30;
 

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { clientTokenFor } from '../../src/importing/client-token.js';
-import { imageNameFromKey } from '../../src/importing/image-name.js';
-import { resolveOsFields } from '../../src/importing/os-fields.js';
+import { clientTokenFor } from '../../src/domain/import-request/client-token.js';
+import { imageNameFromKey } from '../../src/domain/import-request/image-name.js';
+import { resolveOsFields } from '../../src/domain/import-request/os-fields.js';
 
 describe('resolveOsFields', () => {
   it('normalises names (case, - and _) and values to the API spelling', () => {

@@ -3,13 +3,13 @@ import { DeleteObjectCommand, GetObjectCommand, GetObjectTaggingCommand, HeadObj
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
 import { pino } from 'pino';
-import { handleEvent } from '../../src/importing/handle-event.js';
-import type { StatusRecord } from '../../src/importing/status-record.js';
-import type { DevStack } from '../../src/local/dev-stack.js';
-import { localOssCredentials } from '../../src/local/local-oss.js';
-import { makeDiskImage } from '../support/disk-images.js';
-import { startTestStack, upload } from '../support/local-stack.js';
-import { localOssClient, recordS3Requests, refuseS3Requests } from '../support/s3-requests.js';
+import { handleEvent } from '../../src/use-cases/importing/handle-event.js';
+import type { StatusRecord } from '../../src/domain/status/status-record.js';
+import type { DevStack } from '../../src/edges/local/dev-stack.js';
+import { localOssCredentials } from '../../src/edges/local/local-oss.js';
+import { makeDiskImage } from '../../harness/disk-images.js';
+import { startTestStack, upload } from '../../harness/local-stack.js';
+import { localOssClient, recordS3Requests, refuseS3Requests } from '../../harness/s3-requests.js';
 
 /** An S3-style notification for keys in the stack's bucket, as s3rver or RGW send it (raw key). */
 function notification(stack: DevStack, keys: string[], eventName = 'ObjectCreated:Put') {

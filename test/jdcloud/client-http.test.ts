@@ -3,16 +3,16 @@
 import { after, before, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Agent } from 'undici';
-import * as z from '../../src/validation/zod.js';
-import { createJdCloudClient, type JdCloudClientOptions, type RetryNotice } from '../../src/jdcloud/client/create-jdcloud-client.js';
-import { JdCloudApiError } from '../../src/jdcloud/errors/jdcloud-api-error.js';
-import { JdCloudConfigError } from '../../src/jdcloud/errors/jdcloud-config-error.js';
-import { JdCloudNetworkError } from '../../src/jdcloud/errors/jdcloud-network-error.js';
-import { JdCloudResponseError } from '../../src/jdcloud/errors/jdcloud-response-error.js';
-import { JdCloudTimeoutError } from '../../src/jdcloud/errors/jdcloud-timeout-error.js';
-import { MissingCredentialsError } from '../../src/jdcloud/errors/missing-credentials-error.js';
-import { startVmEmulator, type VmEmulator } from '../../src/local/vm-emulator/vm-emulator.js';
-import { ubuntuImportRequest } from '../support/import-request.js';
+import * as z from '../../src/kernel/zod.js';
+import { createJdCloudClient, type JdCloudClientOptions, type RetryNotice } from '../../src/adapters/jdcloud/client/create-jdcloud-client.js';
+import { JdCloudApiError } from '../../src/adapters/jdcloud/errors/jdcloud-api-error.js';
+import { JdCloudConfigError } from '../../src/adapters/jdcloud/errors/jdcloud-config-error.js';
+import { JdCloudNetworkError } from '../../src/adapters/jdcloud/errors/jdcloud-network-error.js';
+import { JdCloudResponseError } from '../../src/adapters/jdcloud/errors/jdcloud-response-error.js';
+import { JdCloudTimeoutError } from '../../src/adapters/jdcloud/errors/jdcloud-timeout-error.js';
+import { MissingCredentialsError } from '../../src/adapters/jdcloud/errors/missing-credentials-error.js';
+import { startVmEmulator, type VmEmulator } from '../../src/edges/local/vm-emulator/vm-emulator.js';
+import { ubuntuImportRequest } from '../../harness/import-request.js';
 
 const credentials = { accessKeyId: 'CLIENT-TEST-AK', secretAccessKey: 'CLIENT-TEST-SK' };
 const tasksSchema = z.object({ taskSet: z.array(z.unknown()), totalCount: z.number() });

@@ -2,20 +2,20 @@
 // and reading a response into a result or an error.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import * as z from '../../src/validation/zod.js';
-import { parseEndpoint } from '../../src/jdcloud/client/endpoint.js';
-import { checkRegionId } from '../../src/jdcloud/region.js';
-import { queryPairs } from '../../src/jdcloud/client/query-params.js';
+import * as z from '../../src/kernel/zod.js';
+import { parseEndpoint } from '../../src/adapters/jdcloud/client/endpoint.js';
+import { checkRegionId } from '../../src/adapters/jdcloud/region.js';
+import { queryPairs } from '../../src/adapters/jdcloud/client/query-params.js';
 import {
   backoffDelayMs,
   defaultRetryOptions,
   nextRetryDelayMs,
   parseRetryAfterMs,
-} from '../../src/jdcloud/client/retry-policy.js';
-import { readResponse, type ReceivedResponse } from '../../src/jdcloud/client/read-response.js';
-import { JdCloudApiError } from '../../src/jdcloud/errors/jdcloud-api-error.js';
-import { JdCloudResponseError } from '../../src/jdcloud/errors/jdcloud-response-error.js';
-import { JdCloudConfigError } from '../../src/jdcloud/errors/jdcloud-config-error.js';
+} from '../../src/adapters/jdcloud/client/retry-policy.js';
+import { readResponse, type ReceivedResponse } from '../../src/adapters/jdcloud/client/read-response.js';
+import { JdCloudApiError } from '../../src/adapters/jdcloud/errors/jdcloud-api-error.js';
+import { JdCloudResponseError } from '../../src/adapters/jdcloud/errors/jdcloud-response-error.js';
+import { JdCloudConfigError } from '../../src/adapters/jdcloud/errors/jdcloud-config-error.js';
 
 describe('endpoint', () => {
   test('https anywhere, http only on loopback, a base path kept without trailing slash', () => {

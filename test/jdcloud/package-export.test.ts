@@ -29,7 +29,7 @@ test('the package self-imports oss-image-import/jdcloud after a tsc build', asyn
       extends: join(repoRoot, 'tsconfig.build.json'),
       compilerOptions: { rootDir: repoRoot, outDir: join(packageRoot, 'dist') },
       include: [],
-      files: [join(repoRoot, 'src/jdcloud/index.ts')],
+      files: [join(repoRoot, 'src/adapters/jdcloud/index.ts')],
     }),
   );
   await run(process.execPath, [join(repoRoot, 'node_modules/typescript/bin/tsc'), '-p', join(packageRoot, 'tsconfig.json')]);
@@ -56,6 +56,6 @@ process.stdout.write(headers.authorization);
     stdout,
     'JDCLOUD2-HMAC-SHA256 Credential=AKEXAMPLE0123456789/20240506/cn-north-1/vm/jdcloud2_request, SignedHeaders=accept;content-type;host;x-jdcloud-date;x-jdcloud-nonce, Signature=386ab4fadc5b699adee76ffb034c899326e7fa0f41535ad738744bc8b6360588',
   );
-  const declarations = await readFile(join(packageRoot, 'dist/src/jdcloud/index.d.ts'), 'utf8');
+  const declarations = await readFile(join(packageRoot, 'dist/src/adapters/jdcloud/index.d.ts'), 'utf8');
   assert.match(declarations, /signRequest/);
 });

@@ -3,19 +3,19 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import * as z from '../../src/validation/zod.js';
-import { buildSignedRequest, signRequest } from '../../src/jdcloud/signing/sign-request.js';
-import { signCanonicalRequest } from '../../src/jdcloud/signing/sign-canonical-request.js';
-import { canonicalUri } from '../../src/jdcloud/signing/canonical-uri.js';
-import { canonicalQuery, parseQueryPairs } from '../../src/jdcloud/signing/canonical-query.js';
-import { canonicalHeaders } from '../../src/jdcloud/signing/canonical-headers.js';
-import { emptyPayloadHash, payloadHash } from '../../src/jdcloud/signing/payload-hash.js';
-import { credentialScope, shortDate } from '../../src/jdcloud/signing/credential-scope.js';
-import { canonicalRequest } from '../../src/jdcloud/signing/canonical-request.js';
-import { stringToSign } from '../../src/jdcloud/signing/string-to-sign.js';
-import { signature, signingKey } from '../../src/jdcloud/signing/signing-key.js';
-import { authorizationHeader, parseAuthorizationHeader } from '../../src/jdcloud/signing/authorization.js';
-import { formatJdcloudDate, parseJdcloudDate } from '../../src/jdcloud/signing/jdcloud-date.js';
+import * as z from '../../src/kernel/zod.js';
+import { buildSignedRequest, signRequest } from '../../src/adapters/jdcloud/signing/sign-request.js';
+import { signCanonicalRequest } from '../../src/adapters/jdcloud/signing/sign-canonical-request.js';
+import { canonicalUri } from '../../src/adapters/jdcloud/signing/canonical-uri.js';
+import { canonicalQuery, parseQueryPairs } from '../../src/adapters/jdcloud/signing/canonical-query.js';
+import { canonicalHeaders } from '../../src/adapters/jdcloud/signing/canonical-headers.js';
+import { emptyPayloadHash, payloadHash } from '../../src/adapters/jdcloud/signing/payload-hash.js';
+import { credentialScope, shortDate } from '../../src/adapters/jdcloud/signing/credential-scope.js';
+import { canonicalRequest } from '../../src/adapters/jdcloud/signing/canonical-request.js';
+import { stringToSign } from '../../src/adapters/jdcloud/signing/string-to-sign.js';
+import { signature, signingKey } from '../../src/adapters/jdcloud/signing/signing-key.js';
+import { authorizationHeader, parseAuthorizationHeader } from '../../src/adapters/jdcloud/signing/authorization.js';
+import { formatJdcloudDate, parseJdcloudDate } from '../../src/adapters/jdcloud/signing/jdcloud-date.js';
 
 // A copy of shared/fixtures/jdcloud-signing-vectors.json, so a bare clone runs it too.
 const fixtureUrl = new URL('../fixtures/jdcloud-signing-vectors.json', import.meta.url);

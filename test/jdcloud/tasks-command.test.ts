@@ -1,9 +1,9 @@
 // `oss-image-import tasks` against the VM API emulator, through the CLI dispatcher.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { runCli } from '../../src/cli/main.js';
-import { captureIo } from '../support/capture-io.js';
-import { startVmEmulator, type VmEmulator } from '../../src/local/vm-emulator/vm-emulator.js';
+import { runCli } from '../../src/edges/cli/main.js';
+import { captureIo } from '../../harness/capture-io.js';
+import { startVmEmulator, type VmEmulator } from '../../src/edges/local/vm-emulator/vm-emulator.js';
 
 const credentials = { accessKeyId: 'TASKS-CLI-AK', secretAccessKey: 'TASKS-CLI-SK' };
 

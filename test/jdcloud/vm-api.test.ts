@@ -1,12 +1,12 @@
 // The VM API functions against the emulator over real HTTP.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createJdCloudClient, type JdCloudClient } from '../../src/jdcloud/client/create-jdcloud-client.js';
-import { JdCloudApiError } from '../../src/jdcloud/errors/jdcloud-api-error.js';
-import { JdCloudInputError } from '../../src/jdcloud/errors/jdcloud-input-error.js';
-import type { ImportImageInput } from '../../src/jdcloud/vm/import-image.js';
-import { createVmApi, type VmApi } from '../../src/jdcloud/vm/vm-api.js';
-import { startVmEmulator, type VmEmulator } from '../../src/local/vm-emulator/vm-emulator.js';
+import { createJdCloudClient, type JdCloudClient } from '../../src/adapters/jdcloud/client/create-jdcloud-client.js';
+import { JdCloudApiError } from '../../src/adapters/jdcloud/errors/jdcloud-api-error.js';
+import { JdCloudInputError } from '../../src/adapters/jdcloud/errors/jdcloud-input-error.js';
+import type { ImportImageInput } from '../../src/adapters/jdcloud/vm/import-image.js';
+import { createVmApi, type VmApi } from '../../src/adapters/jdcloud/vm/vm-api.js';
+import { startVmEmulator, type VmEmulator } from '../../src/edges/local/vm-emulator/vm-emulator.js';
 
 const credentials = { accessKeyId: 'VM-API-AK', secretAccessKey: 'VM-API-SK' };
 const input: ImportImageInput = {

@@ -1,10 +1,10 @@
 // The documented input rules of the VM image API, enforced before anything is sent.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { importImageInputSchema, importImageResultSchema, type ImportImageInput } from '../../src/jdcloud/vm/import-image.js';
-import { describeImageTasksQuerySchema } from '../../src/jdcloud/vm/describe-image-tasks.js';
-import { parseInput } from '../../src/jdcloud/vm/input-rules.js';
-import { JdCloudInputError } from '../../src/jdcloud/errors/jdcloud-input-error.js';
+import { importImageInputSchema, importImageResultSchema, type ImportImageInput } from '../../src/adapters/jdcloud/vm/import-image.js';
+import { describeImageTasksQuerySchema } from '../../src/adapters/jdcloud/vm/describe-image-tasks.js';
+import { parseInput } from '../../src/adapters/jdcloud/vm/input-rules.js';
+import { JdCloudInputError } from '../../src/adapters/jdcloud/errors/jdcloud-input-error.js';
 
 const valid: ImportImageInput = {
   architecture: 'x86_64',

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { GetObjectCommand, GetObjectTaggingCommand, HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { after, before, describe, it } from 'node:test';
-import { boundedMap } from '../../src/importing/bounded-map.js';
-import { localOssCredentials, startLocalOss, type LocalOss } from '../../src/local/local-oss.js';
-import { listObjectPages } from '../../src/operations/list-objects.js';
-import { createOssClient } from '../../src/oss/oss-client.js';
+import { boundedMap } from '../../src/kernel/bounded-map.js';
+import { localOssCredentials, startLocalOss, type LocalOss } from '../../src/edges/local/local-oss.js';
+import { listObjectPages } from '../../src/use-cases/operations/list-objects.js';
+import { createOssClient } from '../../src/adapters/oss/oss-client.js';
 
 describe('the local OSS behaves like S3 where the pipeline depends on it', () => {
   let oss: LocalOss;

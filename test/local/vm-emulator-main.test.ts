@@ -1,17 +1,17 @@
-// The emulator started alone, as a developer runs it: node --import tsx src/local/vm-emulator/main.ts --port 0
+// The emulator started alone, as a developer runs it: node --import tsx src/edges/local/vm-emulator/main.ts --port 0
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
-import { createJdCloudClient } from '../../src/jdcloud/client/create-jdcloud-client.js';
-import { createVmApi } from '../../src/jdcloud/vm/vm-api.js';
+import { createJdCloudClient } from '../../src/adapters/jdcloud/client/create-jdcloud-client.js';
+import { createVmApi } from '../../src/adapters/jdcloud/vm/vm-api.js';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 
 test('main.ts listens on the port given, accepts the key from the environment, and stops on SIGTERM', async (t) => {
   const credentials = { accessKeyId: 'MAIN-TEST-AK', secretAccessKey: 'MAIN-TEST-SK' };
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/local/vm-emulator/main.ts', '--port', '0', '--task-step-ms', '0'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/edges/local/vm-emulator/main.ts', '--port', '0', '--task-step-ms', '0'], {
     cwd: repoRoot,
     env: { ...process.env, JDCLOUD_ACCESS_KEY_ID: credentials.accessKeyId, JDCLOUD_SECRET_ACCESS_KEY: credentials.secretAccessKey },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -4,9 +4,9 @@
 import { after, before, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { request } from 'undici';
-import { signRequest } from '../../src/jdcloud/signing/sign-request.js';
-import { startVmEmulator, type VmEmulator } from '../../src/local/vm-emulator/vm-emulator.js';
-import { ubuntuImportRequest } from '../support/import-request.js';
+import { signRequest } from '../../src/adapters/jdcloud/signing/sign-request.js';
+import { startVmEmulator, type VmEmulator } from '../../src/edges/local/vm-emulator/vm-emulator.js';
+import { ubuntuImportRequest } from '../../harness/import-request.js';
 
 const credentials = { accessKeyId: 'EMULATOR-AK', secretAccessKey: 'EMULATOR-SK' };
 const ubuntu = ubuntuImportRequest('ubuntu-2204');

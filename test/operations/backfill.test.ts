@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { after, before, describe, it } from 'node:test';
-import { runCli } from '../../src/cli/main.js';
-import type { DevStack } from '../../src/local/dev-stack.js';
-import type { BackfillCounts, BackfillItem } from '../../src/operations/backfill.js';
-import { renderProgressLine } from '../../src/operations/progress-line.js';
-import { captureIo, stackEnv } from '../support/capture-io.js';
-import { makeDiskImage } from '../support/disk-images.js';
-import { startTestStack, upload } from '../support/local-stack.js';
+import { runCli } from '../../src/edges/cli/main.js';
+import type { DevStack } from '../../src/edges/local/dev-stack.js';
+import type { BackfillCounts, BackfillItem } from '../../src/use-cases/operations/backfill.js';
+import { renderProgressLine } from '../../src/use-cases/operations/progress-line.js';
+import { captureIo, stackEnv } from '../../harness/capture-io.js';
+import { makeDiskImage } from '../../harness/disk-images.js';
+import { startTestStack, upload } from '../../harness/local-stack.js';
 
 interface BackfillJson {
   counts: BackfillCounts;

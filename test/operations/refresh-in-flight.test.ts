@@ -3,19 +3,19 @@ import { GetObjectCommand, HeadObjectCommand, PutObjectCommand } from '@aws-sdk/
 import fc from 'fast-check';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
-import { runCli } from '../../src/cli/main.js';
-import { handleEvent } from '../../src/importing/handle-event.js';
-import { inFlightMarkerKey, statusObjectOf, statusRecordKey, type StatusRecord } from '../../src/importing/status-record.js';
-import { createJdCloudClient, type JdCloudClient } from '../../src/jdcloud/client/create-jdcloud-client.js';
-import type { DevStack } from '../../src/local/dev-stack.js';
-import { localOssCredentials } from '../../src/local/local-oss.js';
-import { staleMarkerGraceMs } from '../../src/operations/in-flight-index.js';
-import { jdcloudImportTracker } from '../../src/operations/jdcloud-import-tracker.js';
-import { refreshInFlight } from '../../src/operations/refresh-in-flight.js';
-import { captureIo, stackEnv } from '../support/capture-io.js';
-import { makeDiskImage } from '../support/disk-images.js';
-import { startTestStack, upload } from '../support/local-stack.js';
-import { localOssClient, recordS3Requests } from '../support/s3-requests.js';
+import { runCli } from '../../src/edges/cli/main.js';
+import { handleEvent } from '../../src/use-cases/importing/handle-event.js';
+import { inFlightMarkerKey, statusObjectOf, statusRecordKey, type StatusRecord } from '../../src/domain/status/status-record.js';
+import { createJdCloudClient, type JdCloudClient } from '../../src/adapters/jdcloud/client/create-jdcloud-client.js';
+import type { DevStack } from '../../src/edges/local/dev-stack.js';
+import { localOssCredentials } from '../../src/edges/local/local-oss.js';
+import { staleMarkerGraceMs } from '../../src/use-cases/operations/in-flight-index.js';
+import { jdcloudImportTracker } from '../../src/use-cases/operations/jdcloud-import-tracker.js';
+import { refreshInFlight } from '../../src/use-cases/operations/refresh-in-flight.js';
+import { captureIo, stackEnv } from '../../harness/capture-io.js';
+import { makeDiskImage } from '../../harness/disk-images.js';
+import { startTestStack, upload } from '../../harness/local-stack.js';
+import { localOssClient, recordS3Requests } from '../../harness/s3-requests.js';
 
 const statusPrefix = '.image-import/';
 

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { inlineSchemaKeys } from '../../plugins/jdcloud/package/aws-schema-literal-keys.js';
 import { bundleFunction } from '../../plugins/jdcloud/package/bundle-function.js';
-import { listenHttp } from '../../src/serve/listen-http.js';
+import { listenHttp } from '../../src/kernel/listen-http.js';
 import { repoRoot } from './serverless-cli.js';
 
 /** A scratch directory with the repository's node_modules, for small entry files. */

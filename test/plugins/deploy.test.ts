@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { zipEntries } from '../../plugins/jdcloud/package/zip-bundle.js';
-import { startFcEmulator, type FcEmulator, type RecordedCall } from '../../src/local/fc-emulator/index.js';
+import { startFcEmulator, type FcEmulator, type RecordedCall } from '../../src/edges/local/fc-emulator/index.js';
 import { fixtureYml, frameworkError, makeServiceDir, repoRoot, runServerless, type ServiceDir } from './serverless-cli.js';
 
 const credentials = { accessKeyId: 'AKIDDEPLOYTEST', secretAccessKey: 'deploy-test-secret' };

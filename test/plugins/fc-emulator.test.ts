@@ -3,9 +3,9 @@ import { createHash } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { request } from 'undici';
 import { zipEntries } from '../../plugins/jdcloud/package/zip-bundle.js';
-import { createFcApi, type FcApi } from '../../src/jdcloud/fc/index.js';
-import { createJdCloudClient, JdCloudApiError, signRequest, type JdCloudClient } from '../../src/jdcloud/index.js';
-import { startFcEmulator, type FcEmulator } from '../../src/local/fc-emulator/index.js';
+import { createFcApi, type FcApi } from '../../src/adapters/jdcloud/fc/index.js';
+import { createJdCloudClient, JdCloudApiError, signRequest, type JdCloudClient } from '../../src/adapters/jdcloud/index.js';
+import { startFcEmulator, type FcEmulator } from '../../src/edges/local/fc-emulator/index.js';
 
 const credentials = { accessKeyId: 'AKIDFCEMULATOR', secretAccessKey: 'fc-emulator-secret' };
 const region = 'cn-north-1';

@@ -5,11 +5,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import type { DevStack } from '../../src/local/dev-stack.js';
-import { localOssCredentials, startLocalOss, type LocalOss } from '../../src/local/local-oss.js';
-import { createOssClient } from '../../src/oss/oss-client.js';
-import { makeDiskImage } from '../support/disk-images.js';
-import { startTestStack, upload } from '../support/local-stack.js';
+import type { DevStack } from '../../src/edges/local/dev-stack.js';
+import { localOssCredentials, startLocalOss, type LocalOss } from '../../src/edges/local/local-oss.js';
+import { createOssClient } from '../../src/adapters/oss/oss-client.js';
+import { makeDiskImage } from '../../harness/disk-images.js';
+import { startTestStack, upload } from '../../harness/local-stack.js';
 import { fixtureYml, makeServiceDir, repoRoot, runServerless, type ServiceDir } from './serverless-cli.js';
 import { ossTriggerEvent } from './upload-event.js';
 

@@ -5,10 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { listZipEntries, readZipEntry } from '../../plugins/jdcloud/package/zip-contents.js';
-import type { DevStack } from '../../src/local/dev-stack.js';
-import { localOssCredentials } from '../../src/local/local-oss.js';
-import { makeDiskImage } from '../support/disk-images.js';
-import { startTestStack, upload } from '../support/local-stack.js';
+import type { DevStack } from '../../src/edges/local/dev-stack.js';
+import { localOssCredentials } from '../../src/edges/local/local-oss.js';
+import { makeDiskImage } from '../../harness/disk-images.js';
+import { startTestStack, upload } from '../../harness/local-stack.js';
 import { repoRoot, runServerless } from './serverless-cli.js';
 import { ossTriggerEvent } from './upload-event.js';
 

@@ -1,5 +1,5 @@
 import { HeadObjectCommand } from '@aws-sdk/client-s3';
-import type { DevStack } from '../../src/local/dev-stack.js';
+import type { DevStack } from '../../src/edges/local/dev-stack.js';
 
 /**
  * The event an fc OSS trigger would deliver for an object already in the stack's bucket: JD's

@@ -15,14 +15,14 @@ import {
 } from '@aws-sdk/client-s3';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import { pino } from 'pino';
-import type { EventSummary } from '../../src/importing/handle-event.js';
-import { createPipelineDeps } from '../../src/importing/pipeline-deps.js';
-import { statusRecordSchema, type StatusRecord } from '../../src/importing/status-record.js';
-import { startVmEmulator, type VmEmulator } from '../../src/local/vm-emulator/vm-emulator.js';
-import { isNotFound } from '../../src/oss/object-store-error.js';
-import { startNotificationServer, type NotificationServer } from '../../src/serve/notification-server.js';
-import { pipelineImportsNothing, pipelineNotificationHandler, type PipelineNotificationOutcome } from '../../src/serve/pipeline-notification-handler.js';
-import { makeDiskImage } from '../support/disk-images.js';
+import type { EventSummary } from '../../src/use-cases/importing/handle-event.js';
+import { createPipelineDeps } from '../../src/use-cases/importing/pipeline-deps.js';
+import { statusRecordSchema, type StatusRecord } from '../../src/domain/status/status-record.js';
+import { startVmEmulator, type VmEmulator } from '../../src/edges/local/vm-emulator/vm-emulator.js';
+import { isNotFound } from '../../src/adapters/oss/object-store-error.js';
+import { startNotificationServer, type NotificationServer } from '../../src/edges/serve/notification-server.js';
+import { pipelineImportsNothing, pipelineNotificationHandler, type PipelineNotificationOutcome } from '../../src/edges/serve/pipeline-notification-handler.js';
+import { makeDiskImage } from '../../harness/disk-images.js';
 import {
   createBucket,
   createPushTopic,
@@ -34,8 +34,8 @@ import {
   uniqueName,
   uploadInParts,
   type RgwEndpoint,
-} from './rgw-support.js';
-import { describeWithRgw } from './describe-with-rgw.js';
+} from '../../harness/rgw-support.js';
+import { describeWithRgw } from '../../harness/describe-with-rgw.js';
 
 const region = 'cn-north-1';
 const statusPrefix = '.image-import/';

@@ -10,11 +10,11 @@ import {
   PutObjectTaggingCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
-import { headBytes, tailBytes } from '../../src/image/byte-ranges.js';
-import { readObjectFacts } from '../../src/oss/object-facts.js';
-import { readImageBytes } from '../../src/oss/read-image-bytes.js';
-import { describeWithRgw } from './describe-with-rgw.js';
-import { createBucket, deleteBucket, rgwS3, uploadInParts } from './rgw-support.js';
+import { headBytes, tailBytes } from '../../src/domain/image/byte-ranges.js';
+import { readObjectFacts } from '../../src/adapters/oss/object-facts.js';
+import { readImageBytes } from '../../src/adapters/oss/read-image-bytes.js';
+import { describeWithRgw } from '../../harness/describe-with-rgw.js';
+import { createBucket, deleteBucket, rgwS3, uploadInParts } from '../../harness/rgw-support.js';
 
 /**
  * The x-amz-tagging header value. Percent-encoding, not URLSearchParams: RGW does not read

@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import { request as httpRequest } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { after, before, describe, it } from 'node:test';
-import { NotifyTokenError } from '../../src/serve/notify-token-error.js';
-import { notifyTokenFromEnv } from '../../src/serve/notify-token.js';
-import type { NotificationOutcome, ServeLog } from '../../src/serve/notification-handler.js';
-import { startNotificationServer, type NotificationServer, type NotificationServerOptions } from '../../src/serve/notification-server.js';
+import { NotifyTokenError } from '../../src/edges/serve/notify-token-error.js';
+import { notifyTokenFromEnv } from '../../src/edges/serve/notify-token.js';
+import type { NotificationOutcome, ServeLog } from '../../src/edges/serve/notification-handler.js';
+import { startNotificationServer, type NotificationServer, type NotificationServerOptions } from '../../src/edges/serve/notification-server.js';
 
 const token = 'test-token-0123456789abcdef';
 const rgwFixture = JSON.parse(

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { captureIo } from '../support/capture-io.js';
-import { runCli } from '../../src/cli/main.js';
+import { captureIo } from '../../harness/capture-io.js';
+import { runCli } from '../../src/edges/cli/main.js';
 
 const token = 'serve-command-token-0123456789';
 

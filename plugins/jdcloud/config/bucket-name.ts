@@ -1,4 +1,4 @@
-import type { Problem } from '../../../src/importing/problem.js';
+import type { Problem } from '../../../src/kernel/problem.js';
 
 /**
  * JD OSS bucket names (docs.jdcloud.com object-storage-service "basic concepts"): 3–63

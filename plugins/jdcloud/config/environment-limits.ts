@@ -1,4 +1,4 @@
-import type { Problem } from '../../../src/importing/problem.js';
+import type { Problem } from '../../../src/kernel/problem.js';
 import { fcLimits, reservedEnvironmentNames, reservedEnvironmentPrefixes } from './jdcloud-limits.js';
 
 const namePattern = /^[A-Za-z][A-Za-z0-9_]*$/;

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Problem } from '../../../src/importing/problem.js';
+import type { Problem } from '../../../src/kernel/problem.js';
 import { ServiceConfigInvalidError } from '../errors/service-config-invalid-error.js';
 import { bucketNameProblem } from './bucket-name.js';
 import { environmentProblems } from './environment-limits.js';

@@ -1,4 +1,4 @@
-import type { FcApi, FcFunction } from '../../../src/jdcloud/fc/index.js';
+import type { FcApi, FcFunction } from '../../../src/adapters/jdcloud/fc/index.js';
 import { newestNodeRuntime } from '../config/node-runtime.js';
 import type { FunctionConfig, ServiceConfig } from '../config/read-service-config.js';
 import { RuntimeNotOfferedError } from '../errors/runtime-not-offered-error.js';

@@ -1,4 +1,4 @@
-import type { FcApi, FcFunction, FcTrigger } from '../../../src/jdcloud/fc/index.js';
+import type { FcApi, FcFunction, FcTrigger } from '../../../src/adapters/jdcloud/fc/index.js';
 
 export interface DeployedFunctionInfo {
   function: FcFunction;

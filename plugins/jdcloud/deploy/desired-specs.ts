@@ -1,4 +1,4 @@
-import type { FcEnvironment, FcFunction, FcFunctionUpdate, FcTrigger, FcTriggerSpec, FcTriggerUpdate } from '../../../src/jdcloud/fc/index.js';
+import type { FcEnvironment, FcFunction, FcFunctionUpdate, FcTrigger, FcTriggerSpec, FcTriggerUpdate } from '../../../src/adapters/jdcloud/fc/index.js';
 import type { FunctionConfig, TriggerConfig } from '../config/read-service-config.js';
 
 /** fc's defaults (docs §3.2), used so that removing a setting from serverless.yml resets it. */

@@ -1,4 +1,4 @@
-import type { FcApi } from '../../../src/jdcloud/fc/index.js';
+import type { FcApi } from '../../../src/adapters/jdcloud/fc/index.js';
 
 export interface RemoveSummary {
   fcServiceName: string;

@@ -1,0 +1,48 @@
+import type { S3Client } from '@aws-sdk/client-s3';
+import { createOssClient } from '../src/adapters/oss/oss-client.js';
+import { localOssCredentials } from '../src/edges/local/local-oss.js';
+
+/** One call a client sent to the store: the operation (`GetObject`, …) and the key it named. */
+export interface S3Request {
+  operation: string;
+  key: string | undefined;
+}
+
+/** A client of its own for the local OSS, so what it records is what one caller sent. */
+export function localOssClient(endpoint: string): S3Client {
+  return createOssClient({ region: 'cn-north-1', endpoint, credentials: localOssCredentials });
+}
+
+function requestOf(commandName: unknown, input: unknown): S3Request {
+  const key = typeof input === 'object' && input !== null && 'Key' in input && typeof input.Key === 'string' ? input.Key : undefined;
+  return { operation: String(commandName).replace(/Command$/, ''), key };
+}
+
+/** Records every call the client sends from now on, in order. */
+export function recordS3Requests(s3: S3Client): S3Request[] {
+  const requests: S3Request[] = [];
+  s3.middlewareStack.add(
+    (next, context) => async (args) => {
+      requests.push(requestOf(context.commandName, args.input));
+      return next(args);
+    },
+    { step: 'initialize', name: 'recordS3Requests' },
+  );
+  return requests;
+}
+
+/**
+ * Makes the calls `refuse` picks fail as a store answering 503 would, every retry included,
+ * before anything is sent; the others go to the store as usual.
+ */
+export function refuseS3Requests(s3: S3Client, refuse: (request: S3Request) => boolean): void {
+  s3.middlewareStack.add(
+    (next, context) => async (args) => {
+      if (refuse(requestOf(context.commandName, args.input))) {
+        throw Object.assign(new Error('We encountered an internal error. Please try again.'), { name: 'ServiceUnavailable', $metadata: { httpStatusCode: 503 } });
+      }
+      return next(args);
+    },
+    { step: 'initialize', name: 'refuseS3Requests' },
+  );
+}

@@ -1,0 +1,121 @@
+import type { Problem } from '../../kernel/problem.js';
+import type { DiskFormat } from './disk-format.js';
+
+export type FormatFromKey =
+  | { ok: true; format: DiskFormat; decidedByContent: boolean }
+  | { ok: false; problem: Problem };
+
+const diskExtensions: Record<string, DiskFormat> = {
+  qcow2: 'qcow2',
+  qcow: 'qcow2',
+  vhd: 'vhd',
+  vmdk: 'vmdk',
+  raw: 'raw',
+  // Cloud images named .img are usually qcow2 (Ubuntu's are); the content decides.
+  img: 'raw',
+};
+
+const compressors: Record<string, { name: string; decompress: (file: string) => string }> = {
+  gz: { name: 'gzip', decompress: (file) => `gunzip -k ${file}` },
+  xz: { name: 'xz', decompress: (file) => `unxz -k ${file}` },
+  zst: { name: 'zstd', decompress: (file) => `unzstd ${file}` },
+  zstd: { name: 'zstd', decompress: (file) => `unzstd ${file}` },
+  bz2: { name: 'bzip2', decompress: (file) => `bunzip2 -k ${file}` },
+  lz4: { name: 'lz4', decompress: (file) => `unlz4 ${file}` },
+};
+
+const archives: Record<string, { name: string; extract: (file: string) => string }> = {
+  zip: { name: 'a zip archive', extract: (file) => `unzip ${file}` },
+  tar: { name: 'a tar archive', extract: (file) => `tar -xf ${file}` },
+  tgz: { name: 'a gzip-compressed tar archive', extract: (file) => `tar -xzf ${file}` },
+  txz: { name: 'an xz-compressed tar archive', extract: (file) => `tar -xJf ${file}` },
+  '7z': { name: 'a 7-Zip archive', extract: (file) => `7z x ${file}` },
+  rar: { name: 'a RAR archive', extract: (file) => `unrar x ${file}` },
+};
+
+const otherDiskFormats: Record<string, string> = {
+  vhdx: 'vhdx',
+  vdi: 'vdi',
+  qed: 'qed',
+  luks: 'luks',
+};
+
+const allowedList = '.qcow2, .qcow, .vhd, .vmdk, .raw or .img';
+const importable = 'JD Cloud imports uncompressed qcow2, vhd, vmdk or raw disk images';
+
+/**
+ * The disk format a key's extension claims (case-insensitive), or the problem with the name.
+ * `.img` says "a disk image" without saying which format: the content decides.
+ */
+export function formatFromKey(key: string): FormatFromKey {
+  const baseName = key.slice(key.lastIndexOf('/') + 1);
+  const dot = baseName.lastIndexOf('.');
+  const extension = dot > 0 ? baseName.slice(dot + 1).toLowerCase() : '';
+  const stem = dot > 0 ? baseName.slice(0, dot) : baseName;
+  const format = diskExtensions[extension];
+  if (format !== undefined) return { ok: true, format, decidedByContent: extension === 'img' };
+
+  const quotedKey = JSON.stringify(key);
+  const shownName = shellWord(baseName);
+  const compressor = compressors[extension];
+  if (compressor !== undefined) {
+    const inner = innerExtension(stem);
+    const target = inner !== undefined && diskExtensions[inner] !== undefined ? `"${stem}"` : 'the uncompressed disk image';
+    return problem(
+      'compressed-extension',
+      key,
+      `The key ${quotedKey} ends in ".${extension}", a ${compressor.name}-compressed file; ${importable}. Decompress it (${compressor.decompress(shownName)}) and upload ${target} instead.`,
+    );
+  }
+  if (extension === 'ova') {
+    return problem(
+      'archive-extension',
+      key,
+      `The key ${quotedKey} ends in ".ova", a tar archive of a VM (descriptor and disks); ${importable}. Extract it (tar -xf ${shownName}) and upload its .vmdk disk, or convert that disk first: qemu-img convert -f vmdk -O qcow2 disk1.vmdk disk1.qcow2`,
+    );
+  }
+  const archiveKind = archives[extension];
+  if (archiveKind !== undefined) {
+    return problem(
+      'archive-extension',
+      key,
+      `The key ${quotedKey} ends in ".${extension}", ${archiveKind.name}; ${importable}. Extract it (${archiveKind.extract(shownName)}) and upload the disk image inside.`,
+    );
+  }
+  if (extension === 'iso') {
+    return problem(
+      'iso-extension',
+      key,
+      `The key ${quotedKey} ends in ".iso", an optical disc image (installer media); JD Cloud imports disk images only. Install the operating system into a virtual machine disk (e.g. virt-install), then upload that disk as .qcow2.`,
+    );
+  }
+  const other = otherDiskFormats[extension];
+  if (other !== undefined) {
+    return problem(
+      'unsupported-disk-extension',
+      key,
+      `The key ${quotedKey} ends in ".${extension}"; ${importable}. Convert it: qemu-img convert -f ${other} -O qcow2 ${shownName} ${shellWord(`${stem}.qcow2`)} and upload the .qcow2.`,
+    );
+  }
+  const described = extension === '' ? 'has no extension' : `ends in ".${extension}", which is not a disk image extension`;
+  return problem(
+    'unknown-extension',
+    key,
+    `The key ${quotedKey} ${described}; allowed: ${allowedList}. Name the file after its format, or convert it: qemu-img convert -O qcow2 ${shownName} ${shellWord(`${stem}.qcow2`)} and upload the .qcow2.`,
+  );
+}
+
+function innerExtension(stem: string): string | undefined {
+  const dot = stem.lastIndexOf('.');
+  return dot > 0 ? stem.slice(dot + 1).toLowerCase() : undefined;
+}
+
+function problem(code: string, key: string, message: string): { ok: false; problem: Problem } {
+  return { ok: false, problem: { code, field: 'key', value: key, message } };
+}
+
+/** A file name as it would be typed in a shell: quoted when it holds anything unusual. */
+function shellWord(name: string): string {
+  if (name === '') return "''";
+  return /^[A-Za-z0-9._+%@=:,-]+$/.test(name) ? name : `'${name.replace(/'/g, `'\\''`)}'`;
+}

@@ -1,0 +1,103 @@
+import * as z from '../../kernel/zod.js';
+
+export const statusStates = ['submitted', 'rejected', 'failed', 'importing', 'ready', 'error'] as const;
+export type StatusState = (typeof statusStates)[number];
+
+const problemSchema = z.object({
+  code: z.string(),
+  field: z.string(),
+  value: z.optional(z.string()),
+  message: z.string(),
+});
+
+const apiErrorSchema = z.object({
+  message: z.string(),
+  httpStatus: z.optional(z.number()),
+  status: z.optional(z.string()),
+  code: z.optional(z.union([z.number(), z.string()])),
+  requestId: z.optional(z.string()),
+  retryable: z.boolean(),
+});
+
+/**
+ * `<IMAGE_STATUS_PREFIX><key>.json` in the source bucket: what happened to one upload.
+ * A contract (shared/DESIGN.md): users' scripts and the `status`/`backfill` commands read it.
+ * It never holds a secret: the presigned URL's signature and key id are redacted.
+ */
+export const statusRecordSchema = z.object({
+  version: z.literal(1),
+  state: z.enum(statusStates),
+  source: z.object({
+    region: z.string(),
+    bucket: z.string(),
+    key: z.string(),
+    etag: z.optional(z.string()),
+    size: z.optional(z.number()),
+  }),
+  /** The importImage body as sent, imageUrl redacted. */
+  request: z.optional(z.record(z.string(), z.unknown())),
+  imageId: z.optional(z.string()),
+  taskId: z.optional(z.string()),
+  clientToken: z.optional(z.string()),
+  problems: z.optional(z.array(problemSchema)),
+  error: z.optional(apiErrorSchema),
+  attempts: z.optional(z.number()),
+  /** Things the user should know that did not stop the import, e.g. tags that could not be read. */
+  warnings: z.optional(z.array(z.string())),
+  /** What the inspector found in the bytes: format, virtual size, details. */
+  image: z.optional(z.record(z.string(), z.unknown())),
+  /** Filled by `status --refresh`: JD's task progress and message. */
+  task: z.optional(z.object({ status: z.string(), progress: z.optional(z.number()), message: z.optional(z.string()) })),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+
+export type StatusRecord = z.infer<typeof statusRecordSchema>;
+export type StatusApiError = z.infer<typeof apiErrorSchema>;
+
+const recordSuffix = '.json';
+const inFlightSuffix = '.in-flight';
+
+/** Where an object's record lives; the prefix keeps records out of the import trigger. */
+export function statusRecordKey(statusPrefix: string, key: string): string {
+  return `${statusPrefix}${key}${recordSuffix}`;
+}
+
+/**
+ * The record's in-flight marker: an empty object next to it, there while the import may still
+ * move (`submitted`, `importing`). The scheduled refresh lists the prefix and reads only the
+ * records that have one, instead of every record. The record stays the source of truth: a
+ * marker only says "read me"; it is not part of the record's contract.
+ */
+export function inFlightMarkerKey(statusPrefix: string, key: string): string {
+  return `${statusPrefix}${key}${inFlightSuffix}`;
+}
+
+/**
+ * What a key under the status prefix is: an object's record, an object's in-flight marker, or
+ * neither (undefined). Records end in `.json` and markers in `.in-flight`, so one never passes
+ * for the other whatever the image keys are.
+ */
+export function statusObjectOf(statusPrefix: string, objectKey: string): { kind: 'record' | 'in-flight'; key: string } | undefined {
+  if (!objectKey.startsWith(statusPrefix)) return undefined;
+  const name = objectKey.slice(statusPrefix.length);
+  if (name.endsWith(recordSuffix)) return { kind: 'record', key: name.slice(0, -recordSuffix.length) };
+  if (name.endsWith(inFlightSuffix)) return { kind: 'in-flight', key: name.slice(0, -inFlightSuffix.length) };
+  return undefined;
+}
+
+/**
+ * States that mean "this object version was handed to JD": a second delivery of the same
+ * version must not submit again (the clientToken would make it harmless, but it costs a
+ * call). A rejection or a failure is decided again: the user may have fixed the metadata
+ * (same bytes, same ETag) or the API may be back. An `error` from JD stays: the same
+ * clientToken would only return the same failed task (`backfill --force` makes a new one).
+ */
+export function coversVersion(record: StatusRecord, etag: string): boolean {
+  return record.source.etag === etag && handedToJd(record);
+}
+
+/** JD has (or had) an import for the record's version: imageId and taskId must not be lost. */
+export function handedToJd(record: StatusRecord): boolean {
+  return record.state === 'submitted' || record.state === 'importing' || record.state === 'ready' || record.state === 'error';
+}

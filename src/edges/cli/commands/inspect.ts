@@ -1,0 +1,128 @@
+import { basename } from 'node:path';
+import type { Problem } from '../../../kernel/problem.js';
+import { loadConfig } from '../../../use-cases/config/config.js';
+import { loadCredentials } from '../../../adapters/jdcloud/credentials.js';
+import { ossClientFor } from '../../../adapters/oss/oss-client.js';
+import { checkImageAgainstKey } from '../../../domain/image/check-against-key.js';
+import { describeByteSize } from '../../../domain/image/byte-size-text.js';
+import { inspectImage } from '../../../domain/image/inspect-image.js';
+import { systemDiskSizeFromVirtualSize } from '../../../domain/image/system-disk-size.js';
+import type { ImageFacts } from '../../../domain/image/image-facts.js';
+import type { DiskFormat } from '../../../domain/image/disk-format.js';
+import { exitCodes } from '../exit-codes.js';
+import { printJsonError } from '../io.js';
+import { parseS3Uri } from '../s3-uri.js';
+import { envWithRegionOption } from '../args.js';
+import type { CliCommand } from './command.js';
+import { readLocalImageFile, readObjectImageBytes, type InspectedBytes } from './inspect-sources.js';
+
+/** What `inspect` reports, also its `--json` document. */
+export interface InspectReport {
+  source: string;
+  sizeBytes: number;
+  bytesRead: number;
+  format: ImageFacts['format'];
+  /** The `diskFormat` an import would send; absent when none can be. */
+  diskFormat?: DiskFormat;
+  virtualSizeBytes: number | null;
+  /** Derived from the virtual size, as the function does when `system-disk-size-gb` is not set. */
+  systemDiskSizeGB?: number;
+  details: ImageFacts['details'];
+  importable: boolean;
+  problems: Problem[];
+}
+
+/** `inspect <file|s3://bucket/key>`: what the image is and whether it can be imported. */
+export const inspectCommand: CliCommand = {
+  name: 'inspect',
+  usage: 'inspect <file|s3://bucket/key> [--region R] [--json]',
+  summary: 'Show an image\'s format, virtual size and every problem (reads only its head and tail)',
+  options: { json: { type: 'boolean' }, region: { type: 'string' } },
+  positionals: [1, 1],
+  async run(args, io) {
+    const target = args.positionals[0] ?? '';
+    const isObject = target.startsWith('s3://');
+    const location = isObject ? parseS3Uri(target, { keyRequired: true }) : undefined;
+    const env = envWithRegionOption(args, io.env);
+    let bytes: InspectedBytes;
+    try {
+      bytes = location === undefined ? await readLocalImageFile(target) : await readFromObjectStore(env, location);
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      io.err(`${message}\n`);
+      if (args.values['json'] === true) printJsonError(io, error instanceof Error ? error.name : 'Error', message);
+      return exitCodes.failed;
+    }
+    const report = inspectReport(target, location === undefined ? basename(target) : location.key, bytes);
+    io.out(args.values['json'] === true ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report));
+    return report.importable ? exitCodes.done : exitCodes.rejected;
+  },
+};
+
+async function readFromObjectStore(env: NodeJS.ProcessEnv, location: { bucket: string; key: string }): Promise<InspectedBytes> {
+  const s3 = ossClientFor(loadConfig(env), loadCredentials(env));
+  try {
+    return await readObjectImageBytes(s3, location.bucket, location.key);
+  } finally {
+    s3.destroy();
+  }
+}
+
+/** The facts, checked against the name, with the system disk size the function would derive. */
+export function inspectReport(source: string, key: string, bytes: InspectedBytes): InspectReport {
+  const facts = inspectImage({ head: bytes.head, tail: bytes.tail, size: bytes.size });
+  const checked = checkImageAgainstKey(key, facts);
+  const problems = [...checked.problems];
+  let systemDiskSizeGB: number | undefined;
+  if (facts.virtualSizeBytes !== null) {
+    const derived = systemDiskSizeFromVirtualSize(facts.virtualSizeBytes);
+    if (derived.ok) systemDiskSizeGB = derived.gb;
+    else problems.push(derived.problem);
+  } else if (problems.length === 0) {
+    problems.push({
+      code: 'virtual-size-unknown',
+      field: 'content',
+      message: 'The image\'s virtual size could not be read, so no system disk size can be derived. Convert the image to qcow2 and upload that.',
+    });
+  }
+  return {
+    source,
+    sizeBytes: bytes.size,
+    bytesRead: bytes.bytesRead,
+    format: facts.format,
+    ...(checked.format !== undefined ? { diskFormat: checked.format } : {}),
+    virtualSizeBytes: facts.virtualSizeBytes,
+    ...(systemDiskSizeGB !== undefined ? { systemDiskSizeGB } : {}),
+    details: facts.details,
+    importable: problems.length === 0,
+    problems,
+  };
+}
+
+const hiddenDetails = new Set(['summary', 'warnings']);
+
+export function formatReport(report: InspectReport): string {
+  const lines = [
+    `source:        ${report.source} (${describeByteSize(report.sizeBytes)}; ${report.bytesRead} bytes read)`,
+    `format:        ${report.format} — ${report.details.summary}`,
+    `disk format:   ${report.diskFormat ?? 'none (not importable as it is)'}`,
+    `virtual size:  ${report.virtualSizeBytes === null ? 'unknown' : describeByteSize(report.virtualSizeBytes)}`,
+  ];
+  if (report.systemDiskSizeGB !== undefined) lines.push(`system disk:   ${report.systemDiskSizeGB} GB (derived when system-disk-size-gb is not set)`);
+  const details = Object.entries(report.details).filter(([name]) => !hiddenDetails.has(name));
+  if (details.length > 0) {
+    lines.push('details:');
+    for (const [name, value] of details) lines.push(`  ${name}: ${typeof value === 'string' ? value : JSON.stringify(value)}`);
+  }
+  if (report.details.warnings.length > 0) {
+    lines.push('warnings:');
+    for (const warning of report.details.warnings) lines.push(`  - ${warning}`);
+  }
+  if (report.importable) {
+    lines.push('importable:    yes');
+  } else {
+    lines.push(`importable:    no — ${report.problems.length} problem${report.problems.length === 1 ? '' : 's'}:`);
+    for (const problem of report.problems) lines.push(`  - [${problem.code}] ${problem.message}`);
+  }
+  return `${lines.join('\n')}\n`;
+}

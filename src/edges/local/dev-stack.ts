@@ -1,0 +1,111 @@
+import type { S3Client } from '@aws-sdk/client-s3';
+import { loadConfig } from '../../use-cases/config/config.js';
+import { handleEvent, type EventSummary } from '../../use-cases/importing/handle-event.js';
+import type { Logger } from '../../kernel/logger.js';
+import type { PipelineDeps } from '../../use-cases/importing/pipeline.js';
+import { createJdCloudClient } from '../../adapters/jdcloud/client/create-jdcloud-client.js';
+import { createVmApi } from '../../adapters/jdcloud/vm/vm-api.js';
+import { createImageUrlSigner } from '../../adapters/oss/image-url.js';
+import { createOssClient } from '../../adapters/oss/oss-client.js';
+import { localOssCredentials, startLocalOss } from './local-oss.js';
+import { startVmEmulator } from './vm-emulator/vm-emulator.js';
+
+export interface DevStackOptions {
+  bucket?: string;
+  region?: string;
+  ossPort?: number;
+  vmPort?: number;
+  /** Delay added to every local OSS response (benchmarks of sequential round trips). */
+  ossResponseDelayMs?: number;
+  /** How long the emulator keeps a task in each state. */
+  taskStepMs?: number;
+  env?: NodeJS.ProcessEnv;
+  logger: Logger;
+  /** Run the pipeline on each upload event (default true); tests that deliver events themselves turn it off. */
+  autoImport?: boolean;
+  /** Told after each event the local OSS delivered has been handled. */
+  onSummary?: (summary: EventSummary) => void;
+}
+
+export interface DevStack {
+  bucket: string;
+  region: string;
+  ossEndpoint: string;
+  vmEndpoint: string;
+  s3: S3Client;
+  deps: PipelineDeps;
+  vm: ReturnType<typeof createVmApi>;
+  emulator: Awaited<ReturnType<typeof startVmEmulator>>;
+  /** Resolves when every event delivered so far has been handled. */
+  settled(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * The product on loopback: a local OSS whose upload events run the real pipeline, which
+ * calls the VM API emulator over real HTTP with real signatures. One set of test keys
+ * serves both, as one JD access key serves OSS and the OpenAPI.
+ */
+export async function startDevStack(options: DevStackOptions): Promise<DevStack> {
+  const bucket = options.bucket ?? 'images';
+  const region = options.region ?? 'cn-north-1';
+  const oss = await startLocalOss({
+    buckets: [bucket],
+    ...(options.ossPort !== undefined ? { port: options.ossPort } : {}),
+    ...(options.ossResponseDelayMs !== undefined ? { responseDelayMs: options.ossResponseDelayMs } : {}),
+  });
+  const emulator = await startVmEmulator({
+    credentials: [localOssCredentials],
+    ...(options.vmPort !== undefined ? { port: options.vmPort } : {}),
+    ...(options.taskStepMs !== undefined ? { taskStepMs: options.taskStepMs } : {}),
+  });
+  const config = loadConfig({
+    ...(options.env ?? {}),
+    JDCLOUD_REGION: region,
+    JDCLOUD_VM_ENDPOINT: emulator.url,
+    OSS_ENDPOINT: oss.endpoint,
+  });
+  const s3 = createOssClient({ region, endpoint: oss.endpoint, credentials: localOssCredentials });
+  const client = createJdCloudClient({ endpoint: emulator.url, service: 'vm', credentials: localOssCredentials });
+  const vm = createVmApi(client);
+  const deps: PipelineDeps = {
+    s3,
+    vm,
+    imageUrlSigner: (signingRegion) => createImageUrlSigner(signingRegion, localOssCredentials),
+    config,
+    now: () => new Date(),
+    logger: options.logger,
+  };
+
+  const inFlight = new Set<Promise<void>>();
+  oss.onEvent((event) => {
+    if (options.autoImport === false) return;
+    const handled = handleEvent(event, deps)
+      .then((summary) => options.onSummary?.(summary))
+      .catch((error: unknown) => options.logger.error({ error: String(error) }, 'event handling failed'));
+    inFlight.add(handled);
+    void handled.finally(() => inFlight.delete(handled));
+  });
+
+  const settled = async () => {
+    while (inFlight.size > 0) await Promise.all([...inFlight]);
+  };
+  return {
+    bucket,
+    region,
+    ossEndpoint: oss.endpoint,
+    vmEndpoint: emulator.url,
+    s3,
+    deps,
+    vm,
+    emulator,
+    settled,
+    async stop() {
+      await settled();
+      s3.destroy();
+      await client.close();
+      await emulator.stop();
+      await oss.stop();
+    },
+  };
+}

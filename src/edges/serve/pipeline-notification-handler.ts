@@ -1,0 +1,32 @@
+import type { Config } from '../../use-cases/config/config.js';
+import { selectUploads, uploadPolicyOf } from '../../domain/events/select-uploads.js';
+import { handleEvent, type EventSummary } from '../../use-cases/importing/handle-event.js';
+import type { PipelineDeps } from '../../use-cases/importing/pipeline.js';
+import type { NotificationHandler, NotificationOutcome } from './notification-handler.js';
+
+/** What the endpoint answers for a notification: the pipeline's summary (it holds no secrets). */
+export interface PipelineNotificationOutcome extends NotificationOutcome {
+  summary: EventSummary;
+}
+
+/**
+ * The function's pipeline behind the HTTP endpoint. A record failing transiently (throttling,
+ * 5xx, network) makes the whole notification answer 503 so the sender delivers it again;
+ * records that did import are recognised by their status records and not submitted twice.
+ */
+export function pipelineNotificationHandler(deps: PipelineDeps): NotificationHandler {
+  return async (event): Promise<PipelineNotificationOutcome> => {
+    const summary = await handleEvent(event, deps);
+    return { transientFailure: summary.transientFailures > 0, summary };
+  };
+}
+
+/**
+ * True when the pipeline would import nothing from this event: every record is skipped
+ * (status records, other buckets, deletions) or unreadable. Such events bypass the endpoint's
+ * concurrency limit (see NotificationServerOptions.importsNothing).
+ */
+export function pipelineImportsNothing(config: Config): (event: object) => boolean {
+  return (event) =>
+    selectUploads(event, uploadPolicyOf(config)).uploads.length === 0;
+}

@@ -1,0 +1,42 @@
+import { JdCloudApiError } from '../../adapters/jdcloud/errors/jdcloud-api-error.js';
+import { JdCloudError } from '../../adapters/jdcloud/errors/jdcloud-error.js';
+import { JdCloudResponseError } from '../../adapters/jdcloud/errors/jdcloud-response-error.js';
+import { redactSecretsInText } from '../../kernel/redact-secrets.js';
+import { ObjectStoreError } from '../../adapters/oss/object-store-error.js';
+import type { StatusApiError } from '../../domain/status/status-record.js';
+
+/**
+ * What the status record says about a failure: never a secret (JD may echo the presigned
+ * URL), always whether trying again may help.
+ */
+export function describeFailure(error: unknown): StatusApiError & { attempts?: number } {
+  if (error instanceof JdCloudApiError) {
+    return {
+      message: error.apiMessage,
+      httpStatus: error.httpStatus,
+      status: error.status,
+      code: error.code,
+      requestId: error.requestId,
+      retryable: error.retryable,
+      attempts: error.attempts,
+    };
+  }
+  if (error instanceof JdCloudResponseError) {
+    // A 2xx we could not read may still have started an import; asking again with the same
+    // clientToken is safe and tells us which. A proxy's 403 page will not change by retrying.
+    const unreadableSuccess = error.httpStatus >= 200 && error.httpStatus < 300;
+    return { message: redactSecretsInText(error.message), retryable: error.retryable || unreadableSuccess, attempts: error.attempts };
+  }
+  if (error instanceof JdCloudError) {
+    return { message: redactSecretsInText(error.message), retryable: error.retryable, attempts: error.attempts };
+  }
+  if (error instanceof ObjectStoreError) {
+    return {
+      message: error.message,
+      retryable: error.retryable,
+      ...(error.httpStatus !== undefined ? { httpStatus: error.httpStatus } : {}),
+    };
+  }
+  // Anything else is a bug of ours: a redelivery would fail the same way.
+  return { message: redactSecretsInText(error instanceof Error ? error.message : String(error)), retryable: false };
+}

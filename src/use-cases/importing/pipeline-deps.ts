@@ -1,0 +1,57 @@
+import type { S3Client } from '@aws-sdk/client-s3';
+import { loadConfig, type Config } from '../config/config.js';
+import { createJdCloudClient, type RetryNotice } from '../../adapters/jdcloud/client/create-jdcloud-client.js';
+import { loadCredentials } from '../../adapters/jdcloud/credentials.js';
+import { createVmApi } from '../../adapters/jdcloud/vm/vm-api.js';
+import { createImageUrlSigner } from '../../adapters/oss/image-url.js';
+import { ossClientFor } from '../../adapters/oss/oss-client.js';
+import { createLogger, type Logger } from '../../kernel/logger.js';
+import type { PipelineDeps } from './pipeline.js';
+
+export interface PipelineDepsOptions {
+  logger?: Logger;
+  config?: Config;
+  /** Told of every VM API retry, e.g. so a backfill slows down on 429. */
+  onApiRetry?: (notice: RetryNotice) => void;
+}
+
+/**
+ * Wires the pipeline from the environment (names in shared/DESIGN.md): one OSS client, one
+ * VM API client with its keep-alive pool, one presigner per region. Throws ConfigError or
+ * MissingCredentialsError naming the variable at fault.
+ */
+export function createPipelineDeps(env: NodeJS.ProcessEnv, options: PipelineDepsOptions = {}): PipelineDeps & { close(): Promise<void> } {
+  const config = options.config ?? loadConfig(env);
+  const credentials = loadCredentials(env);
+  const logger = options.logger ?? createLogger();
+  const s3 = ossClientFor(config, credentials);
+  const client = createJdCloudClient({
+    endpoint: config.vmEndpoint,
+    service: 'vm',
+    credentials,
+    onRetry: (notice) => {
+      logger.warn({ attempt: notice.attempt, delayMs: notice.delayMs, error: notice.error.message }, 'retrying VM API call');
+      options.onApiRetry?.(notice);
+    },
+  });
+  const signers = new Map<string, S3Client>();
+  return {
+    s3,
+    vm: createVmApi(client),
+    imageUrlSigner(region) {
+      let signer = signers.get(region);
+      if (signer === undefined) {
+        signer = createImageUrlSigner(region, credentials);
+        signers.set(region, signer);
+      }
+      return signer;
+    },
+    config,
+    now: () => new Date(),
+    logger,
+    async close() {
+      s3.destroy();
+      await client.close();
+    },
+  };
+}

@@ -1,0 +1,27 @@
+import type { JdCloudClient } from '../../adapters/jdcloud/client/create-jdcloud-client.js';
+import { describeImages } from '../../adapters/jdcloud/vm/describe-images.js';
+import { listImageTasks, taskPageSize } from '../../adapters/jdcloud/vm/list-image-tasks.js';
+import { createVmApi } from '../../adapters/jdcloud/vm/vm-api.js';
+import type { ImportTracker } from './refresh-status.js';
+
+/**
+ * The tracker on the VM API: imageTasks with `taskIds.N` (100 a page where the API allows it,
+ * see listImageTasks), describeImages with `ids.N`. Counts the calls it makes.
+ */
+export function jdcloudImportTracker(client: JdCloudClient): ImportTracker & { calls: () => number } {
+  const vm = createVmApi(client);
+  const pageSize = taskPageSize();
+  let calls = 0;
+  return {
+    calls: () => calls,
+    async tasks(region, taskIds) {
+      const { tasks } = await listImageTasks(vm, region, { taskIds, pageSize, onCall: () => calls++ });
+      return new Map(tasks.map((task) => [task.taskId, { taskStatus: task.taskStatus, progress: task.progress, message: task.message }]));
+    },
+    async images(region, imageIds) {
+      calls++;
+      const { images } = await describeImages(client, region, imageIds);
+      return new Map(images.map((image) => [image.imageId, image.status]));
+    },
+  };
+}
