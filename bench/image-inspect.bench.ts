@@ -8,8 +8,8 @@ import { mkdtemp, rm, stat, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { readLocalImageFile, type InspectedBytes } from '../src/edges/cli/commands/inspect-sources.js';
-import { inspectImage } from '../src/domain/image/inspect-image.js';
+import { type InspectedBytes, readLocalImageFile } from '../src/edges/cli/index.js';
+import { inspectImage } from '../src/domain/image/index.js';
 
 const execFileAsync = promisify(execFile);
 const targetBytes = 128 * 1024;

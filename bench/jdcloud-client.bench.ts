@@ -6,8 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { createJdCloudClient } from '../src/adapters/jdcloud/client/create-jdcloud-client.js';
-import { createVmApi } from '../src/adapters/jdcloud/vm/vm-api.js';
+import { createJdCloudClient, createVmApi } from '../src/adapters/jdcloud/index.js';
 
 const concurrency = 16;
 const rounds = 3;

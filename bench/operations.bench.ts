@@ -4,20 +4,11 @@
 // and time through the in-flight index against the full scan (5000 records, 50 in flight).
 import { performance } from 'node:perf_hooks';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { createJdCloudClient } from '../src/adapters/jdcloud/client/create-jdcloud-client.js';
-import { silentLogger } from '../src/kernel/logger.js';
-import type { StatusRecord } from '../src/domain/status/status-record.js';
-import { startDevStack } from '../src/edges/local/dev-stack.js';
-import { localOssCredentials } from '../src/edges/local/local-oss.js';
-import { startVmEmulator } from '../src/edges/local/vm-emulator/vm-emulator.js';
-import { backfill } from '../src/use-cases/operations/backfill.js';
-import { jdcloudImportTracker } from '../src/use-cases/operations/jdcloud-import-tracker.js';
-import { RateLimiter } from '../src/use-cases/operations/rate-limiter.js';
-import { rateLimitedImporter } from '../src/use-cases/operations/rate-limited-importer.js';
-import { readAndRefreshBucket } from '../src/use-cases/operations/refresh-bucket.js';
-import { recentRecordWindowMs, refreshInFlight } from '../src/use-cases/operations/refresh-in-flight.js';
-import { refreshRecords } from '../src/use-cases/operations/refresh-status.js';
-import { boundedMap } from '../src/kernel/bounded-map.js';
+import { createJdCloudClient } from '../src/adapters/jdcloud/index.js';
+import { boundedMap, silentLogger } from '../src/kernel/index.js';
+import type { StatusRecord } from '../src/domain/status/index.js';
+import { localOssCredentials, startDevStack, startVmEmulator } from '../src/edges/local/index.js';
+import { backfill, jdcloudImportTracker, rateLimitedImporter, RateLimiter, readAndRefreshBucket, recentRecordWindowMs, refreshInFlight, refreshRecords } from '../src/use-cases/operations/index.js';
 import { makeDiskImage } from '../harness/disk-images.js';
 import { localOssClient, recordS3Requests } from '../harness/s3-requests.js';
 

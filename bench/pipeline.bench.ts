@@ -6,9 +6,9 @@
 // import → record, with the in-flight marker and the tags written alongside it). Measured as (wall with delay − wall without) / D, side by side.
 import { performance } from 'node:perf_hooks';
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
-import { handleEvent } from '../src/use-cases/importing/handle-event.js';
-import { silentLogger } from '../src/kernel/logger.js';
-import { startDevStack, type DevStack } from '../src/edges/local/dev-stack.js';
+import { handleEvent } from '../src/use-cases/importing/index.js';
+import { silentLogger } from '../src/kernel/index.js';
+import { type DevStack, startDevStack } from '../src/edges/local/index.js';
 import { makeDiskImage } from '../harness/disk-images.js';
 import { upload } from '../harness/local-stack.js';
 

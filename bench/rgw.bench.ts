@@ -10,12 +10,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { Agent, request } from 'undici';
-import { createPipelineDeps } from '../src/use-cases/importing/pipeline-deps.js';
-import { silentLogger } from '../src/kernel/logger.js';
-import { startVmEmulator } from '../src/edges/local/vm-emulator/vm-emulator.js';
-import type { NotificationHandler } from '../src/edges/serve/notification-handler.js';
-import { startNotificationServer } from '../src/edges/serve/notification-server.js';
-import { pipelineImportsNothing, pipelineNotificationHandler, type PipelineNotificationOutcome } from '../src/edges/serve/pipeline-notification-handler.js';
+import { createPipelineDeps } from '../src/use-cases/importing/index.js';
+import { silentLogger } from '../src/kernel/index.js';
+import { startVmEmulator } from '../src/edges/local/index.js';
+import { type NotificationHandler, pipelineImportsNothing, pipelineNotificationHandler, type PipelineNotificationOutcome, startNotificationServer } from '../src/edges/serve/index.js';
 import { findRgw } from '../harness/find-rgw.js';
 import { createBucket, createPushTopic, deleteBucket, deleteTopic, notifyTopic, rgwS3, rgwSns, uniqueName } from '../harness/rgw-support.js';
 

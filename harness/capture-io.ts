@@ -1,4 +1,4 @@
-import type { CliIo } from '../src/edges/cli/io.js';
+import type { CliIo } from '../src/edges/cli/index.js';
 
 /** A CliIo that records what a command printed, with the environment given. */
 export function captureIo(env: NodeJS.ProcessEnv, options: { isTty?: boolean; signal?: AbortSignal } = {}) {

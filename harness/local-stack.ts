@@ -1,6 +1,6 @@
 import { PutObjectCommand, type PutObjectCommandInput } from '@aws-sdk/client-s3';
-import { silentLogger } from '../src/kernel/logger.js';
-import { startDevStack, type DevStack, type DevStackOptions } from '../src/edges/local/dev-stack.js';
+import { silentLogger } from '../src/kernel/index.js';
+import { type DevStack, type DevStackOptions, startDevStack } from '../src/edges/local/index.js';
 
 /** The local stack with a silent logger and fast task steps, for tests. */
 export function startTestStack(options: Partial<DevStackOptions> = {}): Promise<DevStack> {

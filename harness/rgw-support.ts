@@ -14,7 +14,7 @@ import {
   type CreateMultipartUploadCommandInput,
 } from '@aws-sdk/client-s3';
 import { CreateTopicCommand, DeleteTopicCommand, SNSClient } from '@aws-sdk/client-sns';
-import { createOssClient } from '../src/adapters/oss/oss-client.js';
+import { createOssClient } from '../src/adapters/oss/index.js';
 import type { RgwEndpoint } from './find-rgw.js';
 
 export type { RgwEndpoint };

@@ -1,6 +1,6 @@
 import type { S3Client } from '@aws-sdk/client-s3';
-import { createOssClient } from '../src/adapters/oss/oss-client.js';
-import { localOssCredentials } from '../src/edges/local/local-oss.js';
+import { createOssClient } from '../src/adapters/oss/index.js';
+import { localOssCredentials } from '../src/edges/local/index.js';
 
 /** One call a client sent to the store: the operation (`GetObject`, …) and the key it named. */
 export interface S3Request {

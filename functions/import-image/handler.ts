@@ -1,7 +1,5 @@
 // The deployed entry point: an OSS upload event in, a summary out. It only wires the pipeline.
-import { handleEvent, type EventSummary } from '../../src/use-cases/importing/handle-event.js';
-import { createPipelineDeps } from '../../src/use-cases/importing/pipeline-deps.js';
-import { TransientImportFailure } from '../../src/use-cases/importing/transient-import-failure.js';
+import { createPipelineDeps, type EventSummary, handleEvent, TransientImportFailure } from '../../src/use-cases/importing/index.js';
 
 let deps: ReturnType<typeof createPipelineDeps> | undefined;
 

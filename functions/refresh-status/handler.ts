@@ -2,14 +2,11 @@
 // JD Cloud about the imports still under way, for every bucket in IMAGE_ALLOWED_BUCKETS. It reads
 // only the records with an in-flight marker and those written in the last hour (refreshInFlight);
 // `status --refresh` is the full scan.
-import { loadConfig } from '../../src/use-cases/config/config.js';
-import { ConfigError } from '../../src/use-cases/config/config-error.js';
-import { createJdCloudClient } from '../../src/adapters/jdcloud/client/create-jdcloud-client.js';
-import { loadCredentials } from '../../src/adapters/jdcloud/credentials.js';
-import { createLogger } from '../../src/kernel/logger.js';
-import { ossClientFor } from '../../src/adapters/oss/oss-client.js';
-import { jdcloudImportTracker } from '../../src/use-cases/operations/jdcloud-import-tracker.js';
-import { refreshInFlight } from '../../src/use-cases/operations/refresh-in-flight.js';
+import { ConfigError, loadConfig } from '../../src/use-cases/config/index.js';
+import { createJdCloudClient, loadCredentials } from '../../src/adapters/jdcloud/index.js';
+import { createLogger } from '../../src/kernel/index.js';
+import { ossClientFor } from '../../src/adapters/oss/index.js';
+import { jdcloudImportTracker, refreshInFlight } from '../../src/use-cases/operations/index.js';
 
 export interface RefreshSummary {
   buckets: Array<{

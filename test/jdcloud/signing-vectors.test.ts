@@ -1,4 +1,4 @@
-// Every vector of ../shared/fixtures/jdcloud-signing-vectors.json (outputs of the official SDK
+// Every vector of test/fixtures/jdcloud-signing-vectors.json (outputs of the official SDK
 // signers) reproduced byte for byte, then one exact expected value per signing step.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -17,7 +17,7 @@ import { signature, signingKey } from '../../src/adapters/jdcloud/signing/signin
 import { authorizationHeader, parseAuthorizationHeader } from '../../src/adapters/jdcloud/signing/authorization.js';
 import { formatJdcloudDate, parseJdcloudDate } from '../../src/adapters/jdcloud/signing/jdcloud-date.js';
 
-// A copy of shared/fixtures/jdcloud-signing-vectors.json, so a bare clone runs it too.
+// The vectors come from the official SDKs' signers (each names its source).
 const fixtureUrl = new URL('../fixtures/jdcloud-signing-vectors.json', import.meta.url);
 
 const vectorSchema = z.object({

@@ -1,5 +1,5 @@
-import type { Problem } from '../../../src/kernel/problem.js';
-import { fcLimits, reservedEnvironmentNames, reservedEnvironmentPrefixes } from './jdcloud-limits.js';
+import type { Problem } from '../../../src/kernel/index.js';
+import { fcLimits, reservedEnvironmentNames, reservedEnvironmentPrefixes } from '../../../src/domain/jdcloud-rules/index.js';
 
 const namePattern = /^[A-Za-z][A-Za-z0-9_]*$/;
 

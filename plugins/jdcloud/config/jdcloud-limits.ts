@@ -1,35 +1,4 @@
-/**
- * JD Cloud Function Compute and OSS limits the plugin checks before any API call. Sources are
- * in docs/reference/jdcloud-api.md §3.2–3.4 (fc models), §3.5 (Function Service limits, which
- * the fc docs do not restate), §4.5.3 (filters) and JD's OSS "basic concepts" page (bucket names).
- */
-export const fcLimits = {
-  /** FunctionSpec.envs: "at most 50 pairs". */
-  maxEnvironmentVariables: 50,
-  /** Function Service ENV-variable page: value ≤ 128 bytes. */
-  maxEnvironmentValueBytes: 128,
-  /** Function Service ENV-variable page: key ≤ 64 bytes, `[a-zA-Z]` then letters, digits, `_`. */
-  maxEnvironmentNameBytes: 64,
-  /** fc createTrigger: "a function has at most 10 triggers". */
-  maxTriggersPerFunction: 10,
-  /** FunctionSpec.timeout: 1–900 seconds. */
-  minTimeoutSeconds: 1,
-  maxTimeoutSeconds: 900,
-  /** Code.zipFile: the unzipped content must be ≤ 250 MB. */
-  maxUnzippedCodeBytes: 250 * 1024 * 1024,
-  /** Function Service: zip ≤ 50 MB (the fc docs give only the unzipped limit). */
-  maxZipCodeBytes: 50 * 1024 * 1024,
-  /** Function Service: an asynchronous event is at most 128 KB. */
-  maxAsyncEventBytes: 128 * 1024,
-  /** Filter rule values: at most 1022 bytes each. */
-  maxFilterValueBytes: 1022,
-  /** Service, function and trigger names. */
-  maxResourceNameLength: 32,
-} as const;
-
-/** Names and prefixes the platform reserves for its own environment (DESIGN.md, docs §3.5). */
-export const reservedEnvironmentPrefixes = ['JCLOUD_', 'FUN_', 'JVES_'] as const;
-export const reservedEnvironmentNames = ['HOSTNAME', 'PATH', 'PYTHON_VERSION'] as const;
+// JD's fc limits live in src/domain/jdcloud-rules; what is left here is the plugin's own rule.
 
 /** The Node.js majors our bundle is built and tested for (esbuild target node20). */
 export const supportedNodeMajors = [20, 22, 24] as const;

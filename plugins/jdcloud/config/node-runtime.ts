@@ -1,4 +1,4 @@
-import type { Problem } from '../../../src/kernel/problem.js';
+import type { Problem } from '../../../src/kernel/index.js';
 import { minimumNodeMajor, supportedNodeMajors } from './jdcloud-limits.js';
 
 const supportedList = supportedNodeMajors.map((major) => `nodejs${major}`).join(', ');

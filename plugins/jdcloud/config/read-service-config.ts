@@ -1,10 +1,10 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Problem } from '../../../src/kernel/problem.js';
+import type { Problem } from '../../../src/kernel/index.js';
 import { ServiceConfigInvalidError } from '../errors/service-config-invalid-error.js';
 import { bucketNameProblem } from './bucket-name.js';
 import { environmentProblems } from './environment-limits.js';
-import { fcLimits } from './jdcloud-limits.js';
+import { fcLimits, fcResourceNamePattern, isRegionId } from '../../../src/domain/jdcloud-rules/index.js';
 import { runtimeProblem } from './node-runtime.js';
 import { defaultOssEventTypes, normalizeOssEventType, ossEventTypes, type OssEventType } from './oss-event-types.js';
 import { findTriggerOverlaps } from './trigger-overlap.js';
@@ -65,11 +65,7 @@ export interface ReadServiceConfigResult {
   warnings: Problem[];
 }
 
-/** JD Cloud region ids look like `cn-north-1` (the same rule as JDCLOUD_REGION). */
-const regionIdPattern = /^[a-z]{2}-[a-z]+-\d+$/;
 const handlerExtensions = ['.ts', '.mts', '.js', '.mjs', '.cjs'];
-/** fc resource names: letters, digits, `_`, `-` and Chinese characters (docs §3.2). */
-const resourceNamePattern = /^[\p{Script=Han}A-Za-z0-9_-]+$/u;
 
 function text(value: unknown): string | undefined {
   return typeof value === 'string' ? value : undefined;
@@ -94,7 +90,7 @@ function environmentRecord(value: unknown): Record<string, string> {
 }
 
 function resourceNameProblem(field: string, name: string, what: string): Problem | undefined {
-  if (name.length <= fcLimits.maxResourceNameLength && resourceNamePattern.test(name)) return undefined;
+  if (fcResourceNamePattern.test(name)) return undefined;
   return {
     code: 'invalid-resource-name',
     field,
@@ -240,7 +236,7 @@ export function readServiceConfig(view: ServerlessServiceView, options: { checkH
       field: 'provider.region',
       message: 'provider.region is missing: set it in serverless.yml to the JD Cloud region of the bucket, e.g. "region: cn-north-1".',
     });
-  } else if (!regionIdPattern.test(region)) {
+  } else if (!isRegionId(region)) {
     problems.push({
       code: 'invalid-region',
       field: 'provider.region',

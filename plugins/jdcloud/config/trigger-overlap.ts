@@ -1,4 +1,4 @@
-import type { Problem } from '../../../src/kernel/problem.js';
+import type { Problem } from '../../../src/kernel/index.js';
 import { ossEventTypesOverlap, type OssEventType } from './oss-event-types.js';
 
 export interface TriggerFilterFacts {

@@ -1,4 +1,4 @@
-import type { Problem } from '../../../src/kernel/problem.js';
+import type { Problem } from '../../../src/kernel/index.js';
 import { JdCloudPluginError } from './jdcloud-plugin-error.js';
 
 /** serverless.yml asks for something JD Cloud will not accept; lists every problem at once. */

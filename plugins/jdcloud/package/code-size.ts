@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { fcLimits } from '../config/jdcloud-limits.js';
+import { fcLimits } from '../../../src/domain/jdcloud-rules/index.js';
 import { CodePackageTooLargeError } from '../errors/code-package-too-large-error.js';
 import { listZipEntries } from './zip-contents.js';
 

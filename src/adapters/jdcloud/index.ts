@@ -24,7 +24,8 @@ export { defaultRetryOptions } from './client/retry-policy.js';
 export type { RetryOptions } from './client/retry-policy.js';
 export type { QueryValue } from './client/query-params.js';
 export { parseEndpoint, isLoopbackHost } from './client/endpoint.js';
-export { checkRegionId, isRegionId, knownRegionIds } from './region.js';
+export { checkRegionId } from './region.js';
+export { isRegionId, knownRegionIds } from '../../domain/jdcloud-rules/index.js';
 export { loadCredentials, checkCredentials, accessKeyIdVariable, secretAccessKeyVariable } from './credentials.js';
 
 export { JdCloudError } from './errors/jdcloud-error.js';
@@ -43,13 +44,15 @@ export {
   importImage,
   importImageInputSchema,
   importImageResultSchema,
-  architectures,
-  osTypes,
-  platforms,
-  diskFormats,
 } from './vm/import-image.js';
+export { architectures, osTypes, platforms, diskFormats } from '../../domain/jdcloud-rules/index.js';
 export type { ImportImageInput, ImportImageResult } from './vm/import-image.js';
 export { describeImageTasks, describeImageTasksQuerySchema, taskActions, taskStatuses } from './vm/describe-image-tasks.js';
 export type { DescribeImageTasksQuery, DescribeImageTasksResult, ImageTask } from './vm/describe-image-tasks.js';
 export { describeImage, imageStatuses } from './vm/describe-image.js';
 export type { DescribeImageResult, VmImage } from './vm/describe-image.js';
+export { parseAuthorizationHeader } from './signing/authorization.js';
+export { decodePercent } from './signing/rfc3986.js';
+export { SigningKeyCache } from './signing/signing-key.js';
+export { describeImages } from './vm/describe-images.js';
+export { listImageTasks, taskPageSize } from './vm/list-image-tasks.js';

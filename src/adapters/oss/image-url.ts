@@ -1,14 +1,13 @@
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { ossInternalEndpoint } from '../../domain/jdcloud-rules/index.js';
 import type { OssCredentials } from './oss-client.js';
 
 /**
  * The same-region internal host JD's import downloads from: `s3` becomes `s3-internal`
  * (docs/reference/jdcloud-api.md §2.2). A public or other-region URL "affects the import".
  */
-export function internalOssEndpoint(region: string): string {
-  return `https://s3-internal.${region}.jdcloud-oss.com`;
-}
+export const internalOssEndpoint = ossInternalEndpoint;
 
 /** A presign-only client: it never sends a request, it only signs URLs for the internal host. */
 export function createImageUrlSigner(region: string, credentials: OssCredentials): S3Client {

@@ -1,4 +1,5 @@
 import { S3Client } from '@aws-sdk/client-s3';
+import { ossPublicEndpoint } from '../../domain/jdcloud-rules/index.js';
 
 export interface OssCredentials {
   accessKeyId: string;
@@ -15,9 +16,7 @@ export interface OssClientOptions {
 }
 
 /** The public JD OSS endpoint of a region, e.g. https://s3.cn-north-1.jdcloud-oss.com. */
-export function publicOssEndpoint(region: string): string {
-  return `https://s3.${region}.jdcloud-oss.com`;
-}
+export const publicOssEndpoint = ossPublicEndpoint;
 
 /**
  * An S3 client set up for JD OSS and the local S3 servers we test against. Checksums only

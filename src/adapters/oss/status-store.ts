@@ -1,5 +1,5 @@
 import { DeleteObjectCommand, GetObjectCommand, GetObjectTaggingCommand, PutObjectCommand, PutObjectTaggingCommand, type S3Client } from '@aws-sdk/client-s3';
-import { statusRecordSchema, type StatusRecord } from '../../domain/status/status-record.js';
+import { type StatusRecord, statusRecordSchema } from '../../domain/status/index.js';
 import { isNotFound, ObjectStoreError } from './object-store-error.js';
 
 export type StoredStatus =

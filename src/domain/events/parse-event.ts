@@ -1,5 +1,5 @@
 import * as z from '../../kernel/zod.js';
-import { isRegionId, knownRegionIds } from '../../adapters/jdcloud/region.js';
+import { isRegionId, knownRegionIds } from '../../domain/jdcloud-rules/index.js';
 import { keyCandidates } from './decode-event-key.js';
 import { normaliseEventName } from './event-name.js';
 import { jdcloudFunctionRecordSchema } from './jdcloud-function-event.js';

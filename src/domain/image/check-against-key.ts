@@ -1,5 +1,5 @@
-import type { Problem } from '../../kernel/problem.js';
-import { isDiskFormat, type DiskFormat } from './disk-format.js';
+import type { Problem } from '../../kernel/index.js';
+import { isDiskFormat, type DiskFormat } from '../jdcloud-rules/index.js';
 import { formatFromKey } from './format-from-key.js';
 import type { ImageFacts } from './image-facts.js';
 

@@ -1,6 +1,4 @@
-/** The `diskFormat` values JD Cloud's `importImage` accepts. */
-export const diskFormats = ['qcow2', 'vhd', 'vmdk', 'raw'] as const;
-export type DiskFormat = (typeof diskFormats)[number];
+import type { DiskFormat } from '../jdcloud-rules/index.js';
 
 /**
  * What the bytes of an object turned out to be. Everything but the four `DiskFormat`s is
@@ -25,7 +23,3 @@ export type DetectedFormat =
   | 'tar'
   | 'ambiguous'
   | 'unknown';
-
-export function isDiskFormat(format: string): format is DiskFormat {
-  return (diskFormats as readonly string[]).includes(format);
-}

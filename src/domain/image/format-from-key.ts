@@ -1,5 +1,5 @@
-import type { Problem } from '../../kernel/problem.js';
-import type { DiskFormat } from './disk-format.js';
+import type { Problem } from '../../kernel/index.js';
+import type { DiskFormat } from '../jdcloud-rules/index.js';
 
 export type FormatFromKey =
   | { ok: true; format: DiskFormat; decidedByContent: boolean }

@@ -1,4 +1,4 @@
-import type { Problem } from '../../kernel/problem.js';
+import type { Problem } from '../../kernel/index.js';
 import type { DetectedFormat } from './disk-format.js';
 
 /** Facts about an image beyond its format and size; JSON-serialisable, shown by `inspect`. */

@@ -1,8 +1,8 @@
-import type { Problem } from '../../kernel/problem.js';
+import type { Problem } from '../../kernel/index.js';
 import type { DetectedFormat } from './disk-format.js';
 import type { ImageDetails } from './format-match.js';
 
-export type { DetectedFormat, DiskFormat } from './disk-format.js';
+export type { DetectedFormat } from './disk-format.js';
 
 /** What the bytes say about an image: the result of `inspectImage`. */
 export interface ImageFacts {

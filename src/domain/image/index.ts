@@ -1,10 +1,9 @@
 // The image stage: what an uploaded object is, whether it is safe to import, how big a disk
 // it needs. Pure functions over bytes already read (see imageByteRanges for which bytes).
-export { diskFormats, isDiskFormat } from './disk-format.js';
-export type { DetectedFormat, DiskFormat } from './disk-format.js';
+export type { DetectedFormat } from './disk-format.js';
 export { formatFromKey } from './format-from-key.js';
 export type { FormatFromKey } from './format-from-key.js';
-export { inspectImage, maxImportBytes } from './inspect-image.js';
+export { inspectImage } from './inspect-image.js';
 export type { ImageBytesRead } from './inspect-image.js';
 export type { ImageFacts } from './image-facts.js';
 export type { ImageDetails } from './format-match.js';
@@ -13,8 +12,6 @@ export { headBytes, httpRangeHeader, imageByteRanges, tailBytes } from './byte-r
 export type { ByteRange } from './byte-ranges.js';
 export {
   checkSystemDiskSizeCoversImage,
-  maxSystemDiskSizeGb,
-  minSystemDiskSizeGb,
   systemDiskSizeFromVirtualSize,
 } from './system-disk-size.js';
 export type { SystemDiskSize } from './system-disk-size.js';

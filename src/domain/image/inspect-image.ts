@@ -1,4 +1,5 @@
-import type { Problem } from '../../kernel/problem.js';
+import { maxImportBytes } from '../jdcloud-rules/index.js';
+import type { Problem } from '../../kernel/index.js';
 import { describeByteSize } from './byte-size-text.js';
 import { contentProblem, type FormatMatch } from './format-match.js';
 import type { ImageFacts } from './image-facts.js';
@@ -21,8 +22,6 @@ export interface ImageBytesRead {
   size: number;
 }
 
-/** JD Cloud: "the actual file size and the virtual size must both be ≤ 500 GB". */
-export const maxImportBytes = 500 * 2 ** 30;
 
 const probes: ReadonlyArray<(bytes: ImageBytes) => FormatMatch | undefined> = [
   probeQcow2,

@@ -1,9 +1,10 @@
-import type { Problem } from '../../kernel/problem.js';
+import { systemDiskSizeGb } from '../jdcloud-rules/index.js';
+import type { Problem } from '../../kernel/index.js';
 import { describeByteSize } from './byte-size-text.js';
 
 const GiB = 2 ** 30;
-export const minSystemDiskSizeGb = 40;
-export const maxSystemDiskSizeGb = 500;
+const minSystemDiskSizeGb = systemDiskSizeGb.min;
+const maxSystemDiskSizeGb = systemDiskSizeGb.max;
 
 export type SystemDiskSize = { ok: true; gb: number } | { ok: false; problem: Problem };
 

@@ -1,4 +1,5 @@
-import type { Problem } from '../../kernel/problem.js';
+import { type DiskFormat, maxDescriptionCharacters } from '../jdcloud-rules/index.js';
+import type { Problem } from '../../kernel/index.js';
 import { clientTokenFor } from './client-token.js';
 import { imageNameFromKey } from './image-name.js';
 import { resolveOsFields, type FieldSource, type OsFields } from './os-fields.js';
@@ -7,7 +8,6 @@ import {
   checkSystemDiskSizeCoversImage,
   formatFromKey,
   systemDiskSizeFromVirtualSize,
-  type DiskFormat,
   type ImageFacts,
 } from '../image/index.js';
 
@@ -96,7 +96,7 @@ export function decideImportRequest(input: DecisionInput): Decision {
   const imageName = os.fields.imageName ?? imageNameFromKey(source.key);
   if (os.fields.imageName === undefined) sources.imageName = 'derived';
   const description =
-    os.fields.description ?? [...`Imported by oss-image-import from oss://${source.bucket}/${source.key}`].slice(0, 256).join('');
+    os.fields.description ?? [...`Imported by oss-image-import from oss://${source.bucket}/${source.key}`].slice(0, maxDescriptionCharacters).join('');
   if (os.fields.description === undefined) sources.description = 'derived';
 
   return {

@@ -1,4 +1,4 @@
-import { isValidImageName } from './os-fields.js';
+import { imageNameDisallowedRun, imageNameRule, isValidImageName } from '../jdcloud-rules/index.js';
 
 /**
  * Derives a valid image name from an object key: the file name without its extensions,
@@ -9,9 +9,9 @@ export function imageNameFromKey(key: string): string {
   const fileName = key.split('/').filter((segment) => segment !== '').pop() ?? '';
   const stem = fileName.replace(/\.[A-Za-z0-9]{1,6}$/, '');
   const cleaned = stem
-    .replace(/[^\p{Script=Han}A-Za-z0-9_-]+/gu, '-')
+    .replace(imageNameDisallowedRun, '-')
     .replace(/-{2,}/g, '-')
     .replace(/^[-_]+|[-_]+$/g, '');
-  const name = [...cleaned].slice(0, 32).join('').replace(/[-_]+$/, '');
+  const name = [...cleaned].slice(0, imageNameRule.maxCharacters).join('').replace(/[-_]+$/, '');
   return isValidImageName(name) ? name : 'imported-image';
 }

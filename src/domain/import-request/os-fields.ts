@@ -1,16 +1,25 @@
-import type { Problem } from '../../kernel/problem.js';
+import type { Problem } from '../../kernel/index.js';
 
-import { platforms, type architectures as apiArchitectures, type osTypes } from '../../adapters/jdcloud/vm/import-image.js';
+import {
+  type ApiArchitecture,
+  isSystemDiskSizeGb,
+  isValidImageName,
+  maxDescriptionCharacters,
+  maxOsVersionCharacters,
+  type OsType,
+  type Platform,
+  platforms,
+  systemDiskSizeRule,
+} from '../jdcloud-rules/index.js';
 
-/** DESIGN.md's architectures: the API also lists the legacy i386, which users may not set. */
-export type Architecture = Extract<(typeof apiArchitectures)[number], 'x86_64' | 'arm64'>;
-export type OsType = (typeof osTypes)[number];
-export type Platform = (typeof platforms)[number];
+export type { OsType, Platform };
+/** The architectures a user may set: the API also lists the legacy i386, which users may not. */
+export type Architecture = Extract<ApiArchitecture, 'x86_64' | 'arm64'>;
 
 /** Where a field's value came from; tags win over metadata, metadata over configured defaults. */
 export type FieldSource = 'tag' | 'metadata' | 'default' | 'derived';
 
-/** The user-settable fields, by their documented metadata/tag names (shared/DESIGN.md). */
+/** The user-settable fields, by their documented metadata/tag names (docs/architecture.md). */
 export interface OsFields {
   architecture: Architecture;
   osType: OsType;
@@ -158,8 +167,8 @@ export function resolveOsFields(
 
   const osVersion = raw.get('osversion');
   if (osVersion !== undefined && osVersion.value !== '') {
-    if (osVersion.value.length > 64 || /[\u0000-\u001f]/.test(osVersion.value)) {
-      invalid('os-version', osVersion, 'use up to 64 printable characters, e.g. 22.04');
+    if (osVersion.value.length > maxOsVersionCharacters || /[\u0000-\u001f]/.test(osVersion.value)) {
+      invalid('os-version', osVersion, `use up to ${maxOsVersionCharacters} printable characters, e.g. 22.04`);
     } else {
       fields.osVersion = osVersion.value;
       sources.osVersion = osVersion.source;
@@ -169,8 +178,8 @@ export function resolveOsFields(
   const diskSize = raw.get('systemdisksizegb');
   if (diskSize !== undefined) {
     const value = /^\d+$/.test(diskSize.value) ? Number(diskSize.value) : Number.NaN;
-    if (!Number.isInteger(value) || value < 40 || value > 500 || value % 10 !== 0) {
-      invalid('system-disk-size-gb', diskSize, 'use a whole number of GB from 40 to 500, a multiple of 10');
+    if (!isSystemDiskSizeGb(value)) {
+      invalid('system-disk-size-gb', diskSize, `use ${systemDiskSizeRule}`);
     } else {
       fields.systemDiskSizeGB = value;
       sources.systemDiskSizeGB = diskSize.source;
@@ -189,7 +198,7 @@ export function resolveOsFields(
 
   const description = raw.get('description');
   if (description !== undefined) {
-    if ([...description.value].length > 256) invalid('description', description, 'use at most 256 characters');
+    if ([...description.value].length > maxDescriptionCharacters) invalid('description', description, `use at most ${maxDescriptionCharacters} characters`);
     else {
       fields.description = description.value;
       sources.description = description.source;
@@ -207,9 +216,4 @@ export function resolveOsFields(
   }
 
   return { fields, sources, problems };
-}
-
-/** JD's name rule: not empty, ≤ 32 characters, Chinese characters, letters, digits, `_`, `-`. */
-export function isValidImageName(name: string): boolean {
-  return /^[\p{Script=Han}A-Za-z0-9_-]{1,32}$/u.test(name);
 }

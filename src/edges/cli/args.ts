@@ -1,5 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { isRegionId } from '../../adapters/jdcloud/region.js';
+import { isRegionId } from '../../domain/jdcloud-rules/index.js';
 
 /** A command line that does not fit the command: exit code 2. */
 export class UsageError extends Error {

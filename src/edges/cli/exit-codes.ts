@@ -1,4 +1,4 @@
-/** The command's exit codes (shared/DESIGN.md). */
+/** The command's exit codes (docs/architecture.md). */
 export const exitCodes = {
   done: 0,
   /** Network, credentials, API error after retries. */

@@ -1,12 +1,9 @@
 import type { S3Client } from '@aws-sdk/client-s3';
-import { loadConfig } from '../../use-cases/config/config.js';
-import { handleEvent, type EventSummary } from '../../use-cases/importing/handle-event.js';
-import type { Logger } from '../../kernel/logger.js';
-import type { PipelineDeps } from '../../use-cases/importing/pipeline.js';
-import { createJdCloudClient } from '../../adapters/jdcloud/client/create-jdcloud-client.js';
-import { createVmApi } from '../../adapters/jdcloud/vm/vm-api.js';
-import { createImageUrlSigner } from '../../adapters/oss/image-url.js';
-import { createOssClient } from '../../adapters/oss/oss-client.js';
+import { loadConfig } from '../../use-cases/config/index.js';
+import { type EventSummary, handleEvent, type PipelineDeps } from '../../use-cases/importing/index.js';
+import type { Logger } from '../../kernel/index.js';
+import { createJdCloudClient, createVmApi } from '../../adapters/jdcloud/index.js';
+import { createImageUrlSigner, createOssClient } from '../../adapters/oss/index.js';
 import { localOssCredentials, startLocalOss } from './local-oss.js';
 import { startVmEmulator } from './vm-emulator/vm-emulator.js';
 

@@ -1,7 +1,7 @@
 // The HTTP plumbing both local API emulators (VM and fc) share: listen, answer, read bodies.
 import { createServer, type IncomingMessage, type Server, type ServerOptions, type ServerResponse } from 'node:http';
 import { sendJson } from './vm-emulator/api-responses.js';
-import { listenHttp } from '../../kernel/listen-http.js';
+import { listenHttp } from '../../kernel/index.js';
 
 export interface ListeningServer {
   /** `http://127.0.0.1:<port>` (IPv6 hosts in brackets). */

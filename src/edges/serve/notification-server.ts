@@ -1,4 +1,4 @@
-import { listenHttp } from '../../kernel/listen-http.js';
+import { listenHttp } from '../../kernel/index.js';
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from 'node:http';
 import { BodyTooLargeError } from './body-too-large-error.js';

@@ -1,7 +1,6 @@
-import type { Config } from '../../use-cases/config/config.js';
-import { selectUploads, uploadPolicyOf } from '../../domain/events/select-uploads.js';
-import { handleEvent, type EventSummary } from '../../use-cases/importing/handle-event.js';
-import type { PipelineDeps } from '../../use-cases/importing/pipeline.js';
+import type { Config } from '../../use-cases/config/index.js';
+import { selectUploads, uploadPolicyOf } from '../../domain/events/index.js';
+import { type EventSummary, handleEvent, type PipelineDeps } from '../../use-cases/importing/index.js';
 import type { NotificationHandler, NotificationOutcome } from './notification-handler.js';
 
 /** What the endpoint answers for a notification: the pipeline's summary (it holds no secrets). */

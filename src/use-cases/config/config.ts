@@ -1,10 +1,10 @@
 import * as z from '../../kernel/zod.js';
-import { parseEndpoint } from '../../adapters/jdcloud/client/endpoint.js';
-import { isRegionId } from '../../adapters/jdcloud/region.js';
-import { resolveOsFields } from '../../domain/import-request/os-fields.js';
+import { isRegionId } from '../../domain/jdcloud-rules/index.js';
+import { parseEndpoint } from '../../adapters/jdcloud/index.js';
+import { resolveOsFields } from '../../domain/import-request/index.js';
 import { ConfigError } from './config-error.js';
 
-/** What the function and the CLI read from the environment (names in shared/DESIGN.md). */
+/** What the function and the CLI read from the environment (names in docs/architecture.md). */
 export interface Config {
   region: string;
   vmEndpoint: string;

@@ -1,6 +1,5 @@
-import { selectUploads, uploadPolicyOf } from '../../domain/events/select-uploads.js';
-import type { InvalidRecord, SkippedRecord } from '../../domain/events/upload.js';
-import { boundedMap } from '../../kernel/bounded-map.js';
+import { type InvalidRecord, selectUploads, type SkippedRecord, uploadPolicyOf } from '../../domain/events/index.js';
+import { boundedMap } from '../../kernel/index.js';
 import { processUpload, type OutcomeWithSource, type PipelineDeps } from './pipeline.js';
 
 export interface EventSummary {

@@ -1,9 +1,7 @@
-import { JdCloudApiError } from '../../adapters/jdcloud/errors/jdcloud-api-error.js';
-import { JdCloudError } from '../../adapters/jdcloud/errors/jdcloud-error.js';
-import { JdCloudResponseError } from '../../adapters/jdcloud/errors/jdcloud-response-error.js';
-import { redactSecretsInText } from '../../kernel/redact-secrets.js';
-import { ObjectStoreError } from '../../adapters/oss/object-store-error.js';
-import type { StatusApiError } from '../../domain/status/status-record.js';
+import { JdCloudApiError, JdCloudError, JdCloudResponseError } from '../../adapters/jdcloud/index.js';
+import { redactSecretsInText } from '../../kernel/index.js';
+import { ObjectStoreError } from '../../adapters/oss/index.js';
+import type { StatusApiError } from '../../domain/status/index.js';
 
 /**
  * What the status record says about a failure: never a secret (JD may echo the presigned

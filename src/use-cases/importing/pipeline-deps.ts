@@ -1,11 +1,8 @@
 import type { S3Client } from '@aws-sdk/client-s3';
-import { loadConfig, type Config } from '../config/config.js';
-import { createJdCloudClient, type RetryNotice } from '../../adapters/jdcloud/client/create-jdcloud-client.js';
-import { loadCredentials } from '../../adapters/jdcloud/credentials.js';
-import { createVmApi } from '../../adapters/jdcloud/vm/vm-api.js';
-import { createImageUrlSigner } from '../../adapters/oss/image-url.js';
-import { ossClientFor } from '../../adapters/oss/oss-client.js';
-import { createLogger, type Logger } from '../../kernel/logger.js';
+import { type Config, loadConfig } from '../config/index.js';
+import { createJdCloudClient, createVmApi, loadCredentials, type RetryNotice } from '../../adapters/jdcloud/index.js';
+import { createImageUrlSigner, ossClientFor } from '../../adapters/oss/index.js';
+import { createLogger, type Logger } from '../../kernel/index.js';
 import type { PipelineDeps } from './pipeline.js';
 
 export interface PipelineDepsOptions {
@@ -16,7 +13,7 @@ export interface PipelineDepsOptions {
 }
 
 /**
- * Wires the pipeline from the environment (names in shared/DESIGN.md): one OSS client, one
+ * Wires the pipeline from the environment (names in docs/architecture.md): one OSS client, one
  * VM API client with its keep-alive pool, one presigner per region. Throws ConfigError or
  * MissingCredentialsError naming the variable at fault.
  */

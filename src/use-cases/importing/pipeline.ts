@@ -1,17 +1,13 @@
 import type { S3Client } from '@aws-sdk/client-s3';
-import type { Config } from '../config/config.js';
-import type { Upload } from '../../domain/events/upload.js';
+import type { Config } from '../config/index.js';
+import type { Upload } from '../../domain/events/index.js';
 import { inspectImage, type ImageFacts } from '../../domain/image/index.js';
-import type { ImportImageInput } from '../../adapters/jdcloud/vm/import-image.js';
-import { presignImageUrl } from '../../adapters/oss/image-url.js';
-import { redactImageUrl } from '../../kernel/redact-secrets.js';
-import { readObjectFacts, type ObjectFacts } from '../../adapters/oss/object-facts.js';
-import { readStatusRecord, tagSourceObject, writeInFlightMarker, writeStatusRecord, type StoredStatus } from '../../adapters/oss/status-store.js';
-import { decideImportRequest, type Decision, type ImportRequestDraft } from '../../domain/import-request/decide-import.js';
+import type { ImportImageInput } from '../../adapters/jdcloud/index.js';
+import { type ObjectFacts, presignImageUrl, readObjectFacts, readStatusRecord, type StoredStatus, tagSourceObject, writeInFlightMarker, writeStatusRecord } from '../../adapters/oss/index.js';
+import { type Logger, type Problem, redactImageUrl } from '../../kernel/index.js';
+import { decideImportRequest, type Decision, type ImportRequestDraft } from '../../domain/import-request/index.js';
 import { describeFailure } from './import-error.js';
-import type { Logger } from '../../kernel/logger.js';
-import type { Problem } from '../../kernel/problem.js';
-import { coversVersion, handedToJd, inFlightMarkerKey, statusRecordKey, type StatusRecord } from '../../domain/status/status-record.js';
+import { coversVersion, handedToJd, inFlightMarkerKey, type StatusRecord, statusRecordKey } from '../../domain/status/index.js';
 
 /** The one VM API call the pipeline makes (src/adapters/jdcloud/vm). */
 export interface ImageImporter {

@@ -1,10 +1,9 @@
-import type { Upload } from '../../domain/events/upload.js';
+import type { Upload } from '../../domain/events/index.js';
 import { formatFromKey } from '../../domain/image/index.js';
-import { boundedMap } from '../../kernel/bounded-map.js';
-import { buildImportRequest, planUpload, processUpload, redactRequest, type PipelineDeps } from '../importing/pipeline.js';
-import type { Problem } from '../../kernel/problem.js';
-import { coversVersion, statusRecordKey } from '../../domain/status/status-record.js';
-import { readStatusRecord } from '../../adapters/oss/status-store.js';
+import { boundedMap, type Problem } from '../../kernel/index.js';
+import { buildImportRequest, type PipelineDeps, planUpload, processUpload, redactRequest } from '../importing/index.js';
+import { coversVersion, statusRecordKey } from '../../domain/status/index.js';
+import { readStatusRecord } from '../../adapters/oss/index.js';
 import { listObjectPages, type ListedObject } from './list-objects.js';
 
 export interface BackfillOptions {

@@ -1,7 +1,7 @@
 import type { S3Client } from '@aws-sdk/client-s3';
-import { boundedMap } from '../../kernel/bounded-map.js';
-import { inFlightMarkerKey, statusRecordKey } from '../../domain/status/status-record.js';
-import { deleteInFlightMarker, readStatusRecord, writeInFlightMarker } from '../../adapters/oss/status-store.js';
+import { boundedMap } from '../../kernel/index.js';
+import { inFlightMarkerKey, statusRecordKey } from '../../domain/status/index.js';
+import { deleteInFlightMarker, readStatusRecord, writeInFlightMarker } from '../../adapters/oss/index.js';
 import { needsRefresh } from './refresh-status.js';
 import type { ListedMarker, ListedStatus } from './status-records.js';
 

@@ -1,7 +1,4 @@
-import type { JdCloudClient } from '../../adapters/jdcloud/client/create-jdcloud-client.js';
-import { describeImages } from '../../adapters/jdcloud/vm/describe-images.js';
-import { listImageTasks, taskPageSize } from '../../adapters/jdcloud/vm/list-image-tasks.js';
-import { createVmApi } from '../../adapters/jdcloud/vm/vm-api.js';
+import { createVmApi, describeImages, type JdCloudClient, listImageTasks, taskPageSize } from '../../adapters/jdcloud/index.js';
 import type { ImportTracker } from './refresh-status.js';
 
 /**

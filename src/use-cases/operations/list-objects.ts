@@ -1,5 +1,5 @@
 import { ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
-import { ObjectStoreError } from '../../adapters/oss/object-store-error.js';
+import { ObjectStoreError } from '../../adapters/oss/index.js';
 
 export interface ListedObject {
   key: string;

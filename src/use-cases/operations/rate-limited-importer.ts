@@ -1,4 +1,4 @@
-import type { ImageImporter } from '../importing/pipeline.js';
+import type { ImageImporter } from '../importing/index.js';
 import type { RateLimiter } from './rate-limiter.js';
 
 /** The pipeline's importer, each call waiting for a slot of the limiter first. */

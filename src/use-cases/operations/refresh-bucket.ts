@@ -1,7 +1,7 @@
 import type { S3Client } from '@aws-sdk/client-s3';
-import { boundedMap } from '../../kernel/bounded-map.js';
-import { statusRecordKey, type StatusRecord } from '../../domain/status/status-record.js';
-import { readStatusRecord, retagSourceObject, writeStatusRecord } from '../../adapters/oss/status-store.js';
+import { boundedMap } from '../../kernel/index.js';
+import { type StatusRecord, statusRecordKey } from '../../domain/status/index.js';
+import { readStatusRecord, retagSourceObject, writeStatusRecord } from '../../adapters/oss/index.js';
 import { indexEntries, staleMarkerGraceMs, updateInFlightMarkers, type MarkerSummary } from './in-flight-index.js';
 import { refreshRecords, type ImportTracker } from './refresh-status.js';
 import { listStatusRecords, type ListedMarker, type ListedStatus } from './status-records.js';

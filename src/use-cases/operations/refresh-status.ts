@@ -1,4 +1,4 @@
-import type { StatusRecord } from '../../domain/status/status-record.js';
+import type { StatusRecord } from '../../domain/status/index.js';
 
 /** What refresh needs of JD: task states by id, image states by id, both batched. */
 export interface ImportTracker {

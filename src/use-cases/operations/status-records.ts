@@ -1,7 +1,7 @@
 import type { S3Client } from '@aws-sdk/client-s3';
-import { boundedMap } from '../../kernel/bounded-map.js';
-import { statusObjectOf, statusRecordKey } from '../../domain/status/status-record.js';
-import { readStatusRecord, type StoredStatus } from '../../adapters/oss/status-store.js';
+import { boundedMap } from '../../kernel/index.js';
+import { statusObjectOf, statusRecordKey } from '../../domain/status/index.js';
+import { readStatusRecord, type StoredStatus } from '../../adapters/oss/index.js';
 import { listObjectPages, type ListedObject } from './list-objects.js';
 
 export interface ListedStatus {

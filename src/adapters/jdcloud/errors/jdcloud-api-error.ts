@@ -1,4 +1,4 @@
-import { redactSecretsInText } from '../../../kernel/redact-secrets.js';
+import { redactSecretsInText } from '../../../kernel/index.js';
 import { describeAttempts, JdCloudError } from './jdcloud-error.js';
 
 export interface JdCloudApiErrorDetails {

@@ -1,6 +1,6 @@
 import * as z from '../../../kernel/zod.js';
 import type { JdCloudClient } from '../client/create-jdcloud-client.js';
-import { redactImageUrl, redactSecretsInText } from '../../../kernel/redact-secrets.js';
+import { redactImageUrl, redactSecretsInText } from '../../../kernel/index.js';
 import { oneOf, parseInput } from './input-rules.js';
 
 export const taskActions = ['ImportImage', 'ExportImage'] as const;

@@ -1,26 +1,34 @@
+import {
+  architectures,
+  diskFormats,
+  imageNameRule,
+  maxClientTokenCharacters,
+  maxDescriptionCharacters,
+  maxOsVersionCharacters,
+  osTypes,
+  platforms,
+  systemDiskSizeGb,
+} from '../../../domain/jdcloud-rules/index.js';
 import * as z from '../../../kernel/zod.js';
 import type { JdCloudClient } from '../client/create-jdcloud-client.js';
 import { oneOf, parseInput, typeError } from './input-rules.js';
 
-// Rules from docs/reference/jdcloud-api.md §2.1–2.2 (importImage, "公共参数规范"); the platform list is
-// DESIGN.md's, which adds OpenEuler and Rocky Linux to the documented five.
-export const architectures = ['x86_64', 'arm64', 'i386'] as const;
-export const osTypes = ['linux', 'windows'] as const;
-export const platforms = ['Ubuntu', 'CentOS', 'Windows Server', 'OpenEuler', 'Rocky Linux', 'Other Linux', 'Other Windows'] as const;
-export const diskFormats = ['qcow2', 'vhd', 'vmdk', 'raw'] as const;
+// The rules themselves live in src/domain/jdcloud-rules (docs/reference/jdcloud-api.md §2.1–2.2).
+const { min, max, step } = systemDiskSizeGb;
 
 /** 40–500 GB in steps of 10 (the API answers 400 OUT_OF_RANGE otherwise). */
-export const systemDiskSizeGBSchema = z.number({ error: typeError('a whole number of GB, 40 to 500, a multiple of 10') }).check(
+export const systemDiskSizeGBSchema = z.number({ error: typeError(`a whole number of GB, ${min} to ${max}, a multiple of ${step}`) }).check(
   z.refine((value) => Number.isInteger(value), { error: (issue) => `must be a whole number of GB; got ${String(issue.input)}`, abort: true }),
-  z.refine((value) => value >= 40 && value <= 500, { error: (issue) => `must be between 40 and 500; got ${String(issue.input)}` }),
-  z.refine((value) => value % 10 === 0, { error: (issue) => `must be a multiple of 10; got ${String(issue.input)}` }),
+  z.refine((value) => value >= min && value <= max, { error: (issue) => `must be between ${min} and ${max}; got ${String(issue.input)}` }),
+  z.refine((value) => value % step === 0, { error: (issue) => `must be a multiple of ${step}; got ${String(issue.input)}` }),
 );
 
+const maxName = imageNameRule.maxCharacters;
 /** Not empty, at most 32 characters, only Chinese characters, letters, digits, `_` and `-`. */
-export const imageNameSchema = z.string({ error: typeError('a string of at most 32 characters') }).check(
+export const imageNameSchema = z.string({ error: typeError(`a string of at most ${maxName} characters`) }).check(
   z.refine((value) => value.length > 0, { error: 'must not be empty' }),
-  z.refine((value) => [...value].length <= 32, { error: (issue) => `must be at most 32 characters; got ${[...String(issue.input)].length}` }),
-  z.refine((value) => /^[\p{Script=Han}A-Za-z0-9_-]*$/u.test(value), {
+  z.refine((value) => [...value].length <= maxName, { error: (issue) => `must be at most ${maxName} characters; got ${[...String(issue.input)].length}` }),
+  z.refine((value) => imageNameRule.allowedCharacters.test(value), {
     error: (issue) => `may contain only Chinese characters, letters, digits, "_" and "-"; got ${JSON.stringify(issue.input)}`,
   }),
 );
@@ -53,11 +61,17 @@ export const importImageInputSchema = z.strictObject({
   systemDiskSizeGB: systemDiskSizeGBSchema,
   imageUrl: imageUrlSchema,
   imageName: imageNameSchema,
-  osVersion: z.optional(z.string({ error: typeError('a string') }).check(z.maxLength(64, { error: 'must be at most 64 characters' }))),
+  osVersion: z.optional(
+    z.string({ error: typeError('a string') }).check(z.maxLength(maxOsVersionCharacters, { error: `must be at most ${maxOsVersionCharacters} characters` })),
+  ),
   description: z.optional(
     z
       .string({ error: typeError('a string') })
-      .check(z.refine((value) => [...value].length <= 256, { error: (issue) => `must be at most 256 characters; got ${[...String(issue.input)].length}` })),
+      .check(
+        z.refine((value) => [...value].length <= maxDescriptionCharacters, {
+          error: (issue) => `must be at most ${maxDescriptionCharacters} characters; got ${[...String(issue.input)].length}`,
+        }),
+      ),
   ),
   forceImport: z.optional(z.boolean({ error: typeError('true or false') })),
   clientToken: z.optional(
@@ -65,7 +79,7 @@ export const importImageInputSchema = z.strictObject({
       .string({ error: typeError('a string') })
       .check(
         z.minLength(1, { error: 'must not be empty' }),
-        z.maxLength(64, { error: (issue) => `must be at most 64 characters; got ${String(issue.input).length}` }),
+        z.maxLength(maxClientTokenCharacters, { error: (issue) => `must be at most ${maxClientTokenCharacters} characters; got ${String(issue.input).length}` }),
       ),
   ),
 });

@@ -5,7 +5,7 @@ import { ascii, ByteView, hasBytesAt, safeNumber } from '../byte-view.js';
 import { describeByteSize } from '../byte-size-text.js';
 import { contentProblem } from '../format-match.js';
 import type { ImageBytes } from '../image-bytes.js';
-import type { Problem } from '../../../kernel/problem.js';
+import type { Problem } from '../../../kernel/index.js';
 
 const gptSignature = ascii('EFI PART');
 const espTypeGuid = 'C12A7328-F81F-11D2-BA4B-00A0C93EC93B';

@@ -5,7 +5,7 @@ import { ascii, ByteView, printableText, safeNumber } from '../byte-view.js';
 import { describeByteSize, shortByteSize } from '../byte-size-text.js';
 import { contentProblem, convertToQcow2Command, type FormatMatch } from '../format-match.js';
 import type { ImageBytes } from '../image-bytes.js';
-import type { Problem } from '../../../kernel/problem.js';
+import type { Problem } from '../../../kernel/index.js';
 
 const magic = ascii('QFI\xfb');
 const v2HeaderLength = 72;

@@ -7,7 +7,7 @@ import { describeByteSize, shortByteSize } from '../byte-size-text.js';
 import { contentProblem, convertToQcow2Command, type FormatMatch } from '../format-match.js';
 import { leadingBytesOf, type ImageBytes } from '../image-bytes.js';
 import { describePartitionTable } from './partition-table.js';
-import type { Problem } from '../../../kernel/problem.js';
+import type { Problem } from '../../../kernel/index.js';
 
 const cookie = ascii('conectix');
 const dynamicHeaderCookie = ascii('cxsparse');

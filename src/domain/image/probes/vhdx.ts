@@ -7,7 +7,7 @@ import { shortByteSize } from '../byte-size-text.js';
 import { contentProblem, convertToQcow2Command, type FormatMatch } from '../format-match.js';
 import type { ImageBytes } from '../image-bytes.js';
 import { guidText } from './partition-table.js';
-import type { Problem } from '../../../kernel/problem.js';
+import type { Problem } from '../../../kernel/index.js';
 
 const fileSignature = ascii('vhdxfile');
 const headerSignature = ascii('head');

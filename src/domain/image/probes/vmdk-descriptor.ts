@@ -3,7 +3,7 @@
 // check_descriptor (CVE-2022-47951: extents naming host files); parent rules are stricter.
 import { contentProblem, convertToQcow2Command } from '../format-match.js';
 import { printableText } from '../byte-view.js';
-import type { Problem } from '../../../kernel/problem.js';
+import type { Problem } from '../../../kernel/index.js';
 
 export const importableCreateTypes = ['monolithicSparse', 'streamOptimized'] as const;
 

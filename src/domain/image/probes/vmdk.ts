@@ -7,7 +7,7 @@ import { describeByteSize, shortByteSize } from '../byte-size-text.js';
 import { contentProblem, convertToQcow2Command, type FormatMatch } from '../format-match.js';
 import type { ImageBytes } from '../image-bytes.js';
 import { extentsSizeBytes, parseVmdkDescriptor, vmdkDescriptorProblems } from './vmdk-descriptor.js';
-import type { Problem } from '../../../kernel/problem.js';
+import type { Problem } from '../../../kernel/index.js';
 
 const sparseMagic = ascii('KDMV');
 const cowdMagic = ascii('COWD');

@@ -1,11 +1,8 @@
 import { positiveNumberOption, wholeNumberOption } from '../args.js';
 import { exitCodes } from '../exit-codes.js';
 import { parseS3Uri } from '../s3-uri.js';
-import { backfill, type BackfillItem } from '../../../use-cases/operations/backfill.js';
-import { renderProgressLine } from '../../../use-cases/operations/progress-line.js';
-import { RateLimiter } from '../../../use-cases/operations/rate-limiter.js';
-import { rateLimitedImporter } from '../../../use-cases/operations/rate-limited-importer.js';
-import { JdCloudApiError } from '../../../adapters/jdcloud/errors/jdcloud-api-error.js';
+import { backfill, type BackfillItem, rateLimitedImporter, RateLimiter, renderProgressLine } from '../../../use-cases/operations/index.js';
+import { JdCloudApiError } from '../../../adapters/jdcloud/index.js';
 import { cliPipelineDeps } from './pipeline-command.js';
 import type { CliCommand } from './command.js';
 

@@ -3,9 +3,9 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { gunzipSync } from 'node:zlib';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { createLogger } from '../../../kernel/logger.js';
-import { packageRoot } from '../../local/package-root.js';
-import type { EventSummary } from '../../../use-cases/importing/handle-event.js';
+import { createLogger } from '../../../kernel/index.js';
+import { packageRoot } from '../../local/index.js';
+import type { EventSummary } from '../../../use-cases/importing/index.js';
 import { exitCodes } from '../exit-codes.js';
 import { wholeNumberOption } from '../args.js';
 import type { CliCommand } from './command.js';
@@ -32,7 +32,7 @@ export const devCommand: CliCommand = {
     // The SDK's notice that it will need Node 22 from 2027 concerns deployments, not this demo.
     process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
     // Loaded here: the local stack needs s3rver, a development dependency.
-    const { startDevStack } = await import('../../local/dev-stack.js');
+    const { startDevStack } = await import('../../local/index.js');
     const logger = createLogger({ level: io.env['LOG_LEVEL'] ?? 'warn' });
     const summaries: EventSummary[] = [];
     const stack = await startDevStack({
@@ -97,7 +97,7 @@ export const devCommand: CliCommand = {
   },
 };
 
-type Stack = Awaited<ReturnType<typeof import('../../local/dev-stack.js').startDevStack>>;
+type Stack = Awaited<ReturnType<typeof import('../../local/index.js').startDevStack>>;
 
 /** Polls imageTasks until the task ends, printing each change of status or progress. */
 async function followTask(stack: Stack, taskId: string, print: (text: string) => void, signal: AbortSignal): Promise<string> {

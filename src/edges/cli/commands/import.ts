@@ -1,6 +1,6 @@
 import { exitCodes } from '../exit-codes.js';
 import { parseS3Uri } from '../s3-uri.js';
-import { processUpload } from '../../../use-cases/importing/pipeline.js';
+import { processUpload } from '../../../use-cases/importing/index.js';
 import { cliPipelineDeps, cliUpload } from './pipeline-command.js';
 import type { CliCommand } from './command.js';
 

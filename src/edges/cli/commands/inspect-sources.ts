@@ -1,8 +1,7 @@
 import { open } from 'node:fs/promises';
 import { HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { imageByteRanges, type ByteRange } from '../../../domain/image/byte-ranges.js';
-import { readImageBytes } from '../../../adapters/oss/read-image-bytes.js';
-import { isNotFound, ObjectStoreError } from '../../../adapters/oss/object-store-error.js';
+import { type ByteRange, imageByteRanges } from '../../../domain/image/index.js';
+import { isNotFound, ObjectStoreError, readImageBytes } from '../../../adapters/oss/index.js';
 import { ImageReadError } from './image-read-error.js';
 
 /** The bytes `inspectImage` needs, and how many were actually read to get them. */

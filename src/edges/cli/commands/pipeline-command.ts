@@ -1,7 +1,7 @@
-import { loadConfig } from '../../../use-cases/config/config.js';
-import type { Upload } from '../../../domain/events/upload.js';
-import { createLogger } from '../../../kernel/logger.js';
-import { createPipelineDeps, type PipelineDepsOptions } from '../../../use-cases/importing/pipeline-deps.js';
+import { loadConfig } from '../../../use-cases/config/index.js';
+import type { Upload } from '../../../domain/events/index.js';
+import { createLogger } from '../../../kernel/index.js';
+import { createPipelineDeps, type PipelineDepsOptions } from '../../../use-cases/importing/index.js';
 import { envWithRegionOption, type ParsedArgs } from '../args.js';
 import type { CliIo } from '../io.js';
 import type { S3Location } from '../s3-uri.js';

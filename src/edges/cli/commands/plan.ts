@@ -1,8 +1,8 @@
-import { coversVersion } from '../../../domain/status/status-record.js';
+import { coversVersion } from '../../../domain/status/index.js';
 import { exitCodes } from '../exit-codes.js';
 import { printJsonError } from '../io.js';
 import { parseS3Uri } from '../s3-uri.js';
-import { buildImportRequest, planUpload, redactRequest } from '../../../use-cases/importing/pipeline.js';
+import { buildImportRequest, planUpload, redactRequest } from '../../../use-cases/importing/index.js';
 import { cliPipelineDeps, cliUpload } from './pipeline-command.js';
 import type { CliCommand } from './command.js';
 

@@ -1,8 +1,6 @@
-import { createLogger } from '../../../kernel/logger.js';
-import { createPipelineDeps } from '../../../use-cases/importing/pipeline-deps.js';
-import { notifyTokenFromEnv } from '../../serve/notify-token.js';
-import { startNotificationServer } from '../../serve/notification-server.js';
-import { pipelineImportsNothing, pipelineNotificationHandler } from '../../serve/pipeline-notification-handler.js';
+import { createLogger } from '../../../kernel/index.js';
+import { createPipelineDeps } from '../../../use-cases/importing/index.js';
+import { notifyTokenFromEnv, pipelineImportsNothing, pipelineNotificationHandler, startNotificationServer } from '../../serve/index.js';
 import { wholeNumberOption } from '../args.js';
 import { exitCodes } from '../exit-codes.js';
 import type { CliCommand } from './command.js';

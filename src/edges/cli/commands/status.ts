@@ -1,11 +1,7 @@
-import { loadConfig } from '../../../use-cases/config/config.js';
-import { createJdCloudClient } from '../../../adapters/jdcloud/client/create-jdcloud-client.js';
-import { loadCredentials } from '../../../adapters/jdcloud/credentials.js';
-import { ossClientFor } from '../../../adapters/oss/oss-client.js';
-import { jdcloudImportTracker } from '../../../use-cases/operations/jdcloud-import-tracker.js';
-import type { MarkerSummary } from '../../../use-cases/operations/in-flight-index.js';
-import { readAndRefreshBucket } from '../../../use-cases/operations/refresh-bucket.js';
-import { renderStatusTable, statusRow } from '../../../use-cases/operations/status-table.js';
+import { loadConfig } from '../../../use-cases/config/index.js';
+import { createJdCloudClient, loadCredentials } from '../../../adapters/jdcloud/index.js';
+import { ossClientFor } from '../../../adapters/oss/index.js';
+import { jdcloudImportTracker, type MarkerSummary, readAndRefreshBucket, renderStatusTable, statusRow } from '../../../use-cases/operations/index.js';
 import { envWithRegionOption, UsageError } from '../args.js';
 import { exitCodes } from '../exit-codes.js';
 import { parseS3Uri, type S3Location } from '../s3-uri.js';

@@ -1,12 +1,8 @@
 import { envWithRegionOption, UsageError } from '../args.js';
 import { exitCodes } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
-import { createJdCloudClient } from '../../../adapters/jdcloud/client/create-jdcloud-client.js';
-import { loadCredentials } from '../../../adapters/jdcloud/credentials.js';
-import { loadConfig } from '../../../use-cases/config/config.js';
-import type { ImageTask } from '../../../adapters/jdcloud/vm/describe-image-tasks.js';
-import { listImageTasks } from '../../../adapters/jdcloud/vm/list-image-tasks.js';
-import { createVmApi } from '../../../adapters/jdcloud/vm/vm-api.js';
+import { createJdCloudClient, createVmApi, type ImageTask, listImageTasks, loadCredentials } from '../../../adapters/jdcloud/index.js';
+import { loadConfig } from '../../../use-cases/config/index.js';
 import type { CliCommand } from './command.js';
 
 /** imageTasks takes at most 100 `taskIds.N` a call. */

@@ -1,9 +1,8 @@
 import { createJsonApiServer, listenOnLoopback, readRequestBody } from '../emulator-http.js';
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { isRegionId } from '../../../adapters/jdcloud/region.js';
-import { SigningKeyCache } from '../../../adapters/jdcloud/signing/signing-key.js';
-import type { JdCloudCredentials } from '../../../adapters/jdcloud/signing/sign-canonical-request.js';
+import { isRegionId } from '../../../domain/jdcloud-rules/index.js';
+import { type JdCloudCredentials, SigningKeyCache } from '../../../adapters/jdcloud/index.js';
 import { newRequestId, sendFailure, sendResult, type ApiFailure } from '../vm-emulator/api-responses.js';
 import { NonceRegistry } from '../vm-emulator/nonce-registry.js';
 import { verifyGatewaySignature } from '../vm-emulator/verify-signature.js';

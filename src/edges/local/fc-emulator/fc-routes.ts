@@ -1,4 +1,4 @@
-import { decodePercent } from '../../../adapters/jdcloud/signing/rfc3986.js';
+import { decodePercent } from '../../../adapters/jdcloud/index.js';
 
 export const fcOperations = [
   'describeRuntimes',

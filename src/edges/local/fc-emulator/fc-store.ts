@@ -1,3 +1,4 @@
+import { fcResourceNamePattern } from '../../../domain/jdcloud-rules/index.js';
 import { createHash } from 'node:crypto';
 import type { ApiFailure } from '../vm-emulator/api-responses.js';
 import type { FcRoute } from './fc-routes.js';
@@ -57,7 +58,7 @@ export interface RecordedInvocation {
 
 type Body = Record<string, unknown>;
 
-const namePattern = /^[\p{Script=Han}A-Za-z0-9_-]{1,32}$/u;
+const namePattern = fcResourceNamePattern;
 const jrnPattern = /^jrn:oss:([a-z]{2}-[a-z]+-\d{1,2})::([a-z0-9][a-z0-9-]{1,61}[a-z0-9])$/;
 
 const invalid = (message: string): FcReply => ({ ok: false, failure: { httpStatus: 400, status: 'INVALID_ARGUMENT', message } });

@@ -1,3 +1,14 @@
+import {
+  architectures,
+  diskFormats,
+  imageNameRule,
+  maxClientTokenCharacters,
+  maxDescriptionCharacters,
+  osTypes,
+  ossRegionOfHost,
+  platforms,
+  systemDiskSizeGb,
+} from '../../../domain/jdcloud-rules/index.js';
 import type { ApiFailure } from './api-responses.js';
 
 /** A checked importImage body. */
@@ -22,26 +33,16 @@ export interface ImportRules {
   diskFormats: readonly string[];
 }
 
-// docs/reference/jdcloud-api.md §2.2; the platform list follows DESIGN.md (the documented five plus OpenEuler and Rocky Linux).
-export const defaultImportRules: ImportRules = {
-  architectures: ['x86_64', 'arm64', 'i386'],
-  osTypes: ['linux', 'windows'],
-  platforms: ['Ubuntu', 'CentOS', 'Windows Server', 'OpenEuler', 'Rocky Linux', 'Other Linux', 'Other Windows'],
-  diskFormats: ['qcow2', 'vhd', 'vmdk', 'raw'],
-};
+// The emulator shares JD's rules with the client (src/domain/jdcloud-rules): they are the same
+// facts, and a test that wants JD to be stricter or looser passes its own ImportRules. What keeps
+// the client honest is the official SDK (test/jdcloud/official-sdk.test.ts), not this copy.
+export const defaultImportRules: ImportRules = { architectures, osTypes, platforms, diskFormats };
 
 const invalid = (message: string): { ok: false; failure: ApiFailure } => ({
   ok: false,
   failure: { httpStatus: 400, status: 'INVALID_ARGUMENT', message },
 });
 
-/**
- * The region in a JD OSS host: `<bucket>.s3-internal.<region>.jdcloud-oss.com`,
- * `s3.<region>.jdcloud-oss.com`, and the legacy `…<region>.jcloudcs.com` names.
- */
-export function ossRegionOfUrl(url: URL): string | undefined {
-  return /(?:^|\.)(?:s3|s3-internal|s3-ipv6|oss)\.([a-z]{2}-[a-z]+-\d+)\.(?:jdcloud-oss|jcloudcs)\.com$/.exec(url.hostname)?.[1];
-}
 
 /**
  * Checks a body the way the VM service does, with its documented errors: INVALID_ARGUMENT for a
@@ -75,17 +76,19 @@ export function checkImportBody(body: Buffer, region: string, rules: ImportRules
   }
   const size = fields['systemDiskSizeGB'];
   if (typeof size !== 'number' || !Number.isInteger(size)) return invalid(`Invalid systemDiskSizeGB '${String(size)}', must be an integer`);
-  if (size < 40 || size > 500) {
-    return { ok: false, failure: { httpStatus: 400, status: 'OUT_OF_RANGE', message: 'SystemDiskSizeGB must be between 40 and 500' } };
+  if (size < systemDiskSizeGb.min || size > systemDiskSizeGb.max) {
+    return { ok: false, failure: { httpStatus: 400, status: 'OUT_OF_RANGE', message: `SystemDiskSizeGB must be between ${systemDiskSizeGb.min} and ${systemDiskSizeGb.max}` } };
   }
-  if (size % 10 !== 0) {
-    return { ok: false, failure: { httpStatus: 400, status: 'OUT_OF_RANGE', message: 'SystemDiskSizeGB must be multiple of 10' } };
+  if (size % systemDiskSizeGb.step !== 0) {
+    return { ok: false, failure: { httpStatus: 400, status: 'OUT_OF_RANGE', message: `SystemDiskSizeGB must be multiple of ${systemDiskSizeGb.step}` } };
   }
   const imageName = fields['imageName'];
-  if (typeof imageName !== 'string' || [...imageName].length > 32 || !/^[\p{Script=Han}A-Za-z0-9_-]+$/u.test(imageName)) {
+  if (typeof imageName !== 'string' || [...imageName].length > imageNameRule.maxCharacters || !imageNameRule.allowedCharacters.test(imageName)) {
     return invalid(`Invalid imageName '${String(imageName)}': 1 to 32 Chinese characters, letters, digits, '_' or '-'`);
   }
-  for (const [name, max] of [['description', 256], ['osVersion', 256], ['clientToken', 64]] as const) {
+  // osVersion is free text with no documented length (our 64-character cap is the client's own).
+  if (fields['osVersion'] !== undefined && typeof fields['osVersion'] !== 'string') return invalid('Invalid osVersion: must be a string');
+  for (const [name, max] of [['description', maxDescriptionCharacters], ['clientToken', maxClientTokenCharacters]] as const) {
     const value = fields[name];
     if (value !== undefined && (typeof value !== 'string' || [...value].length > max)) {
       return invalid(`Invalid ${name}: must be a string of at most ${max} characters`);
@@ -100,7 +103,7 @@ export function checkImportBody(body: Buffer, region: string, rules: ImportRules
     return invalid(`Invalid imageUrl '${String(fields['imageUrl'])}'`);
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') return invalid(`Invalid imageUrl '${String(fields['imageUrl'])}'`);
-  const ossRegion = ossRegionOfUrl(url);
+  const ossRegion = ossRegionOfHost(url.hostname);
   if (ossRegion !== undefined && ossRegion !== region) {
     return { ok: false, failure: { httpStatus: 400, status: 'CONFLICT', message: `OssRegion '${ossRegion}' not match current region '${region}'` } };
   }

@@ -1,13 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
-import { parseAuthorizationHeader } from '../../../adapters/jdcloud/signing/authorization.js';
-import { canonicalQuery, parseQueryPairs } from '../../../adapters/jdcloud/signing/canonical-query.js';
-import { canonicalUri } from '../../../adapters/jdcloud/signing/canonical-uri.js';
-import { parseJdcloudDate } from '../../../adapters/jdcloud/signing/jdcloud-date.js';
-import { payloadHash } from '../../../adapters/jdcloud/signing/payload-hash.js';
-import { signCanonicalRequest, type JdCloudCredentials } from '../../../adapters/jdcloud/signing/sign-canonical-request.js';
+import { canonicalQuery, canonicalUri, type JdCloudCredentials, parseAuthorizationHeader, parseJdcloudDate, parseQueryPairs, payloadHash, signCanonicalRequest, type SigningKeyCache } from '../../../adapters/jdcloud/index.js';
 import type { ApiFailure } from './api-responses.js';
-import type { SigningKeyCache } from '../../../adapters/jdcloud/signing/signing-key.js';
 import type { NonceRegistry } from './nonce-registry.js';
 
 export interface ReceivedRequest {

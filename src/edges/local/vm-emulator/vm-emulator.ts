@@ -1,8 +1,7 @@
 import { createJsonApiServer, listenOnLoopback, readRequestBody } from '../emulator-http.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { JdCloudCredentials } from '../../../adapters/jdcloud/signing/sign-canonical-request.js';
-import { isRegionId } from '../../../adapters/jdcloud/region.js';
-import { SigningKeyCache } from '../../../adapters/jdcloud/signing/signing-key.js';
+import { isRegionId } from '../../../domain/jdcloud-rules/index.js';
+import { type JdCloudCredentials, SigningKeyCache } from '../../../adapters/jdcloud/index.js';
 import { newRequestId, sendFailure, sendResult, type ApiFailure } from './api-responses.js';
 import { apiStatusFor, FaultQueue, type VmEmulatorFault, type VmOperation } from './faults.js';
 import { ImageRegistry, type SeedTaskInput, type TaskInfo } from './image-registry.js';

@@ -1,7 +1,8 @@
-import { parseQueryPairs } from '../../../adapters/jdcloud/signing/canonical-query.js';
+import { parseQueryPairs } from '../../../adapters/jdcloud/index.js';
 import type { ApiFailure } from './api-responses.js';
 import type { ImageRegistry } from './image-registry.js';
-import { checkImportBody, ossRegionOfUrl, type ImportRules } from './import-rules.js';
+import { ossRegionOfHost } from '../../../domain/jdcloud-rules/index.js';
+import { checkImportBody, type ImportRules } from './import-rules.js';
 import { taskTimePattern } from './task-clock.js';
 import type { VmOperation } from './faults.js';
 
@@ -57,7 +58,7 @@ export function importImageOperation(route: Route, body: Buffer, context: Operat
   const url = new URL(checked.request.imageUrl);
   const loopback = url.hostname === 'localhost' || url.hostname === '[::1]' || url.hostname.startsWith('127.');
   // The docs only say a non-OSS address "affects the import": here the task accepts it, then fails.
-  const failsAtEnd = ossRegionOfUrl(url) === undefined && !loopback ? `Download image failed: '${url.host}' is not an OSS address of region ${route.region}` : undefined;
+  const failsAtEnd = ossRegionOfHost(url.hostname) === undefined && !loopback ? `Download image failed: '${url.host}' is not an OSS address of region ${route.region}` : undefined;
   const { task, created } = context.registry.importImage({
     accessKeyId: context.accessKeyId,
     region: route.region,

@@ -1,0 +1,2 @@
+export { selectUploads, uploadPolicyOf } from './select-uploads.js';
+export type { InvalidRecord, SkippedRecord, Upload } from './upload.js';

@@ -1,0 +1,3 @@
+export { decideImportRequest } from './decide-import.js';
+export type { Decision, ImportRequestDraft } from './decide-import.js';
+export { resolveOsFields } from './os-fields.js';

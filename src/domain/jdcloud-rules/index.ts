@@ -1,0 +1,22 @@
+// JD Cloud's rules, one home each: what the API accepts, region ids, OSS hosts and names, fc limits.
+export {
+  architectures,
+  diskFormats,
+  imageNameDisallowedRun,
+  imageNameRule,
+  isDiskFormat,
+  isSystemDiskSizeGb,
+  isValidImageName,
+  maxClientTokenCharacters,
+  maxDescriptionCharacters,
+  maxImportBytes,
+  maxOsVersionCharacters,
+  osTypes,
+  platforms,
+  systemDiskSizeGb,
+  systemDiskSizeRule,
+} from './image-import.js';
+export type { ApiArchitecture, DiskFormat, OsType, Platform } from './image-import.js';
+export { isRegionId, knownRegionIds, regionIdPattern } from './regions.js';
+export { bucketNameRulesBroken, ossInternalEndpoint, ossPublicEndpoint, ossRegionOfHost } from './oss.js';
+export { fcLimits, fcResourceNamePattern, reservedEnvironmentNames, reservedEnvironmentPrefixes } from './function-compute.js';

@@ -1,0 +1,3 @@
+export { readLocalImageFile } from './commands/inspect-sources.js';
+export type { InspectedBytes } from './commands/inspect-sources.js';
+export type { CliIo } from './io.js';

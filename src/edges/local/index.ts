@@ -1,0 +1,5 @@
+export { startDevStack } from './dev-stack.js';
+export type { DevStack, DevStackOptions } from './dev-stack.js';
+export { localOssCredentials } from './local-oss.js';
+export { packageRoot } from './package-root.js';
+export { startVmEmulator } from './vm-emulator/vm-emulator.js';

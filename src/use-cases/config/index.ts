@@ -1,0 +1,3 @@
+export { ConfigError } from './config-error.js';
+export { loadConfig } from './config.js';
+export type { Config } from './config.js';
