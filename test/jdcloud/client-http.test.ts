@@ -5,12 +5,7 @@ import assert from 'node:assert/strict';
 import { Agent } from 'undici';
 import * as z from '../../src/kernel/zod.js';
 import { createJdCloudClient, type JdCloudClientOptions, type RetryNotice } from '../../src/adapters/jdcloud/client/create-jdcloud-client.js';
-import { JdCloudApiError } from '../../src/adapters/jdcloud/errors/jdcloud-api-error.js';
-import { JdCloudConfigError } from '../../src/adapters/jdcloud/errors/jdcloud-config-error.js';
-import { JdCloudNetworkError } from '../../src/adapters/jdcloud/errors/jdcloud-network-error.js';
-import { JdCloudResponseError } from '../../src/adapters/jdcloud/errors/jdcloud-response-error.js';
-import { JdCloudTimeoutError } from '../../src/adapters/jdcloud/errors/jdcloud-timeout-error.js';
-import { MissingCredentialsError } from '../../src/adapters/jdcloud/errors/missing-credentials-error.js';
+import { JdCloudApiError, JdCloudConfigError, JdCloudNetworkError, JdCloudResponseError, JdCloudTimeoutError, MissingCredentialsError } from '../../src/adapters/jdcloud/errors.js';
 import { startVmEmulator, type VmEmulator } from '../../src/edges/local/vm-emulator/vm-emulator.js';
 import { ubuntuImportRequest } from '../../harness/import-request.js';
 

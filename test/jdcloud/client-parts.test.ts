@@ -13,9 +13,7 @@ import {
   parseRetryAfterMs,
 } from '../../src/adapters/jdcloud/client/retry-policy.js';
 import { readResponse, type ReceivedResponse } from '../../src/adapters/jdcloud/client/read-response.js';
-import { JdCloudApiError } from '../../src/adapters/jdcloud/errors/jdcloud-api-error.js';
-import { JdCloudResponseError } from '../../src/adapters/jdcloud/errors/jdcloud-response-error.js';
-import { JdCloudConfigError } from '../../src/adapters/jdcloud/errors/jdcloud-config-error.js';
+import { JdCloudApiError, JdCloudResponseError, JdCloudConfigError } from '../../src/adapters/jdcloud/errors.js';
 
 describe('endpoint', () => {
   test('https anywhere, http only on loopback, a base path kept without trailing slash', () => {

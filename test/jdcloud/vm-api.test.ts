@@ -2,8 +2,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createJdCloudClient, type JdCloudClient } from '../../src/adapters/jdcloud/client/create-jdcloud-client.js';
-import { JdCloudApiError } from '../../src/adapters/jdcloud/errors/jdcloud-api-error.js';
-import { JdCloudInputError } from '../../src/adapters/jdcloud/errors/jdcloud-input-error.js';
+import { JdCloudApiError, JdCloudInputError } from '../../src/adapters/jdcloud/errors.js';
 import type { ImportImageInput } from '../../src/adapters/jdcloud/vm/import-image.js';
 import { createVmApi, type VmApi } from '../../src/adapters/jdcloud/vm/vm-api.js';
 import { startVmEmulator, type VmEmulator } from '../../src/edges/local/vm-emulator/vm-emulator.js';

@@ -1,7 +1,5 @@
 import * as z from '../../../kernel/zod.js';
-import { JdCloudApiError } from '../errors/jdcloud-api-error.js';
-import type { JdCloudError } from '../errors/jdcloud-error.js';
-import { JdCloudResponseError } from '../errors/jdcloud-response-error.js';
+import { JdCloudApiError, JdCloudResponseError, type JdCloudError } from '../errors.js';
 import { describeIssues, envelopeSchema, reportsFailure } from './envelope.js';
 import { parseRetryAfterMs } from './retry-policy.js';
 

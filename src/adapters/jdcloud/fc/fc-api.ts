@@ -1,6 +1,5 @@
 import type { JdCloudClient } from '../client/create-jdcloud-client.js';
-import { JdCloudApiError } from '../errors/jdcloud-api-error.js';
-import { JdCloudResponseError } from '../errors/jdcloud-response-error.js';
+import { JdCloudApiError, JdCloudResponseError } from '../errors.js';
 import {
   emptyResultSchema,
   functionCodeResultSchema,

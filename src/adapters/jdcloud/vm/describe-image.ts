@@ -1,6 +1,6 @@
 import * as z from '../../../kernel/zod.js';
 import type { JdCloudClient } from '../client/create-jdcloud-client.js';
-import { encodeRfc3986 } from '../signing/rfc3986.js';
+import { encodeRfc3986 } from '../signing/canonical-request.js';
 import { parseInput } from './input-rules.js';
 
 export const imageStatuses = ['pending', 'ready', 'deleting', 'error'] as const;

@@ -1,5 +1,5 @@
 import * as z from '../../../kernel/zod.js';
-import { JdCloudInputError } from '../errors/jdcloud-input-error.js';
+import { JdCloudInputError } from '../errors.js';
 
 /** An enum whose rejection names every allowed value and the value given. */
 export function oneOf<const T extends readonly [string, ...string[]]>(values: T) {
