@@ -69,7 +69,7 @@ describe('JD Cloud client over HTTP', () => {
     const attempts = emulator.requests.slice(before);
     assert.equal(attempts.length, 3);
     assert.equal(new Set(attempts.map((attempt) => attempt.nonce)).size, 3);
-    for (const attempt of attempts) assert.match(attempt.jdcloudDate ?? '', /^\d{8}T\d{6}Z$/);
+    for (const attempt of attempts) assert.match(attempt.jdCloudDate ?? '', /^\d{8}T\d{6}Z$/);
     assert.deepEqual(
       notices.map((notice) => [notice.attempt, notice.delayMs, notice.error.name]),
       [

@@ -56,9 +56,15 @@ export { architectures, osTypes, platforms, diskFormats } from '../../domain/jdc
 export type { ImportImageInput, ImportImageResult } from './vm/import-image.js';
 export { describeImageTasks, describeImageTasksQuerySchema, taskActions, taskStatuses } from './vm/describe-image-tasks.js';
 export type { DescribeImageTasksQuery, DescribeImageTasksResult, ImageTask } from './vm/describe-image-tasks.js';
-export { describeImage, imageStatuses } from './vm/describe-image.js';
+export { describeImage } from './vm/describe-image.js';
+export { imageStatuses, maxCopyImagesSourceIds } from '../../domain/jdcloud-rules/index.js';
 export type { DescribeImageResult, VmImage } from './vm/describe-image.js';
-export { describeImages } from './vm/describe-images.js';
+export { describeImages, describeImagesQuerySchema, imageSources } from './vm/describe-images.js';
+export type { DescribeImagesQuery, DescribeImagesResult } from './vm/describe-images.js';
+export { copyImages, copyImagesInputSchema } from './vm/copy-images.js';
+export type { CopyImagesInput, CopyImagesResult, ImageCopy } from './vm/copy-images.js';
+export { shareImage, shareImageInputSchema } from './vm/share-image.js';
+export type { ShareImageInput, ShareImageResult } from './vm/share-image.js';
 export { listImageTasks, taskPageSize } from './vm/list-image-tasks.js';
 
 // Old spellings (`Jdcloud`), deprecated aliases so existing imports keep working.
