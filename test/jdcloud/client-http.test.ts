@@ -143,14 +143,16 @@ describe('JD Cloud client over HTTP', () => {
     assert.equal(emulator.counters.requests, before + 1);
   });
 
-  test('a wrong secret: 401 ACCESS_ERROR, not retried', async () => {
+  test('a wrong secret: 401 ACCESS_ERROR with the credentials hint, not retried', async () => {
     const before = emulator.counters.requests;
     const error = await listTasks(client({ credentials: { ...credentials, secretAccessKey: 'wrong' } })).catch((caught: unknown) => caught);
     assert.ok(error instanceof JdCloudApiError);
     assert.equal(
       error.message,
-      `GET ${tasksUrl} failed with HTTP 401 ACCESS_ERROR: sign result is not same [gw] (code 401, request id ${lastRequestId()}, 1 attempt)`,
+      `GET ${tasksUrl} failed with HTTP 401 ACCESS_ERROR: sign result is not same [gw] (code 401, request id ${lastRequestId()}, 1 attempt). ` +
+        'Access denied or a bad signature: check JDCLOUD_ACCESS_KEY_ID / JDCLOUD_SECRET_ACCESS_KEY and that the keys may call this API.',
     );
+    assert.equal(error.apiMessage, 'sign result is not same [gw]');
     assert.doesNotMatch(error.message, /wrong|CLIENT-TEST-SK/);
     assert.equal(emulator.counters.requests, before + 1);
   });

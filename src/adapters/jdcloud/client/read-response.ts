@@ -1,4 +1,5 @@
 import * as z from '../../../kernel/zod.js';
+import { accessKeyIdVariable, secretAccessKeyVariable } from '../credentials.js';
 import { JdCloudApiError, JdCloudResponseError, type JdCloudError } from '../errors.js';
 import { describeIssues, envelopeSchema, reportsFailure } from './envelope.js';
 import { parseRetryAfterMs } from './retry-policy.js';
@@ -18,6 +19,12 @@ export interface ReceivedResponse {
   body: string;
   nowMs: number;
 }
+
+/**
+ * What a 401 means for the user (the gateway's wrong key, disabled key or signature mismatch,
+ * docs §1.11): the same hint the OSS side gives for its 403 (src/adapters/oss/object-store-error.ts).
+ */
+const credentialsHint = `Access denied or a bad signature: check ${accessKeyIdVariable} / ${secretAccessKeyVariable} and that the keys may call this API.`;
 
 /** 429 and 5xx may succeed later; every other status will not. */
 export function isRetryableStatus(httpStatus: number): boolean {
@@ -82,6 +89,7 @@ export function readResponse<T>(response: ReceivedResponse, schema: z.core.$ZodT
         requestId,
         attempts: attempt,
         retryable,
+        ...(httpStatus === 401 ? { hint: credentialsHint } : {}),
       }),
     };
   }
