@@ -149,6 +149,24 @@ describe('reading a response', () => {
     );
   });
 
+  test('a 2xx without result is a success only for a call that expects nothing (fc async invoke)', () => {
+    assert.deepEqual(readResponse(response({ body: '{"requestId":"r8"}' }), z.unknown()), { ok: true, result: undefined, requestId: 'r8' });
+    assert.deepEqual(readResponse(response({ body: '', headers: { 'x-jdcloud-request-id': 'h8' } }), z.unknown()).ok, false);
+  });
+
+  test('a 401 ends its message with the credentials hint; other statuses do not', () => {
+    const body = '{"requestId":"r9","error":{"status":"ACCESS_ERROR","code":401,"message":"accessKey not exist[gw]"}}';
+    assert.equal(
+      failure({ httpStatus: 401, body })?.error.message,
+      'POST https://vm.jdcloud-api.com/v1/regions/cn-north-1/images:import failed with HTTP 401 ACCESS_ERROR: accessKey not exist[gw] (code 401, request id r9, 1 attempt). ' +
+        'Access denied or a bad signature: check JDCLOUD_ACCESS_KEY_ID / JDCLOUD_SECRET_ACCESS_KEY and that the keys may call this API.',
+    );
+    assert.equal(
+      failure({ httpStatus: 403, body: body.replace(/401/g, '403') })?.error.message,
+      'POST https://vm.jdcloud-api.com/v1/regions/cn-north-1/images:import failed with HTTP 403 ACCESS_ERROR: accessKey not exist[gw] (code 403, request id r9, 1 attempt)',
+    );
+  });
+
   test('429 is retryable and carries Retry-After', () => {
     const outcome = failure({
       httpStatus: 429,
