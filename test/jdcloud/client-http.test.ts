@@ -157,7 +157,25 @@ describe('JD Cloud client over HTTP', () => {
     assert.equal(emulator.counters.requests, before + 1);
   });
 
-  test('a clock 20 minutes slow is refused by the gateway, not retried', async () => {
+  test('each attempt takes its date from now() and its nonce from nonce()', async () => {
+    let made = 0;
+    const signedAt = new Date(Date.now() - 60_000);
+    const two = (value: number) => String(value).padStart(2, '0');
+    const expectedDate = `${signedAt.getUTCFullYear()}${two(signedAt.getUTCMonth() + 1)}${two(signedAt.getUTCDate())}T${two(signedAt.getUTCHours())}${two(signedAt.getUTCMinutes())}${two(signedAt.getUTCSeconds())}Z`;
+    emulator.injectFault({ kind: 'status', status: 500 });
+    const before = emulator.requests.length;
+    const response = await listTasks(client({ now: () => signedAt, nonce: () => `client-http-nonce-${++made}` }));
+    assert.equal(response.attempts, 2);
+    assert.deepEqual(
+      emulator.requests.slice(before).map((attempt) => [attempt.nonce, attempt.jdCloudDate, attempt.outcome]),
+      [
+        ['client-http-nonce-1', expectedDate, 500],
+        ['client-http-nonce-2', expectedDate, 200],
+      ],
+    );
+  });
+
+  test('a clock 20 minutes slow (the deprecated clock option) is refused by the gateway, not retried', async () => {
     const slow = client({ clock: () => new Date(Date.now() - 20 * 60_000) });
     const error = await listTasks(slow).catch((caught: unknown) => caught);
     assert.ok(error instanceof JdCloudApiError);

@@ -32,9 +32,9 @@ describe('VM API', () => {
   before(async () => {
     emulator = await startVmEmulator({ credentials: [credentials], taskStepMs: 1000, now: () => clockMs });
     legacy = await startVmEmulator({ credentials: [credentials], legacyTaskIds: true });
-    const options = { service: 'vm', credentials, clock: () => new Date(clockMs), retry: { baseDelayMs: 1 } };
+    const options = { service: 'vm', credentials, now: () => new Date(clockMs), retry: { baseDelayMs: 1 } };
     client = createJdCloudClient({ ...options, endpoint: emulator.url });
-    legacyClient = createJdCloudClient({ ...options, endpoint: legacy.url, clock: () => new Date() });
+    legacyClient = createJdCloudClient({ ...options, endpoint: legacy.url, now: () => new Date() });
     vm = createVmApi(client);
   });
   after(async () => {
