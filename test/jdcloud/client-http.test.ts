@@ -348,6 +348,12 @@ describe('JD Cloud client over HTTP', () => {
         return true;
       },
     );
+    for (const path of ['/images/..', '/images/./x']) {
+      await assert.rejects(client().call({ method: 'GET', regionId: 'cn-north-1', path, schema: tasksSchema }), {
+        name: 'JdCloudConfigError',
+        message: `path "${path}" has a "." or ".." segment, which would reach another path.`,
+      });
+    }
     assert.equal(emulator.counters.requests, before);
   });
 

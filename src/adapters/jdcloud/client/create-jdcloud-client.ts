@@ -116,6 +116,10 @@ export function createJdCloudClient(options: JdCloudClientOptions): JdCloudClien
     if (!input.path.startsWith('/')) {
       throw new JdCloudConfigError('path', `path ${JSON.stringify(input.path)} must start with "/", e.g. /images:import.`);
     }
+    // A URL resolves `.` and `..`: such a segment would send the call to another API.
+    if (input.path.split('/').some((segment) => segment === '.' || segment === '..')) {
+      throw new JdCloudConfigError('path', `path ${JSON.stringify(input.path)} has a "." or ".." segment, which would reach another path.`);
+    }
     const rawPath = `${endpoint.basePath}/v1/regions/${regionId}${input.path}`;
     const query = canonicalQuery(queryPairs(input.query ?? {}));
     // For messages and for signing: the path as documented, the query as it is sent.
