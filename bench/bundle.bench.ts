@@ -39,7 +39,7 @@ function bytesByPackage(inputs: Record<string, { bytesInOutput: number }>): Reco
 }
 
 const bundleOf = (entryFile: string) =>
-  bundleFunction({ functionKey: 'importImage', entryFile, serviceDir: repoRoot, minify: true, sourcemap: false, awsDefaultCredentialChain: false });
+  bundleFunction({ functionKey: 'importImage', entryFile, serviceDir: repoRoot, minify: true, sourcemap: false, awsDefaultCredentialChain: false, nodeMajor: 16 });
 
 export async function run(): Promise<Record<string, unknown>> {
   const bundle = await bundleOf(join(repoRoot, 'functions', 'import-image', 'handler.ts'));

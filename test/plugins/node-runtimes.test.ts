@@ -4,7 +4,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { listZipEntries, readZipEntry } from '../../plugins/jdcloud/package/zip-contents.js';
+import { listZipEntries, readZipEntry } from '../../src/adapters/jdcloud/fc/index.js';
 import type { DevStack } from '../../src/edges/local/dev-stack.js';
 import { localOssCredentials } from '../../src/edges/local/local-oss.js';
 import { makeDiskImage } from '../../harness/disk-images.js';

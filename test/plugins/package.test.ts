@@ -8,7 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import JdCloudProviderPlugin from '../../plugins/jdcloud/index.js';
 import { providerHookNames } from '../../plugins/jdcloud/jdcloud-provider.js';
 import { zipEntries } from '../../plugins/jdcloud/package/zip-bundle.js';
-import { listZipEntries, readZipEntry } from '../../plugins/jdcloud/package/zip-contents.js';
+import { listZipEntries, readZipEntry } from '../../src/adapters/jdcloud/fc/index.js';
 import { fixtureYml, frameworkError, makeServiceDir, repoRoot, runServerless, type ServiceDir } from './serverless-cli.js';
 
 function zipNames(zip: Buffer): string[] {

@@ -5,7 +5,7 @@ import { newestNodeRuntime } from '../../plugins/jdcloud/config/node-runtime.js'
 import { normalizeOssEventType, type OssEventType } from '../../plugins/jdcloud/config/oss-event-types.js';
 import { readServiceConfig, type ServerlessServiceView } from '../../plugins/jdcloud/config/read-service-config.js';
 import { findTriggerOverlaps } from '../../plugins/jdcloud/config/trigger-overlap.js';
-import { ServiceConfigInvalidError } from '../../plugins/jdcloud/errors/service-config-invalid-error.js';
+import { ServiceConfigInvalidError } from '../../plugins/jdcloud/errors.js';
 import { repoRoot } from './serverless-cli.js';
 
 const serviceDir = join(repoRoot, 'test', 'plugins', 'fixtures', 'service');
