@@ -39,9 +39,9 @@ describe('serverless package with the repository serverless.yml', () => {
 
   it('packages every function: one zip each, and nothing else in the package directory', async () => {
     for (const key of functionKeys) {
-      assert.match(stderr, new RegExp(`^Packaged ${key}: .*${key}\\.zip, [\\d.]+ KB zip, [\\d.]+ KB unzipped \\(index\\.js\\)$`, 'm'));
+      assert.match(stderr, new RegExp(`^Packaged ${key}: .*${key}\\.zip, [\\d.]+ KB zip, [\\d.]+ KB unzipped \\(index\\.js\\), built for nodejs16$`, 'm'));
     }
-    assert.deepEqual((await readdir(output)).sort(), ['bundle', 'importImage.zip', 'refreshStatus.zip']);
+    assert.deepEqual((await readdir(output)).sort(), ['bundle', 'importImage.runtime.json', 'importImage.zip', 'refreshStatus.runtime.json', 'refreshStatus.zip']);
   });
 
   for (const key of functionKeys) {

@@ -150,7 +150,12 @@ function readFunction(context: FunctionContext, key: string, fn: FunctionInput):
 export function readServiceConfig(view: ServerlessServiceView, options: { checkHandlers?: boolean; fcEndpoint?: string } = {}): ReadServiceConfigResult {
   const problems: Problem[] = [];
   const warnings: Problem[] = [];
-  const provider = parsePart(providerInputSchema, 'provider', view.provider, problems) ?? { environment: {} };
+  const provider = parsePart(providerInputSchema, 'provider', view.provider, problems);
+  if (provider === undefined) {
+    // The rules below need the provider's settings: report every wrongly typed part first.
+    for (const [key, raw] of Object.entries(view.functions)) parsePart(functionInputSchema, `functions.${key}`, raw, problems);
+    throw new ServiceConfigInvalidError(problems);
+  }
   const add = (problem: Problem | undefined): void => {
     if (problem !== undefined) problems.push(problem);
   };

@@ -50,9 +50,13 @@ export function compatShimsFor(major: number): readonly CompatShim[] {
   return shims.filter((shim) => major <= shim.neededUpTo);
 }
 
-/** The banner (one statement block) put before the bundle's code, or '' when none is needed. */
+/**
+ * The banner put before the bundle's code, or '' when none is needed. It opens with the
+ * "use strict" directive esbuild's CommonJS output starts with: code before it would turn the
+ * whole bundle into sloppy mode.
+ */
 export function compatBanner(major: number): string {
   const needed = compatShimsFor(major);
   if (needed.length === 0) return '';
-  return needed.map((shim) => `/* shim: ${shim.replaces} */(function(){${shim.code}})();`).join('\n');
+  return ['"use strict";', ...needed.map((shim) => `/* shim: ${shim.replaces} */(function(){${shim.code}})();`)].join('\n');
 }

@@ -9,11 +9,26 @@ import type { InvocationOutcome, StoredFunction } from './fc-state.js';
  * What runs in the function's process, the way fc's Node runtime calls a handler: chdir to the
  * code, require `<file>` of the `<file>.<export>` handler, call it with the event and a
  * context (a callback too, for 3-argument handlers), write what it returned, exit. Plain
- * JavaScript for `node -e`, so any Node binary runs it.
+ * JavaScript for `node -e`, so any Node binary runs it. The emulator is a local stand-in, so
+ * the function may connect to loopback only: a deployed config that still names a public
+ * endpoint fails with a clear error instead of reaching the internet.
  */
 const runnerSource = `'use strict';
 const fs = require('fs');
 const path = require('path');
+const net = require('net');
+const connect = net.Socket.prototype.connect;
+net.Socket.prototype.connect = function (...args) {
+  const first = Array.isArray(args[0]) ? args[0][0] : args[0];
+  const options = typeof first === 'object' && first !== null ? first : { port: first, host: typeof args[1] === 'string' ? args[1] : undefined };
+  const host = String(options.host || 'localhost');
+  if (options.path === undefined && !/^(127\\.|localhost$|::1$|\\[::1\\]$)/.test(host)) {
+    const error = new Error('fc emulator: the function may connect to loopback only, not to ' + host);
+    process.nextTick(() => this.destroy(error));
+    return this;
+  }
+  return connect.apply(this, args);
+};
 const [codeDir, handlerName, eventFile, resultFile, contextJson] = process.argv.slice(1);
 const write = (outcome) => fs.writeFileSync(resultFile, JSON.stringify(Object.assign({ node: process.version }, outcome)));
 const dot = handlerName.lastIndexOf('.');
