@@ -5,7 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { zipEntries } from '../../plugins/jdcloud/package/zip-bundle.js';
+import type { DevStack } from '../../src/edges/local/dev-stack.js';
 import { startFcEmulator, type FcEmulator, type RecordedCall } from '../../src/edges/local/fc-emulator/index.js';
+import { localOssCredentials } from '../../src/edges/local/local-oss.js';
+import { startTestStack, upload } from '../../harness/local-stack.js';
 import { fixtureYml, frameworkError, makeServiceDir, repoRoot, runServerless, type ServiceDir } from './serverless-cli.js';
 
 const credentials = { accessKeyId: 'AKIDDEPLOYTEST', secretAccessKey: 'deploy-test-secret' };
@@ -573,5 +576,46 @@ describe('serverless deploy checks the runtime against describeRuntimes', () => 
     } finally {
       await emulator.stop();
     }
+  });
+});
+
+describe('the fc emulator runs what deploy shipped', () => {
+  let stack: DevStack;
+  let emulator: FcEmulator;
+  let service: ServiceDir;
+  // The Node 16 binary CI installs, so the nodejs16 bundle runs where it would in fc.
+  const node16 = (process.env['OSS_IMAGE_IMPORT_NODE_BINARIES'] ?? '').split(':').find((binary) => /node16\//.test(binary));
+
+  before(async () => {
+    stack = await startTestStack({ autoImport: false, bucket: 'disk-images' });
+    emulator = await startFcEmulator({ credentials: [credentials], ...(node16 !== undefined ? { nodeBinaries: { nodejs16: node16 } } : {}) });
+    service = await makeServiceDir(
+      fixtureYml.replace(
+        '    IMAGE_STATUS_PREFIX: .image-import/\n',
+        `    IMAGE_STATUS_PREFIX: .image-import/\n    OSS_ENDPOINT: ${stack.ossEndpoint}\n    JDCLOUD_ACCESS_KEY_ID: ${localOssCredentials.accessKeyId}\n    JDCLOUD_SECRET_ACCESS_KEY: ${localOssCredentials.secretAccessKey}\n`,
+      ),
+    );
+  });
+  after(async () => {
+    await emulator.stop();
+    await stack.stop();
+    await service.remove();
+  });
+
+  it('an asynchronous invoke runs the deployed nodejs16 zip in its own process with the function\'s environment', async () => {
+    assert.ok(process.env['CI'] !== 'true' || node16 !== undefined, 'CI provides Node 16 in OSS_IMAGE_IMPORT_NODE_BINARIES');
+    const deployed = await runServerless(service.dir, ['deploy'], envFor(emulator));
+    assert.equal(deployed.code, 0, deployed.stdout + deployed.stderr);
+    await upload(stack, 'uploads/disk.qcow2', new Uint8Array(4096));
+    await writeFile(join(service.dir, 'event.json'), JSON.stringify({ Records: [{ s3: { bucket: { name: 'disk-images' }, object: { key: 'uploads/disk.qcow2' } } }] }));
+    const invoked = await runServerless(service.dir, ['invoke', '-f', 'importImage', '-p', 'event.json'], envFor(emulator));
+    assert.equal(invoked.code, 0, invoked.stdout + invoked.stderr);
+    const [outcome] = await emulator.settled();
+    const result = outcome?.result as { node?: string; functionName?: string; hasRequestId?: boolean; objects?: Array<{ key: string; size: number }> } | undefined;
+    assert.equal(outcome?.status, 'succeeded', outcome?.output);
+    assert.deepEqual(
+      { node: result?.node?.split('.')[0], functionName: result?.functionName, hasRequestId: result?.hasRequestId, objects: result?.objects?.map(({ key, size }) => ({ key, size })) },
+      { node: node16 === undefined ? process.versions.node.split('.')[0] : '16', functionName: 'importImage', hasRequestId: true, objects: [{ key: 'uploads/disk.qcow2', size: 4096 }] },
+    );
   });
 });
