@@ -1,5 +1,5 @@
 // `npm run bench -- bundle`: the deployed bundle on every Node major fc may offer (16–24; the
-// binaries of OSS_IMAGE_IMPORT_NODE_BINARIES, else this node only), each built for its own major:
+// binaries harness/node-binaries.ts finds, else this node only), each built for its own major:
 // - size, and cold start next to the same function written the usual way (jdcloud-sdk-js +
 //   @aws-sdk/client-s3 from node_modules) on the same binary: `require` of the handler in a fresh
 //   process minus a bare `node -e 0`, medians of runs interleaved in one loop;
@@ -11,7 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { fcInstanceTypes } from '../src/domain/jdcloud-rules/index.js';
-import { localOssCredentials } from '../src/edges/local/local-oss.js';
+import { bundleEnvironment } from '../harness/bundle-environment.js';
+import { nodeBinaries } from '../harness/node-binaries.js';
 import { makeDiskImage } from '../harness/disk-images.js';
 import { startTestStack, upload } from '../harness/local-stack.js';
 import { bundleFunction } from '../plugins/jdcloud/package/bundle-function.js';
@@ -90,24 +91,14 @@ function gbSeconds(run: ColdImport): Array<{ cpu: number; memorySize: number; fi
 }
 
 export async function run(): Promise<Record<string, unknown>> {
-  const binaries = [process.execPath, ...(process.env['OSS_IMAGE_IMPORT_NODE_BINARIES'] ?? '').split(':').filter((path) => path !== '')];
-  const byMajor = new Map<number, string>();
-  for (const binary of binaries) byMajor.set(Number(/^v(\d+)/.exec(execFileSync(binary, ['--version'], { encoding: 'utf8' }))?.[1]), binary);
   const work = await mkdtemp(join(tmpdir(), 'oss-image-import-bench-'));
   const stack = await startTestStack({ autoImport: false, bucket: 'disk-images' });
-  const env = {
-    JDCLOUD_ACCESS_KEY_ID: localOssCredentials.accessKeyId,
-    JDCLOUD_SECRET_ACCESS_KEY: localOssCredentials.secretAccessKey,
-    JDCLOUD_REGION: stack.region,
-    OSS_ENDPOINT: stack.ossEndpoint,
-    JDCLOUD_VM_ENDPOINT: stack.vmEndpoint,
-    IMAGE_ALLOWED_BUCKETS: stack.bucket,
-  };
+  const env = bundleEnvironment(stack);
   try {
     await writeFile(join(work, 'package.json'), '{ "type": "commonjs" }\n');
     const majors: Record<string, unknown> = {};
     const peaks: number[] = [];
-    for (const [major, binary] of [...byMajor].sort((a, b) => a[0] - b[0])) {
+    for (const { major, binary } of nodeBinaries().sort((a, b) => a.major - b.major)) {
       const bundle = await bundleOf(join(repoRoot, 'functions', 'import-image', 'handler.ts'), major);
       const refreshStatus = await bundleOf(join(repoRoot, 'functions', 'refresh-status', 'handler.ts'), major);
       const bundleFile = join(work, `index-node${major}.js`);

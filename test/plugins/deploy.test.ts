@@ -9,6 +9,7 @@ import type { DevStack } from '../../src/edges/local/dev-stack.js';
 import { startFcEmulator, type FcEmulator, type RecordedCall } from '../../src/edges/local/fc-emulator/index.js';
 import { localOssCredentials } from '../../src/edges/local/local-oss.js';
 import { startTestStack, upload } from '../../harness/local-stack.js';
+import { nodeBinaries } from '../../harness/node-binaries.js';
 import { fixtureYml, frameworkError, makeServiceDir, repoRoot, runServerless, type ServiceDir } from './serverless-cli.js';
 
 const credentials = { accessKeyId: 'AKIDDEPLOYTEST', secretAccessKey: 'deploy-test-secret' };
@@ -584,7 +585,7 @@ describe('the fc emulator runs what deploy shipped', () => {
   let emulator: FcEmulator;
   let service: ServiceDir;
   // The Node 16 binary CI installs, so the nodejs16 bundle runs where it would in fc.
-  const node16 = (process.env['OSS_IMAGE_IMPORT_NODE_BINARIES'] ?? '').split(':').find((binary) => /node16\//.test(binary));
+  const node16 = nodeBinaries().find((runtime) => runtime.major === 16)?.binary;
 
   before(async () => {
     stack = await startTestStack({ autoImport: false, bucket: 'disk-images' });
@@ -603,7 +604,7 @@ describe('the fc emulator runs what deploy shipped', () => {
   });
 
   it('an asynchronous invoke runs the deployed nodejs16 zip in its own process with the function\'s environment', async () => {
-    assert.ok(process.env['CI'] !== 'true' || node16 !== undefined, 'CI provides Node 16 in OSS_IMAGE_IMPORT_NODE_BINARIES');
+    assert.ok(process.env['CI'] !== 'true' || node16 !== undefined, 'CI provides Node 16 (scripts/node-runtimes.sh install)');
     const deployed = await runServerless(service.dir, ['deploy'], envFor(emulator));
     assert.equal(deployed.code, 0, deployed.stdout + deployed.stderr);
     await upload(stack, 'uploads/disk.qcow2', new Uint8Array(4096));

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,21 +8,20 @@ import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { listZipEntries, readZipEntry } from '../../src/adapters/jdcloud/fc/index.js';
 import type { DevStack } from '../../src/edges/local/dev-stack.js';
 import { localOssCredentials } from '../../src/edges/local/local-oss.js';
+import { bundleEnvironment } from '../../harness/bundle-environment.js';
 import { makeDiskImage } from '../../harness/disk-images.js';
+import { nodeBinaries } from '../../harness/node-binaries.js';
 import { startTestStack, upload } from '../../harness/local-stack.js';
 import { repoRoot, runServerless } from './serverless-cli.js';
 import { ossTriggerEvent } from './upload-event.js';
 
 /**
- * The deployed bundle, end to end, on every Node runtime fc may offer (issue 12): this machine's
- * node, plus the binaries in OSS_IMAGE_IMPORT_NODE_BINARIES (colon-separated; .ci/run installs
- * Node 16, 18, 20, 22 and 24 with scripts/node-runtimes.sh and sets it). Each binary runs the
+ * The deployed bundle, end to end, on every Node runtime fc may offer (issue 12): one binary per
+ * major (harness/node-binaries.ts; .ci/run installs Node 16, 18, 20, 22 and 24). Each runs the
  * importImage zip `serverless package` builds for its own runtime (nodejsNN).
  */
-const binaries = [process.execPath, ...(process.env['OSS_IMAGE_IMPORT_NODE_BINARIES'] ?? '').split(':').filter((path) => path !== '')];
-const majorOf = (binary: string): number => Number(/^v(\d+)\./.exec(execFileSync(binary, ['--version'], { encoding: 'utf8' }))?.[1]);
-const runtimes = binaries.map((binary) => ({ binary, major: majorOf(binary) }));
-const majors = [...new Set(runtimes.map((runtime) => runtime.major))].sort((a, b) => a - b);
+const runtimes = nodeBinaries();
+const majors = runtimes.map((runtime) => runtime.major).sort((a, b) => a - b);
 
 function run(binary: string, args: string[], env: Record<string, string>): Promise<{ code: number; output: string }> {
   return new Promise((resolve) => {
@@ -43,7 +42,7 @@ describe('the packaged importImage bundle on each Node runtime', () => {
   let work: string;
 
   before(async () => {
-    assert.ok(process.env['CI'] !== 'true' || majors.length >= 5, `CI runs Node 16, 18, 20, 22 and 24; found ${majors.join(', ')} (set OSS_IMAGE_IMPORT_NODE_BINARIES)`);
+    assert.ok(process.env['CI'] !== 'true' || majors.length >= 5, `CI runs Node 16, 18, 20, 22 and 24; found ${majors.join(', ')} (run scripts/node-runtimes.sh install)`);
     work = await mkdtemp(join(tmpdir(), 'oss-image-import-runtimes-'));
     const service = join(work, 'service');
     await mkdir(service);
@@ -78,14 +77,7 @@ describe('the packaged importImage bundle on each Node runtime', () => {
       // The same retries on every Node: the first importImage answers 503.
       stack.emulator.injectFault({ kind: 'status', status: 503, operation: 'importImage' });
 
-      const outcome = await run(binary, [join(repoRoot, 'test', 'plugins', 'fixtures', 'run-bundle.cjs'), join(work, `node${major}`, 'index.js'), eventFile, resultFile], {
-        JDCLOUD_ACCESS_KEY_ID: localOssCredentials.accessKeyId,
-        JDCLOUD_SECRET_ACCESS_KEY: localOssCredentials.secretAccessKey,
-        JDCLOUD_REGION: stack.region,
-        OSS_ENDPOINT: stack.ossEndpoint,
-        JDCLOUD_VM_ENDPOINT: stack.vmEndpoint,
-        IMAGE_ALLOWED_BUCKETS: stack.bucket,
-      });
+      const outcome = await run(binary, [join(repoRoot, 'test', 'plugins', 'fixtures', 'run-bundle.cjs'), join(work, `node${major}`, 'index.js'), eventFile, resultFile], bundleEnvironment(stack));
       const printed = JSON.parse(await readFile(resultFile, 'utf8')) as { node: string; result?: { outcomes?: Array<Record<string, unknown>> } & Record<string, unknown>; error?: string };
       assert.equal(outcome.code, 0, `${printed.error ?? ''}\n${outcome.output}`);
       assert.match(printed.node, new RegExp(`^v${major}\\.`));
