@@ -1,5 +1,4 @@
-import type { DevStack } from '../src/edges/local/dev-stack.js';
-import { localOssCredentials } from '../src/edges/local/local-oss.js';
+import { localOssCredentials, type DevStack } from '../src/edges/local/index.js';
 
 /** The environment a deployed importImage bundle needs to run against the local stack. */
 export function bundleEnvironment(stack: DevStack): Record<string, string> {
