@@ -19,4 +19,14 @@ export {
 export type { ApiArchitecture, DiskFormat, OsType, Platform } from './image-import.js';
 export { isRegionId, knownRegionIds, regionIdPattern } from './regions.js';
 export { bucketNameRulesBroken, ossInternalEndpoint, ossPublicEndpoint, ossRegionOfHost } from './oss.js';
-export { fcLimits, fcResourceNamePattern, reservedEnvironmentNames, reservedEnvironmentPrefixes } from './function-compute.js';
+export {
+  instanceTypesText,
+  fcDocumentedRuntime,
+  fcFunctionDefaults,
+  fcInstanceTypes,
+  fcLimits,
+  fcResourceNamePattern,
+  reservedEnvironmentNames,
+  reservedEnvironmentPrefixes,
+} from './function-compute.js';
+export type { FcInstanceType } from './function-compute.js';
