@@ -21,4 +21,14 @@ export { isRegionId, knownRegionIds, regionIdPattern } from './regions.js';
 export { describeImagesPageSize, imageStatuses, maxCopyImagesSourceIds, maxImageIdCharacters } from './vm-images.js';
 export type { ImageStatus } from './vm-images.js';
 export { bucketNameRulesBroken, ossInternalEndpoint, ossPublicEndpoint, ossRegionOfHost } from './oss.js';
-export { fcLimits, fcResourceNamePattern, reservedEnvironmentNames, reservedEnvironmentPrefixes } from './function-compute.js';
+export {
+  instanceTypesText,
+  fcDocumentedRuntime,
+  fcFunctionDefaults,
+  fcInstanceTypes,
+  fcLimits,
+  fcResourceNamePattern,
+  reservedEnvironmentNames,
+  reservedEnvironmentPrefixes,
+} from './function-compute.js';
+export type { FcInstanceType } from './function-compute.js';

@@ -7,6 +7,7 @@ import {
   functionNameResultSchema,
   functionResultSchema,
   functionsResultSchema,
+  instanceTypesResultSchema,
   runtimesResultSchema,
   serviceNameResultSchema,
   serviceResultSchema,
@@ -54,6 +55,17 @@ export function createFcApi(client: JdCloudClient) {
     async describeRuntimes(regionId: string): Promise<string[]> {
       const { result } = await client.call({ method: 'GET', regionId, path: '/runtimes', schema: runtimesResultSchema });
       return result.runtimes ?? [];
+    },
+
+    /** Every cpu/memory pair the region offers, page by page. */
+    async describeInstanceTypes(regionId: string): Promise<Array<{ cpu: number; memorySize: number }>> {
+      const types: Array<{ cpu: number; memorySize: number }> = [];
+      for (let pageNumber = 1; ; pageNumber += 1) {
+        const { result } = await client.call({ method: 'GET', regionId, path: '/instanceTypes', query: { pageNumber, pageSize }, schema: instanceTypesResultSchema });
+        const page = result.instanceTypes ?? [];
+        types.push(...page.map((type) => ({ cpu: type.cpu, memorySize: type.memorySize })));
+        if (page.length < pageSize || types.length >= (result.totalCount ?? 0)) return types;
+      }
     },
 
     async findService(regionId: string, serviceName: string): Promise<FcService | undefined> {

@@ -14,9 +14,10 @@ const centralDirectoryEntry = 0x02014b50;
 const localFileHeader = 0x04034b50;
 
 /**
- * Lists a zip's entries from its central directory, to check the unzipped size against fc's
- * limit for any zip (ours or one given with `deploy --package`). No ZIP64: fc's 250 MB limit
- * is far below 4 GiB, and a ZIP64 marker is reported as a size of 0xFFFFFFFF.
+ * Lists the entries of an fc code package (Code.zipFile, docs/reference/jdcloud-api.md §3.2) from
+ * its central directory: the plugin checks the unzipped size against fc's limit for any zip
+ * (ours or one given with `deploy --package`), and the fc emulator unpacks it to run it. No
+ * ZIP64: fc's 250 MB limit is far below 4 GiB, and a ZIP64 marker reads as 0xFFFFFFFF.
  */
 export function listZipEntries(zip: Buffer): ZipEntryFacts[] {
   let end = -1;
