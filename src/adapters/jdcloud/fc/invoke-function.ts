@@ -10,18 +10,15 @@ const resourceName = (what: string) =>
     }),
   );
 
-const maxEventBytes = fcLimits.maxAsyncEventBytes;
-
-/** What an asynchronous invocation sends (docs/reference/jdcloud-api.md §3.1, §3.4). */
+/**
+ * What an asynchronous invocation sends (docs/reference/jdcloud-api.md §3.1). fc documents no
+ * size limit for the event (the 128 KB of §3.5 is the legacy Function Service's).
+ */
 export const invokeFunctionInputSchema = z.strictObject({
   serviceName: resourceName('service'),
   functionName: resourceName('function'),
-  /** The function's event as JSON text, at most 128 KB (an asynchronous event's limit). */
+  /** The function's event as JSON text. */
   event: z.string({ error: typeError('the event as JSON text') }).check(
-    z.refine((text) => Buffer.byteLength(text) <= maxEventBytes, {
-      error: (issue) => `must be at most ${maxEventBytes} bytes (an asynchronous event's limit); got ${Buffer.byteLength(String(issue.input))}`,
-      abort: true,
-    }),
     z.refine((text) => isJson(text), { error: 'must be JSON text (fc passes it to the function as its event)' }),
   ),
 });
