@@ -117,7 +117,7 @@ describe('oss-image-import tasks', () => {
     assert.equal(result.code, 1);
     assert.match(
       result.err,
-      /^GET http:\/\/127\.0\.0\.1:\d+\/v1\/regions\/cn-north-1\/imageTasks\?pageNumber=1&pageSize=100&taskAction=ImportImage failed with HTTP 401 ACCESS_ERROR: sign result is not same \[gw\] \(code 401, request id [a-z0-9]{32}, 1 attempt\)\n$/,
+      /^GET http:\/\/127\.0\.0\.1:\d+\/v1\/regions\/cn-north-1\/imageTasks\?pageNumber=1&pageSize=100&taskAction=ImportImage failed with HTTP 401 ACCESS_ERROR: sign result is not same \[gw\] \(code 401, request id [a-z0-9]{32}, 1 attempt\)\. Access denied or a bad signature: check JDCLOUD_ACCESS_KEY_ID \/ JDCLOUD_SECRET_ACCESS_KEY and that the keys may call this API\.\n$/,
     );
     assert.doesNotMatch(result.err, /not-the-secret/);
   });
