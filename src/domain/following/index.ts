@@ -5,3 +5,4 @@ export type { FollowEvent, FollowRequest } from './follow-request.js';
 export { holdsLease, leaseAvailable, withLease, withLeaseReleased } from './lease.js';
 export { finalEvent, gaveUpRecord, importInFlight, nextFollowStep, notified } from './next-step.js';
 export type { FollowSituation, FollowStep } from './next-step.js';
+export { sliceDeadlineMs } from './slice-deadline.js';

@@ -13,9 +13,11 @@ export interface PipelineNotificationOutcome extends NotificationOutcome {
  * 5xx, network) makes the whole notification answer 503 so the sender delivers it again;
  * records that did import are recognised by their status records and not submitted twice.
  */
-export function pipelineNotificationHandler(deps: PipelineDeps): NotificationHandler {
+export function pipelineNotificationHandler(deps: PipelineDeps, afterEvent?: (summary: EventSummary) => void): NotificationHandler {
   return async (event): Promise<PipelineNotificationOutcome> => {
     const summary = await handleEvent(event, deps);
+    // E.g. start following the imports (serve does, in the background: the answer does not wait).
+    afterEvent?.(summary);
     return { transientFailure: summary.transientFailures > 0, summary };
   };
 }

@@ -1,5 +1,7 @@
 import { createLogger } from '../../../kernel/index.js';
+import { loadCredentials } from '../../../adapters/jdcloud/index.js';
 import { createPipelineDeps } from '../../../use-cases/importing/index.js';
+import { BackgroundFollowers, createFollowDeps, followRequestsAfter } from '../../../use-cases/following/index.js';
 import { notifyTokenFromEnv, pipelineImportsNothing, pipelineNotificationHandler, startNotificationServer } from '../../serve/index.js';
 import { wholeNumberOption } from '../args.js';
 import { exitCodes } from '../exit-codes.js';
@@ -30,13 +32,19 @@ export const serveCommand: CliCommand = {
     const token = notifyTokenFromEnv(io.env);
     const logger = createLogger({ level: io.env['LOG_LEVEL'] ?? 'info' });
     const deps = createPipelineDeps(io.env, { logger });
+    // serve is long-running, so it follows what it imports itself, to ready, copies, shares and notifications.
+    const followDeps = createFollowDeps(deps.config, loadCredentials(io.env), { logger, s3: deps.s3 });
+    const followers = new BackgroundFollowers(followDeps);
+    const notify = deps.config.follow.notify !== undefined;
     try {
       const server = await startNotificationServer({
         token,
         host,
         port,
         maxConcurrency,
-        handleNotification: pipelineNotificationHandler(deps),
+        handleNotification: pipelineNotificationHandler(deps, (summary) => {
+          for (const request of followRequestsAfter(summary.outcomes, { now: new Date(), notify })) followers.start(request);
+        }),
         importsNothing: pipelineImportsNothing(deps.config),
         log: logger,
       });
@@ -56,9 +64,13 @@ export const serveCommand: CliCommand = {
       });
       logger.info({ counters: server.counters }, 'serve stopping: finishing notifications in flight');
       await server.stop();
+      // Followers let go of their leases: `oss-image-import status --follow` takes over what is unfinished.
+      await followers.stop();
       logger.info({ counters: server.counters }, 'serve stopped');
       return exitCodes.done;
     } finally {
+      await followers.stop();
+      await followDeps.close();
       await deps.close();
     }
   },
