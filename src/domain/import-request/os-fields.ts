@@ -60,7 +60,7 @@ function windowsPlatform(platform: Platform): boolean {
   return platform === 'Windows Server' || platform === 'Other Windows';
 }
 
-interface RawField {
+export interface RawField {
   value: string;
   source: FieldSource;
   /** The name as the user spelt it, for messages. */
@@ -68,7 +68,7 @@ interface RawField {
 }
 
 /** Picks each field from tags, then metadata, then defaults. */
-function collectRawFields(
+export function collectRawFields(
   tags: Record<string, string>,
   metadata: Record<string, string>,
   defaults: Record<string, string>,
@@ -88,7 +88,7 @@ function collectRawFields(
   return found;
 }
 
-function describeSource(raw: RawField): string {
+export function describeSource(raw: RawField): string {
   const where = raw.source === 'tag' ? 'tag' : raw.source === 'metadata' ? 'metadata' : 'configured default';
   return `${where} ${raw.name}`;
 }

@@ -1,7 +1,7 @@
 import * as z from '../../kernel/zod.js';
 import { isRegionId } from '../../domain/jdcloud-rules/index.js';
 import { parseEndpoint } from '../../adapters/jdcloud/index.js';
-import { resolveOsFields } from '../../domain/import-request/index.js';
+import { followThroughFields, resolveOsFields } from '../../domain/import-request/index.js';
 import { ConfigError } from './config-error.js';
 import { type FollowConfig, loadFollowConfig } from './follow-config.js';
 
@@ -80,7 +80,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     if (value !== undefined) defaults[field] = value;
   }
   // A bad default would reject every upload: refuse it at start-up instead, naming the variable.
-  const badDefaults = resolveOsFields({}, {}, defaults).problems.filter((problem) => problem.code !== 'missing-platform');
+  const badDefaults = [...resolveOsFields({}, {}, defaults).problems, ...followThroughFields({}, {}, defaults, region).problems].filter((problem) => problem.code !== 'missing-platform');
   if (badDefaults.length > 0) {
     const variableOf = (field: string) => Object.entries(defaultNames).find(([, name]) => name === field)?.[0] ?? field;
     throw new ConfigError(badDefaults.map((problem) => `${variableOf(problem.field)}: ${problem.message}`).join(' '));
