@@ -3,6 +3,6 @@
 export { followRequestFor, followRequestSchema, parseFollowEvent, recordFollowed } from './follow-request.js';
 export type { FollowEvent, FollowRequest } from './follow-request.js';
 export { holdsLease, leaseAvailable, withLease, withLeaseReleased } from './lease.js';
-export { finalEvent, gaveUpRecord, importInFlight, nextFollowStep, notified } from './next-step.js';
+export { finalEvent, gaveUpRecord, importInFlight, nextFollowStep, notified, pendingFollowThrough } from './next-step.js';
 export type { FollowSituation, FollowStep } from './next-step.js';
 export { sliceDeadlineMs } from './slice-deadline.js';

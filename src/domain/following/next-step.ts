@@ -113,3 +113,11 @@ export function gaveUpRecord(record: StatusRecord, followedHours: number, now: D
   }
   return next;
 }
+
+/** What the `submitted` record says is to follow the import: each copy and the share, pending. */
+export function pendingFollowThrough(followThrough: { copyToRegions: readonly string[]; shareWith: readonly string[] }): Pick<StatusRecord, 'copies' | 'shares'> {
+  return {
+    ...(followThrough.copyToRegions.length > 0 ? { copies: followThrough.copyToRegions.map((region) => ({ region, state: 'pending' as const })) } : {}),
+    ...(followThrough.shareWith.length > 0 ? { shares: { pins: [...followThrough.shareWith], state: 'pending' as const } } : {}),
+  };
+}

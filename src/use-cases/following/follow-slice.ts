@@ -111,7 +111,11 @@ export async function followSlice(request: FollowRequest, deps: FollowDeps, opti
     const isPoll = step.kind === 'poll-import' || step.kind === 'poll-copies';
     if ((isPoll && polled) || retryAfterWait) {
       const delay = timing.pollDelaysMs[Math.min(waits, timing.pollDelaysMs.length - 1)] ?? 0;
-      if (nowMs() + delay >= options.deadlineMs) return release('continue');
+      if (nowMs() + delay >= options.deadlineMs) {
+        // The wait does not fit: wait out the slice instead, and the next one polls at once.
+        if (!(await pause(Math.max(0, options.deadlineMs - nowMs()), options.signal))) return release('stopped');
+        return release('continue');
+      }
       waits += 1;
       if (!(await pause(delay, options.signal))) return release('stopped');
     } else if (nowMs() >= options.deadlineMs) {

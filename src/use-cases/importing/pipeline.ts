@@ -8,6 +8,7 @@ import { type Logger, type Problem, redactImageUrl } from '../../kernel/index.js
 import { decideImportRequest, type Decision, type ImportRequestDraft } from '../../domain/import-request/index.js';
 import { describeFailure } from './import-error.js';
 import { coversVersion, handedToJd, inFlightMarkerKey, type StatusRecord, statusRecordKey } from '../../domain/status/index.js';
+import { pendingFollowThrough } from '../../domain/following/index.js';
 
 /** The one VM API call the pipeline makes (src/adapters/jdcloud/vm). */
 export interface ImageImporter {
@@ -216,6 +217,8 @@ export async function processUpload(upload: Upload, deps: PipelineDeps, options:
     taskId: result.taskId,
     clientToken: decision.request.clientToken,
     attempts: result.attempts,
+    // What the follower does once the image is ready (copy-to-regions, share-with).
+    ...pendingFollowThrough(decision.followThrough),
     updatedAt: timestamp(),
   };
   const outcome = finish({
