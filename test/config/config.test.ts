@@ -65,6 +65,8 @@ describe('loadConfig', () => {
     });
     assert.deepEqual(config.defaults, { 'copy-to-regions': 'cn-east-2', 'share-with': 'jdpin-alice' });
     assert.deepEqual(loadConfig({ IMAGE_NOTIFY_URL: 'http://127.0.0.1:8080/hooks' }).follow.notify, { url: new URL('http://127.0.0.1:8080/hooks') });
+    // `serverless invoke local` (IS_LOCAL=true) hands nothing to the deployed follower.
+    assert.equal(loadConfig({ IS_LOCAL: 'true', OSS_IMAGE_IMPORT_FC_SERVICE: 's', OSS_IMAGE_IMPORT_FC_REFRESH_FUNCTION: 'f', OSS_IMAGE_IMPORT_FC_REGION: 'cn-north-1' }).follow.fc, undefined);
   });
 
   it('refuses follow-through settings it cannot use, never echoing the secret or the URL\'s query', () => {

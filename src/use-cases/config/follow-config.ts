@@ -84,8 +84,12 @@ function notifyOf(env: NodeJS.ProcessEnv): NotifyConfig | undefined {
   return { url: notifyUrlOf(rawUrl), ...(secret !== undefined && secret !== '' ? { secret } : {}) };
 }
 
-/** The deployed follower, when the plugin's variables are all there (none of them outside fc). */
+/**
+ * The deployed follower, when the plugin's variables are all there (none of them outside fc).
+ * `serverless invoke local` sets IS_LOCAL=true: a local run hands nothing to the deployed functions.
+ */
 function fcFollowerOf(env: NodeJS.ProcessEnv): FcFollower | undefined {
+  if (env['IS_LOCAL'] === 'true') return undefined;
   const service = nonEmpty(env[platformEnvironmentNames.service]);
   const functionName = nonEmpty(env[platformEnvironmentNames.refreshFunction]);
   const region = nonEmpty(env[platformEnvironmentNames.region]);

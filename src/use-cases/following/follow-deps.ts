@@ -32,14 +32,18 @@ export interface FollowTiming {
   pollDelaysMs: readonly number[];
   /** How long a claim is left to settle before it is read back (a concurrent claim lands in that time). */
   claimSettleMs: number;
-  /** How long a lease outlives its holder's deadline, should the holder die without letting it go. */
+  /**
+   * How long a lease outlives its holder's deadline, should the holder die without letting it go.
+   * Longer than any step that starts just before the deadline (a notification's 4 attempts take
+   * up to ~66 s, a VM call up to 30 s), so a live holder never loses its lease mid-step.
+   */
   leaseGraceMs: number;
 }
 
 export const defaultFollowTiming: FollowTiming = {
   pollDelaysMs: [5_000, 10_000, 20_000, 30_000, 60_000],
   claimSettleMs: 1_000,
-  leaseGraceMs: 60_000,
+  leaseGraceMs: 120_000,
 };
 
 export function followTiming(deps: FollowDeps): FollowTiming {
