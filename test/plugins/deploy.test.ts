@@ -175,7 +175,7 @@ describe('serverless deploy, info, invoke and remove against the fc JD documents
     ]);
   });
 
-  it('sends only the function settings that changed, and the code only when its checksum differs', async () => {
+  it('sends only the function settings that changed, and the code only when its checksum differs', async (t) => {
     const otherBucket = fixtureYml.replace("bucket: disk-images, events: ['oss:ObjectCreated:*'], filter: { suffix: .qcow2 }", "bucket: other-images, events: ['oss:ObjectCreated:*'], filter: { suffix: .qcow2 }");
     await service.writeConfig(otherBucket.replace('  timeout: 30\n', '  timeout: 45\n  cpu: 0.15\n').replace('    IMAGE_STATUS_PREFIX: .image-import/\n', '    IMAGE_STATUS_PREFIX: .status/\n'));
     await deploy();
@@ -200,6 +200,7 @@ describe('serverless deploy, info, invoke and remove against the fc JD documents
     const handlerFile = join(service.dir, 'handler.ts');
     const original = await readFile(handlerFile, 'utf8');
     await writeFile(handlerFile, original.replace('hasRequestId:', 'changed: true,\n    hasRequestId:'));
+    t.after(() => writeFile(handlerFile, original));
     emulator.calls.length = 0;
     await deploy();
     const zip = await zipFacts(service);
