@@ -2,12 +2,12 @@ import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { followRequestFor, type FollowRequest } from '../src/domain/following/index.js';
 import type { StatusRecord } from '../src/domain/status/index.js';
 import { silentLogger } from '../src/kernel/index.js';
-import { localOssCredentials, type DevStack } from '../src/edges/local/index.js';
+import { localOssCredentials, type DevStack, startWebhookReceiver, type WebhookReceiver } from '../src/edges/local/index.js';
 import { loadConfig } from '../src/use-cases/config/index.js';
 import { createFollowDeps, type FollowDeps, type FollowTiming } from '../src/use-cases/following/index.js';
 import { handleEvent } from '../src/use-cases/importing/index.js';
 import { makeDiskImage } from './disk-images.js';
-import { upload } from './local-stack.js';
+import { startTestStack, upload } from './local-stack.js';
 
 /** Waits of a few ms: the emulator's task steps are 20 ms in tests. */
 export const fastFollowTiming: FollowTiming = { pollDelaysMs: [10, 20, 40], claimSettleMs: 50, leaseGraceMs: 2_000 };
@@ -38,4 +38,19 @@ export async function submitUpload(stack: DevStack, key: string, metadata: Recor
 /** The follow request for the key's record as it stands, begun now. */
 export async function followRequestOf(stack: DevStack, key: string): Promise<FollowRequest> {
   return followRequestFor(await readRecordOf(stack, key), new Date());
+}
+
+/** The local stack (pipeline not wired to uploads) with a webhook receiver and IMAGE_NOTIFY_* pointing at it. */
+export async function startFollowingStack(notify: { path: string; secret: string }): Promise<{ stack: DevStack; receiver: WebhookReceiver; env: NodeJS.ProcessEnv; stop(): Promise<void> }> {
+  const stack = await startTestStack({ autoImport: false });
+  const receiver = await startWebhookReceiver();
+  return {
+    stack,
+    receiver,
+    env: { IMAGE_NOTIFY_URL: `${receiver.url}${notify.path}`, IMAGE_NOTIFY_SECRET: notify.secret },
+    async stop() {
+      await receiver.stop();
+      await stack.stop();
+    },
+  };
 }

@@ -4,10 +4,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { StatusRecord } from '../../src/domain/status/index.js';
-import { type DevStack, startWebhookReceiver, type WebhookReceiver } from '../../src/edges/local/index.js';
+import type { DevStack, WebhookReceiver } from '../../src/edges/local/index.js';
 import { followImport } from '../../src/use-cases/following/index.js';
-import { followDepsFor, followRequestOf, readRecordOf, submitUpload, writeRecordOf } from '../../harness/following.js';
-import { startTestStack } from '../../harness/local-stack.js';
+import { startFollowingStack, followDepsFor, followRequestOf, readRecordOf, submitUpload, writeRecordOf } from '../../harness/following.js';
 
 async function patchRecord(stack: DevStack, key: string, patch: Partial<StatusRecord>): Promise<StatusRecord> {
   const record = { ...(await readRecordOf(stack, key)), ...patch };
@@ -21,16 +20,12 @@ describe('the follower when things go wrong', () => {
   let stack: DevStack;
   let receiver: WebhookReceiver;
   let env: NodeJS.ProcessEnv;
+  let stop: () => Promise<void>;
 
   before(async () => {
-    stack = await startTestStack({ autoImport: false });
-    receiver = await startWebhookReceiver();
-    env = { IMAGE_NOTIFY_URL: `${receiver.url}/hooks`, IMAGE_NOTIFY_SECRET: 'notify-secret-of-32-characters!!' };
+    ({ stack, receiver, env, stop } = await startFollowingStack({ path: '/hooks', secret: 'notify-secret-of-32-characters!!' }));
   });
-  after(async () => {
-    await receiver.stop();
-    await stack.stop();
-  });
+  after(async () => stop());
 
   async function follow(key: string, overrides: Partial<ReturnType<typeof followDepsFor>> = {}) {
     const deps = { ...followDepsFor(stack, env), ...overrides };

@@ -5,10 +5,9 @@ import { createHmac } from 'node:crypto';
 import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import { after, before, describe, it } from 'node:test';
 import type { StatusRecord } from '../../src/domain/status/index.js';
-import { type DevStack, startWebhookReceiver, type WebhookReceiver } from '../../src/edges/local/index.js';
+import type { DevStack, WebhookReceiver } from '../../src/edges/local/index.js';
 import { followImport, followSlice } from '../../src/use-cases/following/index.js';
-import { fastFollowTiming, followDepsFor, followRequestOf, readRecordOf, submitUpload, writeRecordOf } from '../../harness/following.js';
-import { startTestStack } from '../../harness/local-stack.js';
+import { fastFollowTiming, startFollowingStack, followDepsFor, followRequestOf, readRecordOf, submitUpload, writeRecordOf } from '../../harness/following.js';
 
 const secret = 'notify-secret-of-32-characters!!';
 
@@ -40,16 +39,12 @@ describe('the follower', () => {
   let stack: DevStack;
   let receiver: WebhookReceiver;
   let env: NodeJS.ProcessEnv;
+  let stop: () => Promise<void>;
 
   before(async () => {
-    stack = await startTestStack({ autoImport: false });
-    receiver = await startWebhookReceiver();
-    env = { IMAGE_NOTIFY_URL: `${receiver.url}/hooks/images?token=receiver-token`, IMAGE_NOTIFY_SECRET: secret };
+    ({ stack, receiver, env, stop } = await startFollowingStack({ path: '/hooks/images?token=receiver-token', secret: secret }));
   });
-  after(async () => {
-    await receiver.stop();
-    await stack.stop();
-  });
+  after(async () => stop());
 
   it('takes an import to ready, copies it to two regions, shares it with both pins and notifies, each call once', async () => {
     const key = 'follow/ubuntu.qcow2';
