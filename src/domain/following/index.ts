@@ -6,3 +6,4 @@ export { holdsLease, leaseAvailable, withLease, withLeaseReleased } from './leas
 export { finalEvent, gaveUpRecord, importInFlight, nextFollowStep, notified, pendingFollowThrough } from './next-step.js';
 export type { FollowSituation, FollowStep } from './next-step.js';
 export { sliceDeadlineMs } from './slice-deadline.js';
+export { followThroughParts } from './follow-through-text.js';

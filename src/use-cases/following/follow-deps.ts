@@ -41,7 +41,7 @@ export interface FollowTiming {
 }
 
 export const defaultFollowTiming: FollowTiming = {
-  pollDelaysMs: [5_000, 10_000, 20_000, 30_000, 60_000],
+  pollDelaysMs: [2_000, 5_000, 10_000, 20_000, 30_000, 60_000],
   claimSettleMs: 1_000,
   leaseGraceMs: 120_000,
 };

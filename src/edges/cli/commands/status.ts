@@ -6,6 +6,8 @@ import { envWithRegionOption, UsageError } from '../args.js';
 import { exitCodes } from '../exit-codes.js';
 import { parseS3Uri, type S3Location } from '../s3-uri.js';
 import type { CliCommand } from './command.js';
+import { followInCli, unfinishedFollowRequests } from './follow-through.js';
+import { createLogger } from '../../../kernel/index.js';
 
 function locationOf(positional: string | undefined, allowedBuckets: string[] | undefined): S3Location {
   if (positional !== undefined) return parseS3Uri(positional, { keyRequired: false });
@@ -28,9 +30,9 @@ function markerLines(markers: MarkerSummary): string {
  */
 export const statusCommand: CliCommand = {
   name: 'status',
-  usage: 'status [s3://bucket[/prefix]] [--refresh] [--region R] [--json]',
-  summary: 'Show the status records of a bucket; --refresh asks JD Cloud for progress',
-  options: { refresh: { type: 'boolean' }, json: { type: 'boolean' }, region: { type: 'string' } },
+  usage: 'status [s3://bucket[/prefix]] [--refresh] [--follow] [--region R] [--json]',
+  summary: 'Show the status records of a bucket; --refresh asks JD Cloud for progress; --follow follows them to the end',
+  options: { refresh: { type: 'boolean' }, follow: { type: 'boolean' }, json: { type: 'boolean' }, region: { type: 'string' } },
   positionals: [0, 1],
   async run(args, io) {
     const env = envWithRegionOption(args, io.env);
@@ -41,10 +43,18 @@ export const statusCommand: CliCommand = {
     const client = args.values['refresh'] === true ? createJdCloudClient({ endpoint: config.vmEndpoint, service: 'vm', credentials }) : undefined;
     const tracker = client === undefined ? undefined : jdcloudImportTracker(client);
     try {
+      const target = { bucket: location.bucket, prefix: location.key, statusPrefix: config.statusPrefix };
+      if (args.values['follow'] === true) {
+        // --follow: every import under the prefix whose follow-through is not over, followed here to its end first.
+        const listed = await readAndRefreshBucket(s3, target, undefined);
+        const records = listed.records.flatMap((entry) => (entry.stored.kind === 'record' ? [entry.stored.record] : []));
+        const logger = createLogger({ level: io.env['LOG_LEVEL'] ?? 'warn' });
+        await followInCli(unfinishedFollowRequests(records, config, new Date()), { config, env, s3, logger, io });
+      }
       const now = new Date();
       const result = await readAndRefreshBucket(
         s3,
-        { bucket: location.bucket, prefix: location.key, statusPrefix: config.statusPrefix },
+        target,
         tracker === undefined ? undefined : { tracker, now },
       );
       if (args.values['json'] === true) {
