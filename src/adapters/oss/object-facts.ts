@@ -21,7 +21,14 @@ export interface ObjectFacts {
   bytes: ImageBytes;
 }
 
-export type ObjectFactsResult = { found: true; facts: ObjectFacts } | { found: false; triedKeys: string[] };
+export type ObjectFactsResult = { kind: 'found'; facts: ObjectFacts } | { kind: 'not-found'; triedKeys: string[] };
+
+/** What GetObjectTagging told: the tags, no tagging at all, or tags that could not be read (and why). */
+type TagsRead =
+  | { kind: 'tags'; tags: Record<string, string> }
+  | { kind: 'unsupported' }
+  | { kind: 'unreadable'; reason: string }
+  | { kind: 'not-found' };
 
 async function headObject(s3: S3Client, bucket: string, key: string) {
   try {
@@ -39,27 +46,24 @@ function isTaggingUnsupported(error: unknown): boolean {
   return name === 'NotImplemented' || status === 501 || status === 400 || status === 403 || status === 405;
 }
 
-async function getTags(s3: S3Client, bucket: string, key: string) {
+async function getTags(s3: S3Client, bucket: string, key: string): Promise<TagsRead> {
   try {
     const response = await s3.send(new GetObjectTaggingCommand({ Bucket: bucket, Key: key }));
     const tags: Record<string, string> = {};
     for (const tag of response.TagSet ?? []) {
       if (tag.Key !== undefined) tags[tag.Key] = tag.Value ?? '';
     }
-    return { tags, supported: true };
+    return { kind: 'tags', tags };
   } catch (error) {
-    if (isNotFound(error)) return 'not-found' as const;
-    if (isTaggingUnsupported(error)) {
-      const status = httpStatusOf(error);
-      // NotImplemented/501/405 plainly mean "no tagging here"; 400 and 403 may hide a problem.
-      if (status !== 400 && status !== 403) return { tags: {}, supported: false };
-      return {
-        tags: {},
-        supported: false,
-        unreadable: `GetObjectTagging answered ${error instanceof Error ? error.name : 'an error'} (HTTP ${status}): tags were not used. Grant oss:GetObjectTagging if the store supports tagging.`,
-      };
-    }
-    throw new ObjectStoreError('GetObjectTagging', `s3://${bucket}/${key}`, error);
+    if (isNotFound(error)) return { kind: 'not-found' };
+    if (!isTaggingUnsupported(error)) throw new ObjectStoreError('GetObjectTagging', `s3://${bucket}/${key}`, error);
+    const status = httpStatusOf(error);
+    // NotImplemented/501/405 plainly mean "no tagging here"; 400 and 403 may hide a problem.
+    if (status !== 400 && status !== 403) return { kind: 'unsupported' };
+    return {
+      kind: 'unreadable',
+      reason: `GetObjectTagging answered ${error instanceof Error ? error.name : 'an error'} (HTTP ${status}): tags were not used. Grant oss:GetObjectTagging if the store supports tagging.`,
+    };
   }
 }
 
@@ -71,7 +75,7 @@ async function readOneKey(s3: S3Client, bucket: string, key: string) {
     getTags(s3, bucket, key),
     readImageBytes(s3, { bucket, key }),
   ]);
-  if (head === 'not-found' || tagging === 'not-found' || bytes === 'not-found') return undefined;
+  if (head === 'not-found' || tagging.kind === 'not-found' || bytes === 'not-found') return undefined;
   const etag = (head.ETag ?? '').replace(/"/g, '');
   const objectSize = head.ContentLength ?? 0;
   if ((bytes.etag !== undefined && bytes.etag !== etag) || (bytes.sizeFromRange !== undefined && bytes.sizeFromRange !== objectSize)) {
@@ -83,9 +87,9 @@ async function readOneKey(s3: S3Client, bucket: string, key: string) {
     size: objectSize,
     etag,
     metadata: Object.fromEntries(Object.entries(head.Metadata ?? {}).map(([name, value]) => [name.toLowerCase(), value])),
-    tags: tagging.tags,
-    taggingSupported: tagging.supported,
-    ...('unreadable' in tagging ? { tagsUnreadable: tagging.unreadable } : {}),
+    tags: tagging.kind === 'tags' ? tagging.tags : {},
+    taggingSupported: tagging.kind === 'tags',
+    ...(tagging.kind === 'unreadable' ? { tagsUnreadable: tagging.reason } : {}),
     bytes,
   };
   return facts;
@@ -102,7 +106,7 @@ export async function readObjectFacts(
 ): Promise<ObjectFactsResult> {
   for (const key of target.keyCandidates) {
     const facts = await readOneKey(s3, target.bucket, key);
-    if (facts !== undefined) return { found: true, facts };
+    if (facts !== undefined) return { kind: 'found', facts };
   }
-  return { found: false, triedKeys: [...target.keyCandidates] };
+  return { kind: 'not-found', triedKeys: [...target.keyCandidates] };
 }
