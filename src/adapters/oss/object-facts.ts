@@ -1,6 +1,6 @@
 import { GetObjectTaggingCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { httpStatusOf, isNotFound, ObjectStoreError } from './object-store-error.js';
-import { readImageBytes, type ImageBytes } from './read-image-bytes.js';
+import { readImageBytes, type ImageRangesRead } from './read-image-bytes.js';
 
 /** Everything the decision needs to know about one object, read without reading the object. */
 export interface ObjectFacts {
@@ -18,7 +18,7 @@ export interface ObjectFacts {
    * tagging" (JD OSS) or a missing permission: the upload goes on without tags, and says so.
    */
   tagsUnreadable?: string;
-  bytes: ImageBytes;
+  bytes: ImageRangesRead;
 }
 
 export type ObjectFactsResult = { kind: 'found'; facts: ObjectFacts } | { kind: 'not-found'; triedKeys: string[] };
