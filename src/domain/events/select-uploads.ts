@@ -3,7 +3,8 @@ import { parseEventRecords } from './parse-event.js';
 import type { ParsedEvent, SkippedRecord, Upload } from './upload.js';
 
 export interface UploadPolicy {
-  defaultRegion: string;
+  /** The function's region: every upload is imported there (or not at all). */
+  region: string;
   /** Keys under this prefix are our own status records: never imported. */
   statusPrefix: string;
   /** When set, only these buckets import. */
@@ -24,7 +25,7 @@ function skipReason(upload: Upload, policy: UploadPolicy): string | undefined {
 /** The policy the configuration sets: where records go, which buckets import. */
 export function uploadPolicyOf(config: { region: string; statusPrefix: string; allowedBuckets?: string[] }): UploadPolicy {
   return {
-    defaultRegion: config.region,
+    region: config.region,
     statusPrefix: config.statusPrefix,
     ...(config.allowedBuckets !== undefined ? { allowedBuckets: config.allowedBuckets } : {}),
   };
@@ -32,7 +33,7 @@ export function uploadPolicyOf(config: { region: string; statusPrefix: string; a
 
 /** Parses an event and sorts its records into uploads to import, skipped ones and bad ones. */
 export function selectUploads(event: unknown, policy: UploadPolicy): ParsedEvent {
-  const parsed = parseEventRecords(event, policy.defaultRegion);
+  const parsed = parseEventRecords(event, policy.region);
   const uploads: ParsedEvent['uploads'] = [];
   const skipped: SkippedRecord[] = [];
   if (parsed.notANotification !== undefined) {

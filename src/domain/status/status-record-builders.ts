@@ -88,6 +88,11 @@ export function unreadRecord(source: RecordSource, error: StatusApiError, times:
   return { version: 1, state: 'failed', source, error, ...times };
 }
 
+/** Rejected before the object was read (not ours to read, or missing): the record can only say what the event said. */
+export function unreadRejectedRecord(source: RecordSource, problems: Problem[], times: RecordTimes): StatusRecord {
+  return { version: 1, state: 'rejected', source, problems, ...times };
+}
+
 /** No object under any spelling of the key: a rejection, so the next upload of it is decided afresh. */
 export function notFoundRecord(source: RecordSource, triedKeys: readonly string[], times: RecordTimes): StatusRecord {
   const where = `s3://${source.bucket}/${triedKeys.join(' (or ')}${triedKeys.length > 1 ? ')' : ''}`;
@@ -97,5 +102,5 @@ export function notFoundRecord(source: RecordSource, triedKeys: readonly string[
     value: source.key,
     message: `${where} does not exist: it was deleted or renamed before it could be read.`,
   };
-  return { version: 1, state: 'rejected', source, problems: [problem], ...times };
+  return unreadRejectedRecord(source, [problem], times);
 }

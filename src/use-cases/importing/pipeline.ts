@@ -1,7 +1,8 @@
 import type { S3Client } from '@aws-sdk/client-s3';
-import type { Upload } from '../../domain/events/index.js';
+import { eventRegionProblem, type Upload } from '../../domain/events/index.js';
 import type { ImportRequestDraft } from '../../domain/import-request/index.js';
-import { coversVersion } from '../../domain/status/index.js';
+import { coversVersion, statusRecordKey } from '../../domain/status/index.js';
+import { readStatusRecord } from '../../adapters/oss/index.js';
 import type { Logger } from '../../kernel/index.js';
 import { describeFailure } from './import-error.js';
 import { type Plan, type PlanOptions, planUpload } from './plan-upload.js';
@@ -33,10 +34,20 @@ export async function processUpload(upload: Upload, deps: PipelineDeps, options:
   return { ...outcome, bucket: upload.bucket, region: upload.region, durationMs: Date.now() - started };
 }
 
-/** planUpload, with a store failure as a value: the pipeline records it instead of throwing. */
-async function plan(upload: Upload, deps: PipelineDeps, options: UploadOptions): Promise<Plan | Extract<Ending, { kind: 'unread' }>> {
+/** What the plan step can find besides a plan: an event not to follow, or a store that failed. */
+type Unplanned = Extract<Ending, { kind: 'unread' | 'wrong-region' }>;
+
+/**
+ * planUpload, unless the event names another region (then only the key's record is read, so
+ * an import JD has keeps it); a store failure is a value: the pipeline records it instead of
+ * throwing.
+ */
+async function plan(upload: Upload, deps: PipelineDeps, options: UploadOptions): Promise<Plan | Unplanned> {
   try {
-    return await planUpload(upload, deps, options);
+    const wrongRegion = eventRegionProblem(upload);
+    if (wrongRegion === undefined) return await planUpload(upload, deps, options);
+    const stored = options.knownStatus ?? (await readStatusRecord(deps.s3, upload.bucket, statusRecordKey(deps.config.statusPrefix, upload.keyCandidates[0])));
+    return { kind: 'wrong-region', problem: wrongRegion, existing: stored.kind === 'record' ? stored.record : undefined };
   } catch (error) {
     const { attempts: _attempts, ...failure } = describeFailure(error);
     return { kind: 'unread', failure };
@@ -44,9 +55,10 @@ async function plan(upload: Upload, deps: PipelineDeps, options: UploadOptions):
 }
 
 /** Pure: what to do with what was read. */
-function nextStep(planned: Plan | Extract<Ending, { kind: 'unread' }>, options: UploadOptions): Step {
+function nextStep(planned: Plan | Unplanned, options: UploadOptions): Step {
   switch (planned.kind) {
     case 'unread':
+    case 'wrong-region':
       return planned;
     case 'not-found':
       return { kind: 'not-found', triedKeys: planned.triedKeys, existing: planned.existing };

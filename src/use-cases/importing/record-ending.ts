@@ -19,6 +19,7 @@ import {
   submittedRecord,
   type Submission,
   unreadRecord,
+  unreadRejectedRecord,
 } from '../../domain/status/index.js';
 import { describeFailure } from './import-error.js';
 import type { UploadOutcome } from './upload-outcome.js';
@@ -37,6 +38,8 @@ export type Ending =
   /** Reading the object (or its record) failed. */
   | { kind: 'unread'; failure: StatusApiError }
   | { kind: 'not-found'; triedKeys: string[]; existing: StatusRecord | undefined }
+  /** The event names another JD region: not read, not imported. */
+  | { kind: 'wrong-region'; problem: Problem; existing: StatusRecord | undefined }
   /** A record already covers this version: nothing to do. */
   | { kind: 'duplicate'; key: string; existing: StatusRecord }
   | { kind: 'rejected'; subject: Subject; problems: Problem[] }
@@ -79,6 +82,12 @@ export async function recordEnding(ending: Ending, upload: Upload, deps: RecordD
       // A late or repeated delivery for an object deleted since its import keeps that import's record.
       if (options.recordMissing === false || (ending.existing !== undefined && handedToJd(ending.existing))) return outcome;
       return writeOrFail(store, eventSource.key, notFoundRecord(eventSource, ending.triedKeys, timesOf(ending.existing?.createdAt)), outcome);
+    }
+    case 'wrong-region': {
+      const outcome: UploadOutcome = { outcome: 'rejected', key: eventSource.key, problems: [ending.problem] };
+      // A stranger's event never replaces the record of an import JD has.
+      if (ending.existing !== undefined && handedToJd(ending.existing)) return outcome;
+      return writeOrFail(store, eventSource.key, unreadRejectedRecord(eventSource, [ending.problem], timesOf(ending.existing?.createdAt)), outcome);
     }
     case 'rejected': {
       const { subject, problems } = ending;
