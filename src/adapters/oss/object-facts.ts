@@ -80,7 +80,9 @@ async function readOneKey(s3: S3Client, bucket: string, key: string) {
   const objectSize = head.ContentLength ?? 0;
   if ((bytes.etag !== undefined && bytes.etag !== etag) || (bytes.sizeFromRange !== undefined && bytes.sizeFromRange !== objectSize)) {
     // Overwritten between our reads: the facts would describe two different objects.
-    throw new ObjectStoreError('read', `s3://${bucket}/${key}`, new Error('ObjectChangedWhileReading'));
+    const changed = new Error('the object changed while it was read (its ETag or size differ between the reads); a later delivery reads it again');
+    changed.name = 'ObjectChangedWhileReading';
+    throw new ObjectStoreError('read', `s3://${bucket}/${key}`, changed);
   }
   const facts: ObjectFacts = {
     key,

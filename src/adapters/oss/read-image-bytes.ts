@@ -28,7 +28,7 @@ async function readRange(s3: S3Client, bucket: string, key: string, range: strin
     if (response.ContentRange === undefined && (response.ContentLength ?? 0) > headBytes) {
       // The store ignored Range and is sending the whole image: never read it.
       (response.Body as { destroy?: () => void } | undefined)?.destroy?.();
-      const ignored = new Error(`asked ${range}, got ${response.ContentLength} bytes`);
+      const ignored = new Error(`the store ignored the Range header (asked ${range}, got ${response.ContentLength} bytes), so the image was not read`);
       ignored.name = 'RangeIgnored';
       throw new ObjectStoreError('GetObject (range)', `s3://${bucket}/${key}`, ignored, { retryable: false });
     }
@@ -40,6 +40,7 @@ async function readRange(s3: S3Client, bucket: string, key: string, range: strin
       ...(response.ETag !== undefined ? { etag: response.ETag.replace(/"/g, '') } : {}),
     };
   } catch (error) {
+    if (error instanceof ObjectStoreError) throw error;
     if (isNotFound(error)) return 'not-found';
     // An empty object has no satisfiable range.
     if (httpStatusOf(error) === 416) return { bytes: new Uint8Array(), total: 0 };

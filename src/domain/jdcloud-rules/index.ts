@@ -18,5 +18,5 @@ export {
 } from './image-import.js';
 export type { ApiArchitecture, DiskFormat, OsType, Platform } from './image-import.js';
 export { isRegionId, knownRegionIds, regionIdPattern } from './regions.js';
-export { bucketNameRulesBroken, ossInternalEndpoint, ossPublicEndpoint, ossRegionOfHost } from './oss.js';
+export { bucketNameRulesBroken, maxObjectKeyBytes, ossInternalEndpoint, ossPublicEndpoint, ossRegionOfHost } from './oss.js';
 export { fcLimits, fcResourceNamePattern, reservedEnvironmentNames, reservedEnvironmentPrefixes } from './function-compute.js';

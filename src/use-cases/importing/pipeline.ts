@@ -1,7 +1,7 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { eventRegionProblem, type Upload } from '../../domain/events/index.js';
 import type { ImportRequestDraft } from '../../domain/import-request/index.js';
-import { coversVersion, statusRecordKey } from '../../domain/status/index.js';
+import { coversVersion, statusRecordKey, statusRecordKeyProblem } from '../../domain/status/index.js';
 import { readStatusRecord } from '../../adapters/oss/index.js';
 import type { Logger } from '../../kernel/index.js';
 import { describeFailure } from './import-error.js';
@@ -35,14 +35,18 @@ export async function processUpload(upload: Upload, deps: PipelineDeps, options:
 }
 
 /** What the plan step can find besides a plan: an event not to follow, or a store that failed. */
-type Unplanned = Extract<Ending, { kind: 'unread' | 'wrong-region' }>;
+type Unplanned = Extract<Ending, { kind: 'unread' | 'unrecordable' | 'wrong-region' }>;
 
 /**
- * planUpload, unless the event names another region (then only the key's record is read, so
- * an import JD has keeps it); a store failure is a value: the pipeline records it instead of
- * throwing.
+ * planUpload, unless no record could be written for the key (then nothing is read) or the event
+ * names another region (then only the key's record is read, so an import JD has keeps it). A
+ * store failure is a value: the pipeline records it instead of throwing.
  */
 async function plan(upload: Upload, deps: PipelineDeps, options: UploadOptions): Promise<Plan | Unplanned> {
+  const unrecordable = statusRecordKeyProblem(deps.config.statusPrefix, upload.keyCandidates[0]);
+  if (unrecordable !== undefined && upload.keyCandidates.every((key) => statusRecordKeyProblem(deps.config.statusPrefix, key) !== undefined)) {
+    return { kind: 'unrecordable', reason: unrecordable };
+  }
   try {
     const wrongRegion = eventRegionProblem(upload);
     if (wrongRegion === undefined) return await planUpload(upload, deps, options);
@@ -58,6 +62,7 @@ async function plan(upload: Upload, deps: PipelineDeps, options: UploadOptions):
 function nextStep(planned: Plan | Unplanned, options: UploadOptions): Step {
   switch (planned.kind) {
     case 'unread':
+    case 'unrecordable':
     case 'wrong-region':
       return planned;
     case 'not-found':

@@ -37,6 +37,8 @@ export interface Subject {
 export type Ending =
   /** Reading the object (or its record) failed. */
   | { kind: 'unread'; failure: StatusApiError }
+  /** No record can be written for this key (it would be too long for the store): nothing is read or imported. */
+  | { kind: 'unrecordable'; reason: string }
   | { kind: 'not-found'; triedKeys: string[]; existing: StatusRecord | undefined }
   /** The event names another JD region: not read, not imported. */
   | { kind: 'wrong-region'; problem: Problem; existing: StatusRecord | undefined }
@@ -74,6 +76,8 @@ export async function recordEnding(ending: Ending, upload: Upload, deps: RecordD
       const ids = { ...(existing.imageId !== undefined ? { imageId: existing.imageId } : {}), ...(existing.taskId !== undefined ? { taskId: existing.taskId } : {}) };
       return { outcome: 'duplicate', key: ending.key, state: existing.state, ...ids };
     }
+    case 'unrecordable':
+      return { outcome: 'failed', key: eventSource.key, error: ending.reason, retryable: false };
     case 'unread':
       await keepingImports(store, eventSource.key, (stored) => unreadRecord(eventSource, ending.failure, timesOf(stored?.createdAt)));
       return { outcome: 'failed', key: eventSource.key, error: ending.failure.message, retryable: ending.failure.retryable };
@@ -159,13 +163,20 @@ function writeRecord(store: Store, key: string, record: StatusRecord): Promise<v
   return writeStatusRecord(store.deps.s3, store.bucket, statusRecordKey(store.deps.config.statusPrefix, key), record);
 }
 
-/** Writes the record; if that fails the upload is not done, and the platform should retry. */
+/**
+ * Writes the record; if that fails the upload is not done. A redelivery may get past a
+ * transient failure; a permanent one (a denied write, a key the store refuses) is reported
+ * once, never retried.
+ */
 async function writeOrFail(store: Store, key: string, record: StatusRecord, outcome: UploadOutcome): Promise<UploadOutcome> {
   try {
     await writeRecord(store, key, record);
     return outcome;
   } catch (error) {
-    return { outcome: 'failed', key, error: `status record not written: ${describeFailure(error).message}`, retryable: true };
+    const failure = describeFailure(error);
+    // The ids of an import JD has are not lost with its record.
+    const submitted = outcome.outcome === 'submitted' ? ` JD has the import: image ${outcome.imageId}, task ${outcome.taskId}.` : '';
+    return { outcome: 'failed', key, error: `status record not written: ${failure.message}${submitted}`, retryable: failure.retryable };
   }
 }
 
