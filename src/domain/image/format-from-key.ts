@@ -1,5 +1,6 @@
 import type { Problem } from '../../kernel/index.js';
 import type { DiskFormat } from '../jdcloud-rules/index.js';
+import { shellWord } from './fix-commands.js';
 
 export type FormatFromKey =
   | { ok: true; format: DiskFormat; decidedByContent: boolean }
@@ -112,10 +113,4 @@ function innerExtension(stem: string): string | undefined {
 
 function problem(code: string, key: string, message: string): { ok: false; problem: Problem } {
   return { ok: false, problem: { code, field: 'key', value: key, message } };
-}
-
-/** A file name as it would be typed in a shell: quoted when it holds anything unusual. */
-function shellWord(name: string): string {
-  if (name === '') return "''";
-  return /^[A-Za-z0-9._+%@=:,-]+$/.test(name) ? name : `'${name.replace(/'/g, `'\\''`)}'`;
 }

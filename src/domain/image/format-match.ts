@@ -1,3 +1,4 @@
+import { convertToQcow2Command as convertCommand } from './fix-commands.js';
 import type { Problem } from '../../kernel/index.js';
 import type { DetectedFormat } from './disk-format.js';
 
@@ -32,6 +33,5 @@ export function contentProblem(code: string, message: string, value?: string): P
 
 /** The `qemu-img convert` command line a user can run to get an importable qcow2. */
 export function convertToQcow2Command(qemuFormat: string, sourceName = `image.${qemuFormat}`): string {
-  const target = sourceName.replace(/\.[^./]*$/, '') + '.qcow2';
-  return `qemu-img convert -f ${qemuFormat} -O qcow2 ${sourceName} ${target}`;
+  return convertCommand(qemuFormat, sourceName);
 }

@@ -4,7 +4,7 @@ import type { Problem } from '../../../kernel/index.js';
 import { loadConfig } from '../../../use-cases/config/index.js';
 import { loadCredentials } from '../../../adapters/jdcloud/index.js';
 import { ossClientFor } from '../../../adapters/oss/index.js';
-import { checkImageAgainstKey, describeByteSize, type ImageFacts, inspectImage, systemDiskSizeFromVirtualSize } from '../../../domain/image/index.js';
+import { checkImageAgainstKey, describeByteSize, type ImageFacts, inspectImage, systemDiskSizeFromVirtualSize, virtualSizeUnknownProblem } from '../../../domain/image/index.js';
 import { exitCodes } from '../exit-codes.js';
 import { printJsonError } from '../io.js';
 import { parseS3Uri } from '../s3-uri.js';
@@ -75,11 +75,7 @@ export function inspectReport(source: string, key: string, bytes: InspectedBytes
     if (derived.ok) systemDiskSizeGB = derived.gb;
     else problems.push(derived.problem);
   } else if (problems.length === 0) {
-    problems.push({
-      code: 'virtual-size-unknown',
-      field: 'content',
-      message: 'The image\'s virtual size could not be read, so no system disk size can be derived. Convert the image to qcow2 and upload that.',
-    });
+    problems.push(virtualSizeUnknownProblem(facts.format, key));
   }
   return {
     source,
