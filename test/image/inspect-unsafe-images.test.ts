@@ -197,9 +197,11 @@ describe('inspectImage rejects unsafe images', () => {
         .replace('parentCID=ffffffff', 'parentCID=12345678\nparentFileNameHint="base.vmdk"');
       await writeFile(images.path('host-path.vmdk'), descriptor, 'latin1');
       const facts = await inspectFile(images.path('host-path.vmdk'));
-      assert.deepEqual(codes(facts.problems), ['vmdk-extent-outside-file', 'vmdk-delta-disk']);
-      assert.equal(facts.problems[0]?.value, '/etc/shadow');
-      assert.equal(facts.problems[1]?.value, 'base.vmdk');
+      // A bare descriptor claiming monolithicSparse is no disk at all (qemu-img refuses it).
+      assert.deepEqual(codes(facts.problems), ['vmdk-invalid-descriptor', 'vmdk-extent-outside-file', 'vmdk-delta-disk']);
+      assert.equal(facts.problems[0]?.value, 'monolithicSparse');
+      assert.equal(facts.problems[1]?.value, '/etc/shadow');
+      assert.equal(facts.problems[2]?.value, 'base.vmdk');
     });
 
     it('streamOptimized with the grain directory at the end, cut short: no valid footer', async () => {

@@ -122,9 +122,11 @@ const recipes: Record<string, Recipe> = {
     });
   },
   'huge-capacity.vmdk': async (dir, make) => {
-    // capacity 2^45 sectors (2^54 bytes): the sparse header's u64 at offset 12.
+    // capacity 2^45 sectors (2^54 bytes; the sparse header's u64 at 12) in grains of 2^21
+    // sectors (u64 at 20), so the grain directory stays within qemu's limit: qemu-img opens it (16 PiB).
     const bytes = await readFile(join(dir, await make('monolithicSparse.vmdk')));
     bytes.writeBigUInt64LE(2n ** 45n, 12);
+    bytes.writeBigUInt64LE(2n ** 21n, 20);
     await writeFile(join(dir, 'huge-capacity.vmdk'), bytes);
   },
   'bad-checksum.vhd': async (dir, make) => {

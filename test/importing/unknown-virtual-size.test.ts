@@ -44,6 +44,16 @@ describe('images of unknown virtual size', () => {
     assert.equal(stack.emulator.counters.requests, calls);
   });
 
+  it('rejects a descriptor-only VMDK, whose disk is not in the upload, with system-disk-size-gb set', async () => {
+    // qemu-img refuses it ("Unsupported image type 'monolithicSparse'"): there is no disk to size.
+    const descriptor = '# Disk DescriptorFile\nversion=1\nCID=fffffffe\nparentCID=ffffffff\ncreateType="monolithicSparse"\n\nRW 2097152 ZERO\n';
+    await upload(stack, 'unknown/descriptor.vmdk', Buffer.from(descriptor), { metadata: fields });
+    const summary = await handleEvent({ Records: [{ eventSource: 'ceph:s3', eventName: 'ObjectCreated:Put', s3: { bucket: { name: stack.bucket }, object: { key: 'unknown/descriptor.vmdk' } } }] }, stack.deps);
+    const outcome = summary.outcomes[0];
+    assert.equal(outcome?.outcome, 'rejected');
+    assert.deepEqual(outcome.problems.map((problem) => [problem.code, problem.value]), [['vmdk-invalid-descriptor', 'monolithicSparse']]);
+  });
+
   it('plan exits 3 for a VMDK of 2^45 sectors with system-disk-size-gb=40', async () => {
     const { io, captured } = captureIo(stackEnv(stack));
     assert.equal(await runCli(['plan', `s3://${stack.bucket}/unknown/huge-capacity.vmdk`], io), 3);

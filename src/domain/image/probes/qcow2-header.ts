@@ -88,8 +88,8 @@ export interface HeaderExtensions {
   extensions: HeaderExtension[];
   /** They continue beyond the bytes read (`headLength`), from this offset on. */
   unread?: { from: number; headLength: number };
-  /** An extension whose length runs past the end of the header cluster. */
-  tooLarge?: { offset: number; length: number };
+  /** An extension at `offset` whose `length` runs past `end`, where the header area ends. */
+  tooLarge?: { offset: number; length: number; end: number };
 }
 
 /** What the first bytes say: no qcow2, or a qcow2 header of some kind. */
@@ -138,7 +138,7 @@ export function parseQcow2(bytes: ImageBytes): Qcow2Parse {
   return {
     kind: 'header',
     header,
-    extensions: readHeaderExtensions(bytes, header.headerLength, clusterSizeOf(header)),
+    extensions: readHeaderExtensions(bytes, header),
     backingFileName: backingFileName(bytes, header.backingFileOffset, header.backingFileSize),
   };
 }
@@ -164,11 +164,16 @@ export function hasBit(value: bigint, bit: number): boolean {
   return ((value >> BigInt(bit)) & 1n) === 1n;
 }
 
-/** Header extensions live in the first cluster, after the header. */
-function readHeaderExtensions(bytes: ImageBytes, start: number, clusterSize: number): HeaderExtensions {
+/**
+ * Header extensions live in the first cluster, after the header, and end where the backing
+ * file name starts if that is inside it (qemu's qcow2_read_extensions).
+ */
+function readHeaderExtensions(bytes: ImageBytes, header: Qcow2Header): HeaderExtensions {
+  const clusterSize = clusterSizeOf(header);
+  const end = header.backingFileOffset !== 0n && header.backingFileOffset < BigInt(clusterSize) ? Number(header.backingFileOffset) : clusterSize;
   const extensions: HeaderExtension[] = [];
-  const limit = Math.min(clusterSize, bytes.size);
-  let offset = start;
+  const limit = Math.min(end, bytes.size);
+  let offset = header.headerLength;
   while (offset + 8 <= limit && extensions.length < 64) {
     const headerBytes = bytes.slice(offset, 8);
     if (headerBytes === undefined) return { extensions, unread: { from: offset, headLength: bytes.headLength } };
@@ -183,7 +188,7 @@ function readHeaderExtensions(bytes: ImageBytes, start: number, clusterSize: num
       extension.text = data === undefined ? '' : printableText(new ByteView(data).latin1(0, data.length));
     }
     extensions.push(extension);
-    if (length > limit) break;
+    if (length > end - dataOffset) return { extensions, tooLarge: { offset, length, end } };
     offset = dataOffset + Math.ceil(length / 8) * 8;
   }
   return { extensions };

@@ -19,13 +19,12 @@ import {
   type Qcow2Header,
   type Qcow2Parse,
   v3MinHeaderLength,
-  validClusterBits,
 } from './qcow2-header.js';
+import { compressionTypeNames, qcow2HeaderProblems } from './qcow2-header-rules.js';
 
 // `qemu-img convert` reads through backing files and data files and writes one self-contained file.
 const standaloneCommand = 'qemu-img convert -f qcow2 -O qcow2 image.qcow2 standalone.qcow2';
 const encryptionNames: Record<number, string> = { 0: 'none', 1: 'aes', 2: 'luks' };
-const compressionTypeNames: Record<number, string> = { 0: 'zlib', 1: 'zstd' };
 
 export function probeQcow2(bytes: ImageBytes): FormatMatch | undefined {
   const parsed = parseQcow2(bytes);
@@ -115,7 +114,7 @@ function extensionText(parsed: Extract<Qcow2Parse, { kind: 'header' }>, type: nu
 /** Every reason the image cannot be imported as it is. */
 function qcow2Problems(parsed: Extract<Qcow2Parse, { kind: 'header' }>, size: number): Problem[] {
   const { header } = parsed;
-  const problems: Problem[] = [...headerProblems(header)];
+  const problems: Problem[] = qcow2HeaderProblems(header, parsed.extensions);
 
   const backingFormat = extensionText(parsed, headerExtension.backingFileFormat);
   if (header.backingFileOffset !== 0n || backingFormat !== undefined) {
@@ -175,35 +174,6 @@ function qcow2Problems(parsed: Extract<Qcow2Parse, { kind: 'header' }>, size: nu
   if (!problems.some((problem) => problem.code === 'qcow2-invalid-header')) {
     const truncation = qcow2Truncation(header, size);
     if (truncation !== undefined) problems.push(truncation);
-  }
-  return problems;
-}
-
-/** The header fields qemu refuses to open an image with. */
-function headerProblems(header: Qcow2Header): Problem[] {
-  const problems: Problem[] = [];
-  if (safeNumber(header.size) === undefined) {
-    problems.push(
-      contentProblem('qcow2-invalid-header', `The qcow2 header gives a virtual size of ${header.size} bytes, more than any disk can have. The file is damaged.`, String(header.size)),
-    );
-  }
-  if (!validClusterBits(header.clusterBits)) {
-    problems.push(
-      contentProblem(
-        'qcow2-invalid-header',
-        `The qcow2 header has cluster_bits ${header.clusterBits}; qemu accepts 9 to 21 (512 bytes to 2 MiB clusters). Re-create the image: qemu-img convert -f qcow2 -O qcow2 image.qcow2 fixed.qcow2`,
-        String(header.clusterBits),
-      ),
-    );
-  }
-  if (header.version === 3 && (header.headerLength < v3MinHeaderLength || header.headerLength % 8 !== 0)) {
-    problems.push(
-      contentProblem(
-        'qcow2-invalid-header',
-        `The qcow2 v3 header length is ${header.headerLength}; it must be at least 104 and a multiple of 8. The file is damaged.`,
-        String(header.headerLength),
-      ),
-    );
   }
   return problems;
 }

@@ -75,6 +75,11 @@ export function extentsSizeBytes(extents: VmdkExtent[]): number | null {
   return Number.isSafeInteger(bytes) ? bytes : null;
 }
 
+/** A file name with a directory in it (`/`, `\\`, a drive letter): oslo refuses any `/` (CVE-2022-47951); Windows paths are paths too. */
+function isPath(fileName: string): boolean {
+  return /[/\\]|^[A-Za-z]:/.test(fileName);
+}
+
 const convertAdvice = `Convert the whole disk into one file: ${convertToQcow2Command('vmdk', 'disk.vmdk')} (run it where the descriptor and all its extent files are), or qemu-img convert -f vmdk -O vmdk -o subformat=streamOptimized disk.vmdk single.vmdk`;
 
 /**
@@ -86,7 +91,19 @@ export function vmdkDescriptorProblems(descriptor: VmdkDescriptor, embedded: boo
   const createType = descriptor.createType;
   if (createType === undefined) {
     problems.push(contentProblem('vmdk-invalid-descriptor', `The VMDK descriptor has no createType. ${convertAdvice}`));
-  } else if (!(importableCreateTypes as readonly string[]).includes(createType)) {
+  } else if ((importableCreateTypes as readonly string[]).includes(createType)) {
+    // These kinds carry their descriptor inside the sparse extent; a bare descriptor of them
+    // is no disk at all, and qemu-img refuses it ("Unsupported image type").
+    if (!embedded) {
+      problems.push(
+        contentProblem(
+          'vmdk-invalid-descriptor',
+          `The file is only a VMDK descriptor, but its createType "${createType}" means a single file that starts with a "KDMV" header and holds its data; qemu-img refuses such a descriptor ("Unsupported image type '${createType}'"). Upload the disk file itself, or ${convertAdvice.charAt(0).toLowerCase()}${convertAdvice.slice(1)}`,
+          createType,
+        ),
+      );
+    }
+  } else {
     problems.push(
       contentProblem(
         'vmdk-unsupported-create-type',
@@ -108,7 +125,7 @@ export function vmdkDescriptorProblems(descriptor: VmdkDescriptor, embedded: boo
     problems.push(contentProblem('vmdk-invalid-descriptor', `The VMDK descriptor lists no extents, so it describes no data. ${convertAdvice}`));
   }
   const outside = descriptor.extents.filter((extent) =>
-    embedded ? extent.type !== 'SPARSE' || extent.fileName.includes('/') || descriptor.extents.length > 1 : extent.type !== 'ZERO',
+    embedded ? extent.type !== 'SPARSE' || isPath(extent.fileName) || descriptor.extents.length > 1 : extent.type !== 'ZERO',
   );
   if (outside.length > 0) {
     const names = outside.map((extent) => `"${printableText(extent.fileName, 120)}" (${extent.type})`).join(', ');

@@ -7,6 +7,7 @@ import { describeByteSize, shortByteSize } from '../byte-size-text.js';
 import { contentProblem, convertToQcow2Command, type FormatMatch } from '../format-match.js';
 import type { ImageBytes } from '../image-bytes.js';
 import { extentsSizeBytes, parseVmdkDescriptor, vmdkDescriptorProblems } from './vmdk-descriptor.js';
+import { vmdkSparseHeaderProblems } from './vmdk-header-rules.js';
 import type { Problem } from '../../../kernel/index.js';
 
 const sparseMagic = ascii('KDMV');
@@ -25,6 +26,7 @@ interface SparseHeader {
   grainSize: bigint;
   descriptorOffset: bigint;
   descriptorSize: bigint;
+  numGTEsPerGT: number;
   rgdOffset: bigint;
   gdOffset: bigint;
   overhead: bigint;
@@ -41,6 +43,7 @@ function parseSparseHeader(data: Uint8Array): SparseHeader {
     grainSize: view.u64le(20),
     descriptorOffset: view.u64le(28),
     descriptorSize: view.u64le(36),
+    numGTEsPerGT: view.u32le(44),
     rgdOffset: view.u64le(48),
     gdOffset: view.u64le(56),
     overhead: view.u64le(64),
@@ -84,14 +87,15 @@ export function probeVmdkSparse(bytes: ImageBytes): FormatMatch | undefined {
     problems.push(invalidHeader(`uses compression algorithm ${header.compressAlgorithm}; only 0 (none) and 1 (deflate) exist`, String(header.compressAlgorithm)));
   }
 
-  let capacity = header.capacity;
+  // With the grain directory at the end, qemu reads the footer's copy of the header.
+  let effective = header;
   if (header.gdOffset === gdAtEnd) {
-    const footer = checkStreamFooter(bytes, header, problems);
-    if (footer !== undefined) capacity = footer.capacity;
+    effective = checkStreamFooter(bytes, header, problems) ?? header;
   } else {
     problems.push(...checkTablesInside(bytes, header));
   }
-  const virtualSizeBytes = safeNumber(capacity * 512n) ?? null;
+  problems.push(...vmdkSparseHeaderProblems(effective, reconvert));
+  const virtualSizeBytes = safeNumber(effective.capacity * 512n) ?? null;
 
   problems.push(...checkEmbeddedDescriptor(bytes, header, details));
 
