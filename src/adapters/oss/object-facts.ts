@@ -98,17 +98,21 @@ async function readOneKey(s3: S3Client, bucket: string, key: string) {
 }
 
 /**
- * Reads HEAD, tags and the head and tail bytes of the first candidate key that exists.
- * Candidates differ only when an event key could be URL-encoded; then a second round trip
- * is made for the other spelling if the first is missing.
+ * Reads HEAD, tags and the head and tail bytes of the object a key names. Candidates differ
+ * only when an event key could be URL-encoded: the first that exists is the object, unless the
+ * event's ETag says another one is (a second round trip, only when the first one's ETag differs).
+ * When no spelling has that ETag (the object changed since the event), the first that exists is taken.
  */
 export async function readObjectFacts(
   s3: S3Client,
-  target: { bucket: string; keyCandidates: readonly string[] },
+  target: { bucket: string; keyCandidates: readonly string[]; etag?: string },
 ): Promise<ObjectFactsResult> {
+  let firstFound: ObjectFacts | undefined;
   for (const key of target.keyCandidates) {
     const facts = await readOneKey(s3, target.bucket, key);
-    if (facts !== undefined) return { kind: 'found', facts };
+    if (facts === undefined) continue;
+    if (target.etag === undefined || facts.etag === target.etag) return { kind: 'found', facts };
+    firstFound ??= facts;
   }
-  return { kind: 'not-found', triedKeys: [...target.keyCandidates] };
+  return firstFound !== undefined ? { kind: 'found', facts: firstFound } : { kind: 'not-found', triedKeys: [...target.keyCandidates] };
 }

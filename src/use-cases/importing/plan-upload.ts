@@ -40,7 +40,7 @@ export async function planUpload(upload: Upload, deps: { s3: S3Client; config: C
   const firstKey = upload.keyCandidates[0];
   // The record of the likeliest spelling is read alongside the facts: one round trip.
   const [read, stored] = await Promise.all([
-    readObjectFacts(s3, { bucket: upload.bucket, keyCandidates: upload.keyCandidates }),
+    readObjectFacts(s3, { bucket: upload.bucket, keyCandidates: upload.keyCandidates, ...(upload.etag !== undefined ? { etag: upload.etag } : {}) }),
     options.knownStatus ?? readStatusRecord(s3, upload.bucket, statusRecordKey(config.statusPrefix, firstKey)),
   ]);
   if (read.kind === 'not-found') return { kind: 'not-found', triedKeys: read.triedKeys, existing: recordOf(stored) };
