@@ -67,7 +67,7 @@ describe('selectUploads', () => {
   });
 
   it('imports in the configured region, and keeps the JD region a record names (not s3rver\'s or AWS\'s defaults) to check', () => {
-    const record = (awsRegion: string) => ({ eventName: 'ObjectCreated:Put', awsRegion, s3: { bucket: { name: 'b' }, object: { key: 'k.raw' } } });
+    const record = (awsRegion: string) => ({ eventName: 'ObjectCreated:Put', awsRegion, s3: { bucket: { name: 'b' }, object: { key: `${awsRegion || 'empty'}.raw` } } });
     const parsed = selectUploads({ Records: [record('us-east-1'), record('cn-east-2'), record('not a region'), record('eu-west-1'), record(''), record('cn-func-2')] }, policy);
     assert.deepEqual(
       parsed.uploads.map((upload) => [upload.region, upload.eventRegion]),
@@ -80,6 +80,16 @@ describe('selectUploads', () => {
         ['cn-north-1', 'cn-func-2'],
       ],
     );
+  });
+
+  it('keeps one record per object version: a repeat is skipped, another ETag or bucket is not', () => {
+    const record = (bucket: string, key: string, eTag?: string) => ({ eventName: 'ObjectCreated:Put', s3: { bucket: { name: bucket }, object: { key, ...(eTag !== undefined ? { eTag } : {}) } } });
+    const parsed = selectUploads({ Records: [record('b', 'k.raw', 'e1'), record('b', 'k.raw', 'e1'), record('b', 'k.raw', 'e2'), record('c', 'k.raw', 'e1'), record('b', 'k.raw'), record('b', 'k.raw')] }, policy);
+    assert.deepEqual(parsed.uploads.map((upload) => upload.index), [0, 2, 3, 4]);
+    assert.deepEqual(parsed.skipped, [
+      { index: 1, reason: 'the same object as record 0 of this event', bucket: 'b', key: 'k.raw' },
+      { index: 5, reason: 'the same object as record 4 of this event', bucket: 'b', key: 'k.raw' },
+    ]);
   });
 
   it('reads an event delivered as JSON text or bytes', () => {

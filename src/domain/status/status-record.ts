@@ -11,12 +11,16 @@ const problemSchema = z.object({
   message: z.string(),
 });
 
+/**
+ * A failed call. The pipeline always writes `httpStatus` and `requestId`, null when unknown (no
+ * response, or none that said); records written before they were always there may lack them.
+ */
 const apiErrorSchema = z.object({
   message: z.string(),
-  httpStatus: z.optional(z.number()),
+  httpStatus: z.optional(z.nullable(z.number())),
   status: z.optional(z.string()),
   code: z.optional(z.union([z.number(), z.string()])),
-  requestId: z.optional(z.string()),
+  requestId: z.optional(z.nullable(z.string())),
   retryable: z.boolean(),
 });
 
