@@ -1,4 +1,3 @@
-import { convertToQcow2Command as convertCommand } from './fix-commands.js';
 import type { Problem } from '../../kernel/index.js';
 import type { DetectedFormat } from './disk-format.js';
 
@@ -29,9 +28,4 @@ export interface FormatMatch {
 /** A blocking problem found in the object's bytes. */
 export function contentProblem(code: string, message: string, value?: string): Problem {
   return value === undefined ? { code, field: 'content', message } : { code, field: 'content', value, message };
-}
-
-/** The `qemu-img convert` command line a user can run to get an importable qcow2. */
-export function convertToQcow2Command(qemuFormat: string, sourceName = `image.${qemuFormat}`): string {
-  return convertCommand(qemuFormat, sourceName);
 }

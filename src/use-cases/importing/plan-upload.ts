@@ -48,7 +48,7 @@ export async function planUpload(upload: Upload, deps: { s3: S3Client; config: C
   const existing =
     facts.key === firstKey ? recordOf(stored) : recordOf(await readStatusRecord(s3, upload.bucket, statusRecordKey(config.statusPrefix, facts.key)));
   const source = { region: upload.region, bucket: upload.bucket, key: facts.key, etag: facts.etag, size: facts.size };
-  const image = inspectImage({ head: facts.bytes.head, tail: facts.bytes.tail, size: facts.size });
+  const image = inspectImage({ head: facts.bytes.head, tail: facts.bytes.tail, size: facts.size, name: facts.key });
   const decision = decideImportRequest({
     source,
     metadata: facts.metadata,

@@ -146,7 +146,7 @@ export function qcow2HeaderProblems(header: Qcow2Header, extensions: HeaderExten
     problems.push(
       contentProblem(
         'qcow2-invalid-header',
-        `The qcow2 header has cluster_bits ${header.clusterBits}; qemu accepts 9 to 21 (512 bytes to 2 MiB clusters). Re-create the image: qemu-img convert -f qcow2 -O qcow2 image.qcow2 fixed.qcow2`,
+        `The qcow2 header has cluster_bits ${header.clusterBits}; qemu accepts 9 to 21 (512 bytes to 2 MiB clusters) and refuses to open anything else. The file is damaged: upload an intact copy of the image.`,
         String(header.clusterBits),
       ),
     );

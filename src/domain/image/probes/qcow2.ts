@@ -3,7 +3,8 @@
 // CVE-2024-32498) plus the stricter ones in docs/reference/disk-images.md §2.2.
 import { safeNumber } from '../byte-view.js';
 import { describeByteSize, shortByteSize } from '../byte-size-text.js';
-import { contentProblem, convertToQcow2Command, type FormatMatch } from '../format-match.js';
+import { contentProblem, type FormatMatch } from '../format-match.js';
+import { convertToQcow2Command, fileArgument, outputArgument } from '../fix-commands.js';
 import type { ImageBytes } from '../image-bytes.js';
 import type { Problem } from '../../../kernel/index.js';
 import {
@@ -22,8 +23,10 @@ import {
 } from './qcow2-header.js';
 import { compressionTypeNames, qcow2HeaderProblems } from './qcow2-header-rules.js';
 
-// `qemu-img convert` reads through backing files and data files and writes one self-contained file.
-const standaloneCommand = 'qemu-img convert -f qcow2 -O qcow2 image.qcow2 standalone.qcow2';
+/** `qemu-img convert` reads through backing files and data files and writes one self-contained file. */
+function standaloneCommand(name: string | undefined): string {
+  return `qemu-img convert -f qcow2 -O qcow2 ${fileArgument(name, 'image.qcow2')} ${outputArgument(name, 'qcow2', '-standalone')}`;
+}
 const encryptionNames: Record<number, string> = { 0: 'none', 1: 'aes', 2: 'luks' };
 
 export function probeQcow2(bytes: ImageBytes): FormatMatch | undefined {
@@ -38,7 +41,7 @@ export function probeQcow2(bytes: ImageBytes): FormatMatch | undefined {
         format: 'qcow',
         virtualSizeBytes: null,
         details: { summary: 'qcow version 1 (the predecessor of qcow2)', warnings: [], version: 1 },
-        problems: [contentProblem('unsupported-format', `The content is a version 1 qcow image, which JD Cloud does not import. Convert it: ${convertToQcow2Command('qcow')}`, 'qcow')],
+        problems: [contentProblem('unsupported-format', `The content is a version 1 qcow image, which JD Cloud does not import. Convert it: ${convertToQcow2Command('qcow', bytes.name)}`, 'qcow')],
       };
     case 'unknown-version':
       return {
@@ -54,15 +57,15 @@ export function probeQcow2(bytes: ImageBytes): FormatMatch | undefined {
         ],
       };
     case 'header':
-      return qcow2Match(parsed, bytes.size);
+      return qcow2Match(parsed, bytes);
   }
 }
 
-function qcow2Match(parsed: Extract<Qcow2Parse, { kind: 'header' }>, size: number): FormatMatch {
+function qcow2Match(parsed: Extract<Qcow2Parse, { kind: 'header' }>, bytes: ImageBytes): FormatMatch {
   const { header } = parsed;
   const virtualSizeBytes = safeNumber(header.size) ?? null;
   const details = qcow2Details(parsed);
-  const problems = qcow2Problems(parsed, size);
+  const problems = qcow2Problems(parsed, bytes.size, bytes.name);
   const clusterSize = clusterSizeOf(header);
   details.summary = `qcow2 v${header.version}, ${shortByteSize(clusterSize)} clusters${virtualSizeBytes === null ? '' : `, virtual size ${shortByteSize(virtualSizeBytes)}`}`;
   return { format: 'qcow2', virtualSizeBytes, details, problems };
@@ -112,18 +115,18 @@ function extensionText(parsed: Extract<Qcow2Parse, { kind: 'header' }>, type: nu
 }
 
 /** Every reason the image cannot be imported as it is. */
-function qcow2Problems(parsed: Extract<Qcow2Parse, { kind: 'header' }>, size: number): Problem[] {
+function qcow2Problems(parsed: Extract<Qcow2Parse, { kind: 'header' }>, size: number, name: string | undefined): Problem[] {
   const { header } = parsed;
   const problems: Problem[] = qcow2HeaderProblems(header, parsed.extensions);
 
   const backingFormat = extensionText(parsed, headerExtension.backingFileFormat);
   if (header.backingFileOffset !== 0n || backingFormat !== undefined) {
-    const name = parsed.backingFileName;
+    const backing = parsed.backingFileName;
     problems.push(
       contentProblem(
         'qcow2-backing-file',
-        `The qcow2 image has a backing file${name === undefined ? '' : ` "${name}"`}: it holds only the changes against another image and cannot be imported alone. Flatten it into a standalone image: ${standaloneCommand}`,
-        name,
+        `The qcow2 image has a backing file${backing === undefined ? '' : ` "${backing}"`}: it holds only the changes against another image and cannot be imported alone. Flatten it into a standalone image: ${standaloneCommand(name)}`,
+        backing,
       ),
     );
   }
@@ -133,7 +136,7 @@ function qcow2Problems(parsed: Extract<Qcow2Parse, { kind: 'header' }>, size: nu
     problems.push(
       contentProblem(
         'qcow2-external-data-file',
-        `The qcow2 image keeps its data in an external file${dataFile === undefined ? '' : ` "${dataFile}"`} (data_file), which is not part of this upload and would make the import read a file by name. Convert it into a single file: ${standaloneCommand}`,
+        `The qcow2 image keeps its data in an external file${dataFile === undefined ? '' : ` "${dataFile}"`} (data_file), which is not part of this upload and would make the import read a file by name. Convert it into a single file: ${standaloneCommand(name)}`,
         dataFile,
       ),
     );
@@ -146,7 +149,7 @@ function qcow2Problems(parsed: Extract<Qcow2Parse, { kind: 'header' }>, size: nu
     problems.push(
       contentProblem(
         'qcow2-unknown-features',
-        `The qcow2 image uses incompatible features the import cannot rely on: ${names}. Rewrite it without them: qemu-img convert -f qcow2 -O qcow2 -o compat=1.1 image.qcow2 plain.qcow2`,
+        `The qcow2 image uses incompatible features the import cannot rely on: ${names}. Rewrite it without them: qemu-img convert -f qcow2 -O qcow2 -o compat=1.1 ${fileArgument(name, 'image.qcow2')} ${outputArgument(name, 'qcow2', '-plain')}`,
         names,
       ),
     );
@@ -155,7 +158,7 @@ function qcow2Problems(parsed: Extract<Qcow2Parse, { kind: 'header' }>, size: nu
     problems.push(
       contentProblem(
         'qcow2-corrupt',
-        'The qcow2 image is marked corrupt (incompatible feature bit 1). Repair it with `qemu-img check -r all image.qcow2`, or convert a good copy, then upload again.',
+        `The qcow2 image is marked corrupt (incompatible feature bit 1). Repair it with \`qemu-img check -r all ${fileArgument(name, 'image.qcow2')}\`, or convert a good copy, then upload again.`,
       ),
     );
   }
@@ -165,7 +168,7 @@ function qcow2Problems(parsed: Extract<Qcow2Parse, { kind: 'header' }>, size: nu
     problems.push(
       contentProblem(
         'qcow2-encrypted',
-        `The qcow2 image is encrypted (${encryption}); the cloud cannot read it without the key. Decrypt it: qemu-img convert --object secret,id=sec0,file=passphrase.txt --image-opts driver=qcow2,file.filename=image.qcow2,encrypt.key-secret=sec0 -O qcow2 decrypted.qcow2`,
+        `The qcow2 image is encrypted (${encryption}); the cloud cannot read it without the key. Decrypt it: qemu-img convert --object secret,id=sec0,file=passphrase.txt --image-opts driver=qcow2,file.filename=${fileArgument(name, 'image.qcow2')},encrypt.key-secret=sec0 -O qcow2 ${outputArgument(name, 'qcow2', '-decrypted')}`,
         encryption,
       ),
     );

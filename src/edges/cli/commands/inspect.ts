@@ -66,7 +66,8 @@ async function readFromObjectStore(env: NodeJS.ProcessEnv, location: { bucket: s
 
 /** The facts, checked against the name, with the system disk size the function would derive. */
 export function inspectReport(source: string, key: string, bytes: InspectedBytes): InspectReport {
-  const facts = inspectImage({ head: bytes.head, tail: bytes.tail, size: bytes.size });
+  // Fix commands name what the user has: the object's key, or the file as they gave it.
+  const facts = inspectImage({ head: bytes.head, tail: bytes.tail, size: bytes.size, name: source.startsWith('s3://') ? key : source });
   const checked = checkImageAgainstKey(key, facts);
   const problems = [...checked.problems];
   let systemDiskSizeGB: number | undefined;
