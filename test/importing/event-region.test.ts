@@ -1,19 +1,15 @@
 // Issue 12, item 6: the function imports in its configured region (JDCLOUD_REGION), never in
 // a region an event names. JD imports only from a same-region internal URL (docs/reference/jdcloud-api.md §2.2).
 import assert from 'node:assert/strict';
-import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { after, before, describe, it } from 'node:test';
 import { handleEvent } from '../../src/use-cases/importing/handle-event.js';
-import type { StatusRecord } from '../../src/domain/status/status-record.js';
 import type { DevStack } from '../../src/edges/local/dev-stack.js';
 import { makeDiskImage } from '../../harness/disk-images.js';
 import { startTestStack, upload } from '../../harness/local-stack.js';
 import { localOssClient, recordS3Requests } from '../../harness/s3-requests.js';
+import { readStatusRecordOf } from './stack-records.js';
 
-async function readRecord(stack: DevStack, key: string): Promise<StatusRecord> {
-  const response = await stack.s3.send(new GetObjectCommand({ Bucket: stack.bucket, Key: `.image-import/${key}.json` }));
-  return JSON.parse(await response.Body!.transformToString()) as StatusRecord;
-}
+const readRecord = readStatusRecordOf;
 
 /** An S3-style callback record (JD OSS, MinIO, RGW) naming `awsRegion`, or none when undefined. */
 function callback(stack: DevStack, key: string, awsRegion: string | undefined) {

@@ -1,22 +1,18 @@
 // Issue 15, D11: a failed record says what is known of the failed call (the HTTP status and
 // JD's request id, null when unknown), and one event naming a new key ten times submits it once.
 import assert from 'node:assert/strict';
-import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { after, before, describe, it } from 'node:test';
 import { handleEvent } from '../../src/use-cases/importing/handle-event.js';
-import type { StatusRecord } from '../../src/domain/status/status-record.js';
 import type { DevStack } from '../../src/edges/local/dev-stack.js';
 import { makeDiskImage } from '../../harness/disk-images.js';
 import { startTestStack, upload } from '../../harness/local-stack.js';
+import { rawKeyNotification, readStatusRecordOf } from './stack-records.js';
 
 function notification(stack: DevStack, keys: string[]) {
-  return { Records: keys.map((key) => ({ eventSource: 'ceph:s3', awsRegion: '', eventName: 'ObjectCreated:Put', s3: { bucket: { name: stack.bucket }, object: { key } } })) };
+  return rawKeyNotification(stack.bucket, keys);
 }
 
-async function readRecord(stack: DevStack, key: string): Promise<StatusRecord> {
-  const response = await stack.s3.send(new GetObjectCommand({ Bucket: stack.bucket, Key: `.image-import/${key}.json` }));
-  return JSON.parse(await response.Body!.transformToString()) as StatusRecord;
-}
+const readRecord = readStatusRecordOf;
 
 describe('failed records and repeated records', () => {
   let stack: DevStack;

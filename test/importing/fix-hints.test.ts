@@ -1,16 +1,17 @@
 // Issue 15, C: the commands a rejection tells the user to run name the object's key, so they
 // can be run as they are; a text file gets no qemu-img command, since it is no disk image at all.
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
 import { after, before, describe, it } from 'node:test';
 import { handleEvent } from '../../src/use-cases/importing/handle-event.js';
 import type { DevStack } from '../../src/edges/local/dev-stack.js';
 import { makeDiskImage } from '../../harness/disk-images.js';
 import { startTestStack, upload } from '../../harness/local-stack.js';
 import { makeTestImages, type TestImages } from '../image/test-images.js';
-import { readFile } from 'node:fs/promises';
+import { rawKeyNotification } from './stack-records.js';
 
 function notification(stack: DevStack, keys: string[]) {
-  return { Records: keys.map((key) => ({ eventSource: 'ceph:s3', eventName: 'ObjectCreated:Put', s3: { bucket: { name: stack.bucket }, object: { key } } })) };
+  return rawKeyNotification(stack.bucket, keys);
 }
 
 async function problemsOf(stack: DevStack, key: string) {

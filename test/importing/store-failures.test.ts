@@ -10,10 +10,9 @@ import { listenHttp } from '../../src/kernel/index.js';
 import { makeDiskImage } from '../../harness/disk-images.js';
 import { startTestStack, upload } from '../../harness/local-stack.js';
 import { localOssClient, recordS3Requests, refuseS3Requests } from '../../harness/s3-requests.js';
+import { rawKeyNotification } from './stack-records.js';
 
-function notification(bucket: string, keys: string[]) {
-  return { Records: keys.map((key) => ({ eventSource: 'ceph:s3', awsRegion: '', eventName: 'ObjectCreated:Put', s3: { bucket: { name: bucket }, object: { key } } })) };
-}
+const notification = rawKeyNotification;
 
 const deniedWrite = 'Access denied or a bad signature: check JDCLOUD_ACCESS_KEY_ID / JDCLOUD_SECRET_ACCESS_KEY and that the keys may write to the bucket.';
 

@@ -9,6 +9,7 @@ import type { DevStack } from '../../src/edges/local/dev-stack.js';
 import { captureIo, stackEnv } from '../../harness/capture-io.js';
 import { startTestStack, upload } from '../../harness/local-stack.js';
 import { makeTestImages, type TestImages } from '../image/test-images.js';
+import { rawKeyNotification } from './stack-records.js';
 
 function unknownSize(key: string): string {
   const [, stem, extension] = /^(.*)\.(vmdk|vhd)$/.exec(key) ?? [];
@@ -36,7 +37,7 @@ describe('images of unknown virtual size', () => {
   it('are rejected with system-disk-size-gb set, and JD is never called', async () => {
     const calls = stack.emulator.counters.requests;
     const keys = ['unknown/huge-capacity.vmdk', 'unknown/huge-current-size.vhd'];
-    const summary = await handleEvent({ Records: keys.map((key) => ({ eventSource: 'ceph:s3', eventName: 'ObjectCreated:Put', s3: { bucket: { name: stack.bucket }, object: { key } } })) }, stack.deps);
+    const summary = await handleEvent(rawKeyNotification(stack.bucket, keys), stack.deps);
     assert.deepEqual(
       summary.outcomes.map((outcome) => [outcome.key, outcome.outcome === 'rejected' ? outcome.problems : outcome.outcome]),
       keys.map((key) => [key, [{ code: 'virtual-size-unknown', field: 'content', message: unknownSize(key) }]]),
@@ -48,7 +49,7 @@ describe('images of unknown virtual size', () => {
     // qemu-img refuses it ("Unsupported image type 'monolithicSparse'"): there is no disk to size.
     const descriptor = '# Disk DescriptorFile\nversion=1\nCID=fffffffe\nparentCID=ffffffff\ncreateType="monolithicSparse"\n\nRW 2097152 ZERO\n';
     await upload(stack, 'unknown/descriptor.vmdk', Buffer.from(descriptor), { metadata: fields });
-    const summary = await handleEvent({ Records: [{ eventSource: 'ceph:s3', eventName: 'ObjectCreated:Put', s3: { bucket: { name: stack.bucket }, object: { key: 'unknown/descriptor.vmdk' } } }] }, stack.deps);
+    const summary = await handleEvent(rawKeyNotification(stack.bucket, ['unknown/descriptor.vmdk']), stack.deps);
     const outcome = summary.outcomes[0];
     assert.equal(outcome?.outcome, 'rejected');
     assert.deepEqual(outcome.problems.map((problem) => [problem.code, problem.value]), [['vmdk-invalid-descriptor', 'monolithicSparse']]);
