@@ -26,7 +26,7 @@ const apiErrorSchema = z.object({
 
 /**
  * `<IMAGE_STATUS_PREFIX><key>.json` in the source bucket: what happened to one upload.
- * A contract (docs/architecture.md): users' scripts and the `status`/`backfill` commands read it.
+ * A contract (README.md, "The status record"): users' scripts and the `status`/`backfill` commands read it.
  * It never holds a secret: the presigned URL's signature and key id are redacted.
  */
 export const statusRecordSchema = z.object({
