@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { followThroughFields } from '../../src/domain/import-request/index.js';
+import { followThroughFields, resolveOsFields } from '../../src/domain/import-request/index.js';
 import { loadConfig } from '../../src/use-cases/config/index.js';
 
 describe('copy-to-regions and share-with', () => {
@@ -36,6 +36,19 @@ describe('copy-to-regions and share-with', () => {
         field: 'share-with',
         value: `${pins},jdpin 12,`,
         message: `share-with "${pins},jdpin 12," (from tag share-with) is not allowed: it has an empty entry; it lists 12 pins, more than 10; "jdpin 12" is not a JD account pin (it has a space). Use up to 10 comma-separated JD account pins, e.g. jdpin-alice,jdpin-bob.`,
+      },
+    ]);
+  });
+
+  it('two spellings of one field in one layer with different values are a conflict, and neither is used', () => {
+    const metadata = { platform: 'Ubuntu', 'copy-to-regions': 'cn-east-2', COPY_TO_REGIONS: 'cn-south-1' };
+    assert.deepEqual(followThroughFields({}, metadata, {}, 'cn-north-1').followThrough, { copyToRegions: [], shareWith: [] });
+    assert.deepEqual(resolveOsFields({}, metadata, {}).problems, [
+      {
+        code: 'conflicting-field',
+        field: 'copy-to-regions',
+        value: 'cn-east-2, cn-south-1',
+        message: 'The metadata "copy-to-regions" ("cn-east-2") and "COPY_TO_REGIONS" ("cn-south-1") both set copy-to-regions, to different values: keep one of them.',
       },
     ]);
   });

@@ -1,6 +1,6 @@
 import type { Problem } from '../../kernel/index.js';
 import { isAccountPin, isDocumentedRegion, knownRegionIds, maxFollowThroughEntries } from '../jdcloud-rules/index.js';
-import { collectRawFields, describeSource } from './os-fields.js';
+import { collectRawFields, describeSource } from './raw-fields.js';
 
 /** What to do once the image is ready (issue 13): copy it to these regions, share it with these accounts. */
 export interface FollowThrough {
@@ -74,9 +74,10 @@ export function followThroughFields(
   defaults: Record<string, string>,
   sourceRegion: string,
 ): { followThrough: FollowThrough; problems: Problem[] } {
-  const raw = collectRawFields(tags, metadata, defaults);
+  // Two spellings of one field in one layer are a conflict resolveOsFields reports; neither is used.
+  const { found } = collectRawFields(tags, metadata, defaults);
   const given = (name: string): FollowThroughValue | undefined => {
-    const entry = raw.get(name);
+    const entry = found.get(name);
     return entry === undefined ? undefined : { value: entry.value, from: describeSource(entry) };
   };
   const copyToRegions = given('copytoregions');

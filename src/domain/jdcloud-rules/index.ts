@@ -20,7 +20,7 @@ export type { ApiArchitecture, DiskFormat, OsType, Platform } from './image-impo
 export { isDocumentedRegion, isRegionId, knownRegionIds, regionIdPattern } from './regions.js';
 export { describeImagesPageSize, imageStatuses, isAccountPin, maxCopyImagesSourceIds, maxFollowThroughEntries, maxImageIdCharacters } from './vm-images.js';
 export type { ImageStatus } from './vm-images.js';
-export { bucketNameRulesBroken, ossInternalEndpoint, ossPublicEndpoint, ossRegionOfHost } from './oss.js';
+export { bucketNameRulesBroken, maxObjectKeyBytes, ossInternalEndpoint, ossPublicEndpoint, ossRegionOfHost } from './oss.js';
 export {
   instanceTypesText,
   fcDocumentedRuntime,

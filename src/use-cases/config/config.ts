@@ -5,7 +5,7 @@ import { followThroughFields, resolveOsFields } from '../../domain/import-reques
 import { ConfigError } from './config-error.js';
 import { type FollowConfig, loadFollowConfig } from './follow-config.js';
 
-/** What the function and the CLI read from the environment (names in docs/architecture.md). */
+/** What the function and the CLI read from the environment (names in README.md, "Environment"). */
 export interface Config {
   region: string;
   vmEndpoint: string;

@@ -119,7 +119,7 @@ async function backfillObject(deps: PipelineDeps, options: BackfillOptions, obje
     const uploadOptions = { force: options.force, recordMissing: false, ...(knownStatus !== undefined ? { knownStatus } : {}) };
     if (options.dryRun) {
       const planned = await planUpload(upload, deps, uploadOptions);
-      if ('notFound' in planned) return { key, outcome: 'failed', error: 'deleted while the bucket was being listed', retryable: false };
+      if (planned.kind === 'not-found') return { key, outcome: 'failed', error: 'deleted while the bucket was being listed', retryable: false };
       if (!planned.decision.ok) return { key, outcome: 'would-reject', problems: planned.decision.problems };
       const request = await buildImportRequest(upload, key, planned.decision.request, deps);
       return { key, outcome: 'would-import', request: redactRequest(request) };

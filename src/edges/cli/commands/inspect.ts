@@ -4,7 +4,7 @@ import type { Problem } from '../../../kernel/index.js';
 import { loadConfig } from '../../../use-cases/config/index.js';
 import { loadCredentials } from '../../../adapters/jdcloud/index.js';
 import { ossClientFor } from '../../../adapters/oss/index.js';
-import { checkImageAgainstKey, describeByteSize, type ImageFacts, inspectImage, systemDiskSizeFromVirtualSize } from '../../../domain/image/index.js';
+import { checkImageAgainstKey, describeByteSize, type ImageFacts, inspectImage, systemDiskSizeFromVirtualSize, virtualSizeUnknownProblem } from '../../../domain/image/index.js';
 import { exitCodes } from '../exit-codes.js';
 import { printJsonError } from '../io.js';
 import { parseS3Uri } from '../s3-uri.js';
@@ -66,7 +66,8 @@ async function readFromObjectStore(env: NodeJS.ProcessEnv, location: { bucket: s
 
 /** The facts, checked against the name, with the system disk size the function would derive. */
 export function inspectReport(source: string, key: string, bytes: InspectedBytes): InspectReport {
-  const facts = inspectImage({ head: bytes.head, tail: bytes.tail, size: bytes.size });
+  // Fix commands name what the user has: the object's key, or the file as they gave it.
+  const facts = inspectImage({ head: bytes.head, tail: bytes.tail, size: bytes.size, name: source.startsWith('s3://') ? key : source });
   const checked = checkImageAgainstKey(key, facts);
   const problems = [...checked.problems];
   let systemDiskSizeGB: number | undefined;
@@ -75,11 +76,7 @@ export function inspectReport(source: string, key: string, bytes: InspectedBytes
     if (derived.ok) systemDiskSizeGB = derived.gb;
     else problems.push(derived.problem);
   } else if (problems.length === 0) {
-    problems.push({
-      code: 'virtual-size-unknown',
-      field: 'content',
-      message: 'The image\'s virtual size could not be read, so no system disk size can be derived. Convert the image to qcow2 and upload that.',
-    });
+    problems.push(virtualSizeUnknownProblem(facts.format, key));
   }
   return {
     source,

@@ -19,7 +19,7 @@ export const planCommand: CliCommand = {
     try {
       const upload = cliUpload(deps.config.region, location);
       const planned = await planUpload(upload, deps);
-      if ('notFound' in planned) {
+      if (planned.kind === 'not-found') {
         const message = `s3://${location.bucket}/${location.key} does not exist.`;
         io.err(`${message}\n`);
         if (args.values['json'] === true) printJsonError(io, 'NotFound', message);

@@ -1,0 +1,12 @@
+import type { Problem } from '../../kernel/index.js';
+
+/** What happened to one upload: `import --json` prints it, the function logs and returns it. */
+export type UploadOutcome =
+  | { outcome: 'submitted'; key: string; imageId: string; taskId: string; clientToken: string; attempts: number; warnings?: string[] }
+  | { outcome: 'duplicate'; key: string; state: string; imageId?: string; taskId?: string }
+  | { outcome: 'rejected'; key: string; problems: Problem[] }
+  /** No object under any spelling of the key (deleted before it could be read, or a typo). */
+  | { outcome: 'not-found'; key: string; triedKeys: string[] }
+  | { outcome: 'failed'; key: string; error: string; retryable: boolean };
+
+export type OutcomeWithSource = UploadOutcome & { bucket: string; region: string; durationMs: number };
