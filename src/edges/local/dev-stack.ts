@@ -4,6 +4,8 @@ import { type EventSummary, handleEvent, type PipelineDeps } from '../../use-cas
 import type { Logger } from '../../kernel/index.js';
 import { createJdCloudClient, createVmApi } from '../../adapters/jdcloud/index.js';
 import { createImageUrlSigner, createOssClient } from '../../adapters/oss/index.js';
+import type { FollowRequest } from '../../domain/following/index.js';
+import type { StatusRecord } from '../../domain/status/index.js';
 import { BackgroundFollowers, createFollowDeps, type FollowTiming, followRequestsAfter } from '../../use-cases/following/index.js';
 import { localOssCredentials, startLocalOss } from './local-oss.js';
 import { startVmEmulator } from './vm-emulator/vm-emulator.js';
@@ -27,7 +29,7 @@ export interface DevStackOptions {
    * Follow each import to its end in this process, as serve does (ready, copies, shares,
    * notifications); off by default, so tests that move records themselves see them unmoved.
    */
-  follow?: { timing?: Partial<FollowTiming> };
+  follow?: { timing?: Partial<FollowTiming>; onProgress?: (request: FollowRequest, record: StatusRecord) => void };
 }
 
 export interface DevStack {
@@ -82,8 +84,11 @@ export async function startDevStack(options: DevStackOptions): Promise<DevStack>
     logger: options.logger,
   };
 
-  const followDeps = options.follow === undefined ? undefined : createFollowDeps(config, localOssCredentials, { logger: options.logger, s3, ...options.follow });
-  const followers = followDeps === undefined ? undefined : new BackgroundFollowers(followDeps);
+  const followDeps =
+    options.follow === undefined
+      ? undefined
+      : createFollowDeps(config, localOssCredentials, { logger: options.logger, s3, ...(options.follow.timing !== undefined ? { timing: options.follow.timing } : {}) });
+  const followers = followDeps === undefined ? undefined : new BackgroundFollowers(followDeps, options.follow?.onProgress);
   const inFlight = new Set<Promise<void>>();
   oss.onEvent((event) => {
     if (options.autoImport === false) return;

@@ -1,4 +1,5 @@
 import type { FollowRequest } from '../../domain/following/index.js';
+import type { StatusRecord } from '../../domain/status/index.js';
 import type { FollowDeps } from './follow-deps.js';
 import { followImport, processHolder } from './follow-import.js';
 
@@ -12,13 +13,22 @@ export class BackgroundFollowers {
   readonly #holder = processHolder();
   readonly #abort = new AbortController();
   readonly #running = new Set<Promise<void>>();
+  readonly #onProgress: ((request: FollowRequest, record: StatusRecord) => void) | undefined;
 
-  constructor(deps: FollowDeps) {
+  /** `onProgress` is told of each record after each step (the local stack prints it). */
+  constructor(deps: FollowDeps, onProgress?: (request: FollowRequest, record: StatusRecord) => void) {
     this.#deps = deps;
+    this.#onProgress = onProgress;
   }
 
   start(request: FollowRequest): void {
-    const running = followImport(request, this.#deps, { holder: `${this.#holder}-${request.key}`, signal: this.#abort.signal, whileHeldElsewhere: 'stop' })
+    const onProgress = this.#onProgress;
+    const running = followImport(request, this.#deps, {
+      holder: `${this.#holder}-${request.key}`,
+      signal: this.#abort.signal,
+      whileHeldElsewhere: 'stop',
+      ...(onProgress !== undefined ? { onProgress: (record: StatusRecord) => onProgress(request, record) } : {}),
+    })
       .then((result) => this.#deps.logger.info({ bucket: request.bucket, key: request.key, outcome: result.outcome, state: result.record?.state }, 'follow-through ended'))
       .catch((error: unknown) => this.#deps.logger.error({ bucket: request.bucket, key: request.key, error: String(error) }, 'follow-through failed'));
     this.#running.add(running);
