@@ -137,6 +137,28 @@ describe('the follower when things go wrong', () => {
     assert.deepEqual(receiver.received.slice(posts).map((post) => post.headers['x-oss-image-import-event']), ['error']);
   });
 
+  it('an import JD fails ends in error with its message; the copies and the share are never asked for, and error is notified', async () => {
+    const key = 'fail/jd-failed.qcow2';
+    stack.emulator.failNextImport('ImageCheckFailed: no bootable partition found');
+    await submitUpload(stack, key);
+    await patchRecord(stack, key, { copies: [{ region: 'cn-east-2', state: 'pending' }], shares: { pins: ['jdpin-alice'], state: 'pending' } });
+    const before = { copies: calls(stack, 'copyImages'), shares: calls(stack, 'shareImage') };
+    const posts = receiver.received.length;
+    const { result, record } = await follow(key);
+    assert.equal(result.outcome, 'done');
+    assert.deepEqual(
+      { state: record.state, message: record.task?.message, copies: record.copies, shares: record.shares },
+      {
+        state: 'error',
+        message: 'ImageCheckFailed: no bootable partition found',
+        copies: [{ region: 'cn-east-2', state: 'error', message: 'Not copied: the import ended in error, so there is no image.' }],
+        shares: { pins: ['jdpin-alice'], state: 'error', message: 'Not shared: the import ended in error, so there is no image.' },
+      },
+    );
+    assert.deepEqual({ copies: calls(stack, 'copyImages'), shares: calls(stack, 'shareImage') }, before);
+    assert.deepEqual(receiver.received.slice(posts).map((post) => post.headers['x-oss-image-import-event']), ['error']);
+  });
+
   it('a record of a newer upload of the key is left alone', async () => {
     const key = 'fail/superseded.qcow2';
     await submitUpload(stack, key);

@@ -121,3 +121,17 @@ export function pendingFollowThrough(followThrough: { copyToRegions: readonly st
     ...(followThrough.shareWith.length > 0 ? { shares: { pins: [...followThrough.shareWith], state: 'pending' as const } } : {}),
   };
 }
+
+/**
+ * The record of an import that ended in `error` before its image was ready: the copies and the
+ * share still pending will never happen, and say so (they are final, so nothing waits on them).
+ */
+export function withFollowThroughCancelled(record: StatusRecord): StatusRecord {
+  if (record.state !== 'error') return record;
+  const reason = 'the import ended in error, so there is no image';
+  return {
+    ...record,
+    ...(record.copies !== undefined ? { copies: record.copies.map((copy) => (copy.state === 'pending' ? { ...copy, state: 'error' as const, message: `Not copied: ${reason}.` } : copy)) } : {}),
+    ...(record.shares !== undefined && record.shares.state === 'pending' ? { shares: { ...record.shares, state: 'error' as const, message: `Not shared: ${reason}.` } } : {}),
+  };
+}

@@ -1,5 +1,5 @@
 import { retagSourceObject } from '../../adapters/oss/index.js';
-import { type FollowRequest, gaveUpRecord, importInFlight } from '../../domain/following/index.js';
+import { type FollowRequest, gaveUpRecord, importInFlight, withFollowThroughCancelled } from '../../domain/following/index.js';
 import type { StatusRecord } from '../../domain/status/index.js';
 import { deleteMarkerUnlessInFlight, refreshRecords } from '../operations/index.js';
 import type { FollowDeps } from './follow-deps.js';
@@ -33,7 +33,7 @@ export async function pollImport(deps: FollowDeps, request: FollowRequest, holde
   const [moved] = await refreshRecords([record], deps.tracker, deps.now());
   if (moved === undefined) return { updated: { kind: 'unchanged', record }, moved: false };
   const updated = await updateFollowed(deps, request, holder, (current) =>
-    importInFlight(current) ? { ...current, state: moved.state, ...(moved.task !== undefined ? { task: moved.task } : {}) } : undefined,
+    importInFlight(current) ? withFollowThroughCancelled({ ...current, state: moved.state, ...(moved.task !== undefined ? { task: moved.task } : {}) }) : undefined,
   );
   if (updated.kind === 'written' && !importInFlight(updated.record)) await afterImportFinal(deps, request, updated.record);
   return { updated, moved: updated.kind === 'written' && updated.record.state !== record.state };
