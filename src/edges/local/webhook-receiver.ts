@@ -36,7 +36,7 @@ export function signatureHolds(body: string, signatureHeader: string | undefined
  * A webhook receiver on loopback for the local stack and tests: records every POST as it came
  * and answers 204 (or what answerNext asked for).
  */
-export async function startWebhookReceiver(): Promise<WebhookReceiver> {
+export async function startWebhookReceiver(options: { onReceive?: (notification: ReceivedNotification) => void } = {}): Promise<WebhookReceiver> {
   const received: ReceivedNotification[] = [];
   const answers: number[] = [];
   const waiters = new Set<() => void>();
@@ -44,8 +44,10 @@ export async function startWebhookReceiver(): Promise<WebhookReceiver> {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
-      received.push({ target: request.url ?? '/', headers: request.headers, body: Buffer.concat(chunks).toString('utf8') });
+      const notification = { target: request.url ?? '/', headers: request.headers, body: Buffer.concat(chunks).toString('utf8') };
+      received.push(notification);
       response.writeHead(answers.shift() ?? 204).end();
+      options.onReceive?.(notification);
       for (const wake of waiters) wake();
     });
   });
