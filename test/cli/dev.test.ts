@@ -11,7 +11,11 @@ describe('oss-image-import dev --once (npm start)', () => {
     assert.match(captured.err, /local OSS \(S3 API, s3rver\): {2}http:\/\/127\.0\.0\.1:\d+ {3}bucket "images"/);
     assert.match(captured.err, /curl -sS -X PUT --upload-file my\.qcow2 -H 'x-amz-meta-platform: Ubuntu'/);
     assert.match(captured.err, /\[import\] s3:\/\/images\/ubuntu-22\.04\.qcow2: submitted — image img-\w+, task \d+/);
-    assert.match(captured.err, /\[task \d+\] finished 100%/);
+    // The follow-through: ready, both copies, the share, and two signed notifications at the local receiver.
+    assert.match(captured.err, /\[follow\] s3:\/\/images\/ubuntu-22\.04\.qcow2: 0% submitted · copies cn-east-2 pending, cn-south-1 pending · share pending · \d+s\n/);
+    assert.match(captured.err, /\[follow\] s3:\/\/images\/ubuntu-22\.04\.qcow2: 100% ready · copies cn-east-2 ready, cn-south-1 ready · shared · notified ready, copies-finished · \d+s\n/);
+    assert.match(captured.err, /\[notify\] ready s3:\/\/images\/ubuntu-22\.04\.qcow2 \(signature ok, id [0-9a-f-]{36}\)\n/);
+    assert.match(captured.err, /\[notify\] copies-finished s3:\/\/images\/ubuntu-22\.04\.qcow2 \(signature ok, id [0-9a-f-]{36}\)\n/);
     assert.match(captured.err, /Stopping the local stack…\n$/);
     assert.equal(captured.out, '');
   });

@@ -1,17 +1,19 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { gunzipSync } from 'node:zlib';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { createLogger } from '../../../kernel/index.js';
+import { readStatusRecord } from '../../../adapters/oss/index.js';
+import { type StatusRecord, statusRecordKey } from '../../../domain/status/index.js';
 import { packageRoot } from '../../local/index.js';
 import type { EventSummary } from '../../../use-cases/importing/index.js';
 import { exitCodes } from '../exit-codes.js';
 import { wholeNumberOption } from '../args.js';
 import type { CliCommand } from './command.js';
+import { DevFollowLines, devNotifyTarget } from './dev-follow.js';
 
 const sampleKey = 'ubuntu-22.04.qcow2';
-const sampleMetadata = { platform: 'Ubuntu', 'os-version': '22.04' };
+const sampleMetadata = { platform: 'Ubuntu', 'os-version': '22.04', 'copy-to-regions': 'cn-east-2,cn-south-1', 'share-with': 'jdpin-alice,jdpin-bob' };
 
 
 /**
@@ -35,12 +37,18 @@ export const devCommand: CliCommand = {
     const { startDevStack } = await import('../../local/index.js');
     const logger = createLogger({ level: io.env['LOG_LEVEL'] ?? 'warn' });
     const summaries: EventSummary[] = [];
+    // Every upload is followed to the end: ready, copies, share, notifications (to a local receiver
+    // unless IMAGE_NOTIFY_URL is set), on the emulator's time scale.
+    const lines = new DevFollowLines(io.err);
+    const notify = await devNotifyTarget(io.env, lines);
+    const step = Math.max(50, taskStepMs);
     const stack = await startDevStack({
       ossPort,
       vmPort,
       taskStepMs,
-      env: io.env,
+      env: notify.env,
       logger,
+      follow: { timing: { pollDelaysMs: [step, 2 * step, 4 * step], claimSettleMs: Math.min(1000, step) }, onProgress: (request, record) => lines.progress(request, record) },
       onSummary: (summary) => {
         summaries.push(summary);
         for (const outcome of summary.outcomes) {
@@ -61,9 +69,10 @@ export const devCommand: CliCommand = {
         'oss-image-import local stack is up.',
         `  local OSS (S3 API, s3rver):  ${stack.ossEndpoint}   bucket "${stack.bucket}"`,
         `  VM API emulator (JDCLOUD2):  ${stack.vmEndpoint}   region ${stack.region}`,
+        ...(notify.receiver !== undefined ? [`  notification receiver:      ${notify.receiver.url}/notifications   (IMAGE_NOTIFY_URL, signed)`] : []),
         '',
         'Upload an image from another terminal (qemu-img create -f qcow2 my.qcow2 10G):',
-        `  curl -sS -X PUT --upload-file my.qcow2 -H 'x-amz-meta-platform: Ubuntu' -H 'x-amz-meta-os-version: 22.04' ${stack.ossEndpoint}/${stack.bucket}/my.qcow2`,
+        `  curl -sS -X PUT --upload-file my.qcow2 -H 'x-amz-meta-platform: Ubuntu' -H 'x-amz-meta-os-version: 22.04' -H 'x-amz-meta-copy-to-regions: cn-east-2' ${stack.ossEndpoint}/${stack.bucket}/my.qcow2`,
         'Use the CLI against it:',
         `  export JDCLOUD_ACCESS_KEY_ID=S3RVER JDCLOUD_SECRET_ACCESS_KEY=S3RVER OSS_ENDPOINT=${stack.ossEndpoint} JDCLOUD_VM_ENDPOINT=${stack.vmEndpoint}`,
         `  npx oss-image-import plan s3://${stack.bucket}/my.qcow2`,
@@ -74,16 +83,18 @@ export const devCommand: CliCommand = {
 
     try {
       const sample = gunzipSync(await readFile(join(packageRoot(), 'samples', 'demo-disk.qcow2.gz')));
-      io.err(`Uploading the demo image s3://${stack.bucket}/${sampleKey} (${sample.length} bytes, metadata platform=Ubuntu os-version=22.04)…\n`);
+      io.err(`Uploading the demo image s3://${stack.bucket}/${sampleKey} (${sample.length} bytes, metadata ${Object.entries(sampleMetadata).map(([name, value]) => `${name}=${value}`).join(' ')})…\n`);
       await stack.s3.send(new PutObjectCommand({ Bucket: stack.bucket, Key: sampleKey, Body: sample, Metadata: sampleMetadata }));
+      // The import, then its follow-through: ready, copies, share, notifications.
       await stack.settled();
       const submitted = summaries.flatMap((summary) => summary.outcomes).find((outcome) => outcome.key === sampleKey && outcome.outcome === 'submitted');
       if (submitted === undefined || submitted.outcome !== 'submitted') {
         io.err('The demo import was not submitted; see the lines above.\n');
         return exitCodes.failed;
       }
-      const status = await followTask(stack, submitted.taskId, io.err, io.signal);
-      if (args.values['once'] === true) return status === 'finished' ? exitCodes.done : exitCodes.failed;
+      const record = await demoRecord(stack, sampleKey);
+      const done = record?.state === 'ready' && (record.copies ?? []).every((copy) => copy.state === 'ready') && record.shares?.state === 'shared';
+      if (args.values['once'] === true) return done ? exitCodes.done : exitCodes.failed;
       io.err('\nWaiting for uploads. Ctrl-C stops.\n');
       await new Promise<void>((resolve) => {
         if (io.signal.aborted) resolve();
@@ -93,29 +104,15 @@ export const devCommand: CliCommand = {
     } finally {
       io.err('Stopping the local stack…\n');
       await stack.stop();
+      await notify.receiver?.stop();
     }
   },
 };
 
 type Stack = Awaited<ReturnType<typeof import('../../local/index.js').startDevStack>>;
 
-/** Polls imageTasks until the task ends, printing each change of status or progress. */
-async function followTask(stack: Stack, taskId: string, print: (text: string) => void, signal: AbortSignal): Promise<string> {
-  let last = '';
-  for (let polls = 0; polls < 120 && !signal.aborted; polls++) {
-    const { tasks } = await stack.vm.describeImageTasks(stack.region, { taskIds: [taskId] });
-    const task = tasks[0];
-    if (task !== undefined) {
-      // A line when the status changes or progress passes a quarter: a demo, not a flood.
-      const quarter = Math.floor(task.progress / 25);
-      const key = `${task.taskStatus}/${quarter}`;
-      if (key !== last) {
-        print(`[task ${taskId}] ${task.taskStatus} ${task.progress}%${task.message !== '' ? ` — ${task.message}` : ''}\n`);
-      }
-      last = key;
-      if (task.taskStatus === 'finished' || task.taskStatus === 'failed') return task.taskStatus;
-    }
-    await sleep(250);
-  }
-  return 'unfinished';
+/** The demo's status record as the follower left it. */
+async function demoRecord(stack: Stack, key: string): Promise<StatusRecord | undefined> {
+  const stored = await readStatusRecord(stack.s3, stack.bucket, statusRecordKey(stack.deps.config.statusPrefix, key));
+  return stored.kind === 'record' ? stored.record : undefined;
 }
