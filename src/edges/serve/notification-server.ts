@@ -1,6 +1,7 @@
 import { listenHttp } from '../../kernel/index.js';
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import { BodyTooLargeError } from './body-too-large-error.js';
 import { ConcurrencyLimit, ConcurrencyLimitRefused } from './concurrency-limit.js';
 import { isJdCloudHandshake, jdCloudHandshakeAnswer } from './jdcloud-handshake.js';
@@ -22,9 +23,9 @@ export interface NotificationServerOptions {
   /** Default 1 MiB: one S3-style record is about 2 KiB, JD OSS batches stay far below this. */
   maxBodyBytes?: number;
   /**
-   * Bodies over maxBodyBytes are read (and dropped) up to this size before the 413, so the
-   * sender sees it; past it the connection is closed after the 413. Default 16 × maxBodyBytes,
-   * at least 16 MiB.
+   * Bodies over maxBodyBytes are read (and dropped) up to this size before the 413 is sent;
+   * past it the 413 goes out at once and the rest is dropped for at most 10 s more, then the
+   * connection is cut. Default 16 × maxBodyBytes, at least 16 MiB.
    */
   discardLimitBytes?: number;
   /** Notifications handled at once. Default 8. */
@@ -101,6 +102,8 @@ export async function startNotificationServer(options: NotificationServerOptions
   const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
   // Bodies up to this size are read to the end before answering 413, so the client sees it.
   const discardLimitBytes = options.discardLimitBytes ?? Math.max(maxBodyBytes * 16, 16 * 1024 * 1024);
+  // How long the rest of a body past discardLimitBytes is read and dropped after the 413.
+  const oversizeGraceMs = 10_000;
   const limit = new ConcurrencyLimit(options.maxConcurrency ?? 8, options.maxQueued ?? 64);
   // Cheap notifications still have a (generous) bound, and stop() waits for them too.
   const lightLimit = new ConcurrencyLimit(256, 0);
@@ -170,6 +173,20 @@ export async function startNotificationServer(options: NotificationServerOptions
     }
   }
 
+  /**
+   * The rest of an oversized body is read and dropped, so the sender reads its 413 instead of a
+   * reset (closing a socket with unread data resets it); one still sending after the grace
+   * period is cut off.
+   */
+  function discardRestOfBody(request: IncomingMessage, socket: Socket): void {
+    request.resume();
+    const cutOff = setTimeout(() => socket.destroy(), oversizeGraceMs);
+    cutOff.unref();
+    const done = () => clearTimeout(cutOff);
+    request.once('end', done);
+    socket.once('close', done);
+  }
+
   function send(response: ServerResponse, result: Reply, closeConnection: boolean): void {
     const isText = typeof result.body === 'string';
     const payload = isText ? (result.body as string) : `${JSON.stringify(result.body)}\n`;
@@ -194,13 +211,13 @@ export async function startNotificationServer(options: NotificationServerOptions
     // Only the path is logged: the query may hold the token.
     const url = new URL(request.url ?? '/', 'http://notification.invalid');
     let result: Reply;
-    let dropAfterReply = false;
+    let drainAfterReply = false;
     try {
       result = await reply(request, url);
     } catch (error) {
       if (error instanceof BodyTooLargeError) {
         result = jsonReply(413, { error: error.message });
-        dropAfterReply = !error.drained;
+        drainAfterReply = !error.drained;
       } else if (socket.destroyed || response.destroyed) {
         // The sender hung up (e.g. mid-body); there is no one to answer.
         log.info({ requestId, path: url.pathname, error: (error as Error).message }, 'client went away');
@@ -214,9 +231,9 @@ export async function startNotificationServer(options: NotificationServerOptions
     else if (result.status >= 400) counters.refused += 1;
     else if (url.pathname === path) counters.recorded += 1;
     // A 401/404/405 may leave a body unread: close rather than keep a half-read connection.
-    const closeConnection = dropAfterReply || (result.status >= 400 && result.status < 500);
+    const closeConnection = !drainAfterReply && result.status >= 400 && result.status < 500;
     send(response, result, closeConnection);
-    if (dropAfterReply) response.once('finish', () => socket.destroy());
+    if (drainAfterReply) discardRestOfBody(request, socket);
     const fields = { requestId, method: request.method, path: url.pathname, status: result.status, ms: Math.round(performance.now() - started) };
     if (result.status >= 500) log.warn(fields, 'notification not recorded; sender should retry');
     else if (result.status >= 400) log.warn({ ...fields, error: (result.body as { error?: string }).error }, 'request refused');

@@ -7,7 +7,7 @@ import { BodyTooLargeError } from './body-too-large-error.js';
  * while the client is still sending makes the kernel reset the connection, and the client then
  * sees a reset instead of the 413. Past `discardLimitBytes` it stops reading and throws with
  * `drained: false`, leaving the request (and its socket) alone: destroying the request here
- * would destroy the socket before the 413 can be written.
+ * would destroy the socket before the 413 can be written (the server drops the rest after it).
  */
 export function readBody(request: IncomingMessage, limitBytes: number, discardLimitBytes: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
