@@ -5,7 +5,7 @@ import { usageLine } from './commands/command.js';
 import { environmentHelpText } from './environment-help.js';
 import type { CliIo } from './io.js';
 
-export const exitCodesHelp = 'Exit codes: 0 done, 1 operational failure, 2 usage error (a bad flag or variable), 3 input rejected.';
+const exitCodesHelp = 'Exit codes: 0 done, 1 operational failure, 2 usage error (a bad flag or variable), 3 input rejected.';
 
 /** What running a command line came to, filled in as commander parses and runs it. */
 export interface ProgramState {
