@@ -10,4 +10,4 @@ export { readAndRefreshBucket } from './refresh-bucket.js';
 export { recentRecordWindowMs, refreshInFlight } from './refresh-in-flight.js';
 export { refreshRecords } from './refresh-status.js';
 export type { ImportTracker } from './refresh-status.js';
-export { renderStatusTable, statusRow } from './status-table.js';
+export { statusRow } from './status-table.js';

@@ -1,101 +1,92 @@
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { gunzipSync } from 'node:zlib';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { createLogger } from '../../../kernel/index.js';
-import { readStatusRecord } from '../../../adapters/oss/index.js';
-import { type StatusRecord, statusRecordKey } from '../../../domain/status/index.js';
-import { packageRoot } from '../../local/index.js';
-import type { EventSummary } from '../../../use-cases/importing/index.js';
+import { PortInUseError } from '../../local/index.js';
+import { numberValue, wholeNumber } from '../args.js';
 import { exitCodes } from '../exit-codes.js';
-import { wholeNumberOption } from '../args.js';
+import { cliLogger } from '../log-level.js';
 import type { CliCommand } from './command.js';
+import { devBanner } from './dev-banner.js';
+import { demo, readDemoImage } from './dev-demo.js';
 import { DevFollowLines, devNotifyTarget } from './dev-follow.js';
+import { importLine } from './dev-progress.js';
+import { readStatusRecord } from '../../../adapters/oss/index.js';
+import { statusRecordKey } from '../../../domain/status/index.js';
 
-const sampleKey = 'ubuntu-22.04.qcow2';
-const sampleMetadata = { platform: 'Ubuntu', 'os-version': '22.04', 'copy-to-regions': 'cn-east-2,cn-south-1', 'share-with': 'jdpin-alice,jdpin-bob' };
+/** The [import] and [task] lines say what happened; JSON log lines only on request (LOG_LEVEL). */
+const devLogLevel = 'silent';
 
+const portFlags = { oss: '--oss-port', vm: '--vm-port' } as const;
 
 /**
  * `dev` (what `npm start` runs): the local stack — an in-process OSS whose uploads trigger the
- * real pipeline, and the VM API emulator — with a demo upload and its task followed to the end.
+ * real pipeline, and the VM API emulator — with a demo upload, and every upload followed to its
+ * end in-process (ready, copies, share, notifications to a local receiver), as serve does.
  */
 export const devCommand: CliCommand = {
   name: 'dev',
-  usage: 'dev [--once] [--oss-port P] [--vm-port P] [--task-step-ms MS]',
   summary: 'Run the product on a local OSS and VM API emulator (npm start)',
-  options: { once: { type: 'boolean' }, 'oss-port': { type: 'string' }, 'vm-port': { type: 'string' }, 'task-step-ms': { type: 'string' } },
-  positionals: [0, 0],
+  description:
+    `Starts a local OSS (s3rver, bucket "${demo.bucket}", keys S3RVER / S3RVER) whose uploads run the real pipeline, and ` +
+    'the VM API emulator; uploads a demo qcow2 (copied to cn-east-2 and cn-south-1, shared with two pins) and follows it to ' +
+    'the end — ready, copies, share, notifications (to a receiver on loopback unless IMAGE_NOTIFY_URL is set) —, then ' +
+    'follows every upload until Ctrl-C. ' +
+    'It prints the commands to use it from another terminal (aws CLI, this CLI, serverless invoke local, serve).',
+  arguments: [],
+  options: [
+    { flags: '--once', description: 'exit after the demo is followed to its end (0 when it is ready, copied and shared)' },
+    { flags: '--oss-port <P>', description: 'port of the local OSS, 0 for a free one', default: 4569, parse: wholeNumber(0, 65535) },
+    { flags: '--vm-port <P>', description: 'port of the VM API emulator, 0 for a free one', default: 9780, parse: wholeNumber(0, 65535) },
+    { flags: '--task-step-ms <MS>', description: 'how long an emulated import task stays in each state', default: 1000, parse: wholeNumber(0, 60000) },
+  ],
+  environment: ['IMAGE_DEFAULT_*', 'IMAGE_NOTIFY_URL', 'IMAGE_NOTIFY_SECRET', 'LOG_LEVEL'],
+  examples: ['dev', 'dev --once --oss-port 0 --vm-port 0'],
+  defaultLogLevel: devLogLevel,
   async run(args, io) {
-    const ossPort = wholeNumberOption(args.values['oss-port'], 'oss-port', 0, 65535) ?? 4569;
-    const vmPort = wholeNumberOption(args.values['vm-port'], 'vm-port', 0, 65535) ?? 9780;
-    // How long the emulated import stays in each state: a second reads well in a demo.
-    const taskStepMs = wholeNumberOption(args.values['task-step-ms'], 'task-step-ms', 0, 60000) ?? 1000;
     // The SDK's notice that it will need Node 22 from 2027 concerns deployments, not this demo.
     process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
+    const logger = cliLogger(io.env, devLogLevel);
     // Loaded here: the local stack needs s3rver, a development dependency.
     const { startDevStack } = await import('../../local/index.js');
-    const logger = createLogger({ level: io.env['LOG_LEVEL'] ?? 'warn' });
-    const summaries: EventSummary[] = [];
-    // Every upload is followed to the end: ready, copies, share, notifications (to a local receiver
-    // unless IMAGE_NOTIFY_URL is set), on the emulator's time scale.
     const lines = new DevFollowLines(io.err);
-    const notify = await devNotifyTarget(io.env, lines);
+    const taskStepMs = numberValue(args, 'task-step-ms');
+    // The follower polls on the emulator's time scale.
     const step = Math.max(50, taskStepMs);
-    const stack = await startDevStack({
-      ossPort,
-      vmPort,
-      taskStepMs,
-      env: notify.env,
-      logger,
-      follow: { timing: { pollDelaysMs: [step, 2 * step, 4 * step], claimSettleMs: Math.min(1000, step) }, onProgress: (request, record) => lines.progress(request, record) },
-      onSummary: (summary) => {
-        summaries.push(summary);
-        for (const outcome of summary.outcomes) {
-          const detail =
-            outcome.outcome === 'submitted' || outcome.outcome === 'duplicate'
-              ? `image ${outcome.imageId ?? '?'}, task ${outcome.taskId ?? '?'}`
-              : outcome.outcome === 'rejected'
-                ? outcome.problems.map((problem) => problem.message).join(' ')
-                : outcome.outcome === 'not-found'
-                  ? 'the object does not exist'
-                  : outcome.error;
-          io.err(`[import] s3://${outcome.bucket}/${outcome.key}: ${outcome.outcome} — ${detail}\n`);
-        }
-      },
-    });
-    io.err(
-      [
-        'oss-image-import local stack is up.',
-        `  local OSS (S3 API, s3rver):  ${stack.ossEndpoint}   bucket "${stack.bucket}"`,
-        `  VM API emulator (JDCLOUD2):  ${stack.vmEndpoint}   region ${stack.region}`,
-        ...(notify.receiver !== undefined ? [`  notification receiver:      ${notify.receiver.url}/notifications   (IMAGE_NOTIFY_URL, signed)`] : []),
-        '',
-        'Upload an image from another terminal (qemu-img create -f qcow2 my.qcow2 10G):',
-        `  curl -sS -X PUT --upload-file my.qcow2 -H 'x-amz-meta-platform: Ubuntu' -H 'x-amz-meta-os-version: 22.04' -H 'x-amz-meta-copy-to-regions: cn-east-2' ${stack.ossEndpoint}/${stack.bucket}/my.qcow2`,
-        'Use the CLI against it:',
-        `  export JDCLOUD_ACCESS_KEY_ID=S3RVER JDCLOUD_SECRET_ACCESS_KEY=S3RVER OSS_ENDPOINT=${stack.ossEndpoint} JDCLOUD_VM_ENDPOINT=${stack.vmEndpoint}`,
-        `  npx oss-image-import plan s3://${stack.bucket}/my.qcow2`,
-        `  npx oss-image-import tasks`,
-        '',
-      ].join('\n'),
-    );
-
+    let notify: Awaited<ReturnType<typeof devNotifyTarget>> | undefined;
+    let stack;
     try {
-      const sample = gunzipSync(await readFile(join(packageRoot(), 'samples', 'demo-disk.qcow2.gz')));
-      io.err(`Uploading the demo image s3://${stack.bucket}/${sampleKey} (${sample.length} bytes, metadata ${Object.entries(sampleMetadata).map(([name, value]) => `${name}=${value}`).join(' ')})…\n`);
-      await stack.s3.send(new PutObjectCommand({ Bucket: stack.bucket, Key: sampleKey, Body: sample, Metadata: sampleMetadata }));
-      // The import, then its follow-through: ready, copies, share, notifications.
+      notify = await devNotifyTarget(io.env, lines);
+      stack = await startDevStack({
+        bucket: demo.bucket,
+        region: demo.region,
+        ossPort: numberValue(args, 'oss-port'),
+        vmPort: numberValue(args, 'vm-port'),
+        taskStepMs,
+        env: notify.env,
+        logger,
+        follow: { timing: { pollDelaysMs: [step, 2 * step, 4 * step], claimSettleMs: Math.min(1000, step) }, onProgress: (request, record) => lines.progress(request, record) },
+        onSummary: (summary) => {
+          for (const outcome of summary.outcomes) io.err(importLine(outcome));
+        },
+      });
+    } catch (error) {
+      await notify?.receiver?.stop();
+      if (!(error instanceof PortInUseError)) throw error;
+      io.err(`${error.message} Stop what is using it, or choose another port with ${portFlags[error.server]} (0 picks a free one).\n`);
+      return exitCodes.failed;
+    }
+    io.err(devBanner(stack, notify.receiver));
+    try {
+      const image = await readDemoImage();
+      const metadata = Object.entries(demo.metadata).map(([name, value]) => `${name}=${value}`).join(' ');
+      io.err(`Uploading the demo image s3://${stack.bucket}/${demo.key} (${image.length} bytes, metadata ${metadata})…\n`);
+      await stack.s3.send(new PutObjectCommand({ Bucket: stack.bucket, Key: demo.key, Body: image, Metadata: { ...demo.metadata } }));
+      // The import, then its follow-through to the end.
       await stack.settled();
-      const submitted = summaries.flatMap((summary) => summary.outcomes).find((outcome) => outcome.key === sampleKey && outcome.outcome === 'submitted');
-      if (submitted === undefined || submitted.outcome !== 'submitted') {
-        io.err('The demo import was not submitted; see the lines above.\n');
-        return exitCodes.failed;
-      }
-      const record = await demoRecord(stack, sampleKey);
-      const done = record?.state === 'ready' && (record.copies ?? []).every((copy) => copy.state === 'ready') && record.shares?.state === 'shared';
-      if (args.values['once'] === true) return done ? exitCodes.done : exitCodes.failed;
-      io.err('\nWaiting for uploads. Ctrl-C stops.\n');
+      const stored = await readStatusRecord(stack.s3, stack.bucket, statusRecordKey(stack.deps.config.statusPrefix, demo.key));
+      const record = stored.kind === 'record' ? stored.record : undefined;
+      const ended = record?.state === 'ready' && (record.copies ?? []).every((copy) => copy.state === 'ready') && record.shares?.state === 'shared';
+      if (!ended) io.err('The demo did not end ready, copied and shared; see the lines above.\n');
+      if (args.values['once'] === true) return ended ? exitCodes.done : exitCodes.failed;
+      io.err('\nWaiting for uploads; each one is followed to the end. Ctrl-C stops.\n');
       await new Promise<void>((resolve) => {
         if (io.signal.aborted) resolve();
         io.signal.addEventListener('abort', () => resolve(), { once: true });
@@ -108,11 +99,3 @@ export const devCommand: CliCommand = {
     }
   },
 };
-
-type Stack = Awaited<ReturnType<typeof import('../../local/index.js').startDevStack>>;
-
-/** The demo's status record as the follower left it. */
-async function demoRecord(stack: Stack, key: string): Promise<StatusRecord | undefined> {
-  const stored = await readStatusRecord(stack.s3, stack.bucket, statusRecordKey(stack.deps.config.statusPrefix, key));
-  return stored.kind === 'record' ? stored.record : undefined;
-}

@@ -8,6 +8,10 @@ import type { Config } from '../../../use-cases/config/index.js';
 import { createFollowDeps, followImport, followProgressLine, type FollowResult } from '../../../use-cases/following/index.js';
 import { exitCodes } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
+import type { EnvironmentName } from '../environment-help.js';
+
+/** What following reads besides the pipeline's variables, for `--help`. */
+export const followEnvironment: EnvironmentName[] = ['IMAGE_NOTIFY_URL', 'IMAGE_NOTIFY_SECRET', 'IMAGE_FOLLOW_MAX_HOURS'];
 
 /**
  * Follows imports to their end in this process for `import --wait` and `status --follow`: while

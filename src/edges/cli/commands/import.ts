@@ -2,9 +2,9 @@ import { exitCodes } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
 import { parseS3Uri } from '../s3-uri.js';
 import { type EventSummary, processUpload } from '../../../use-cases/importing/index.js';
-import { cliPipelineDeps, cliUpload } from './pipeline-command.js';
-import type { CliCommand } from './command.js';
-import { followExitCode, followInCli, followSummaryLine } from './follow-through.js';
+import { cliLogLevel, cliPipelineDeps, cliUpload, pipelineEnvironment } from './pipeline-command.js';
+import { type CliCommand, jsonOption, regionOption } from './command.js';
+import { followEnvironment, followExitCode, followInCli, followSummaryLine } from './follow-through.js';
 import { waitRequest } from './wait-request.js';
 
 /** Says what the pipeline did (on stdout, unless --json) and returns the exit code for it. */
@@ -32,10 +32,17 @@ function reportOutcome(outcome: EventSummary['outcomes'][number], io: CliIo, jso
 /** `import`: the function's pipeline for one object, run from a terminal or a script. */
 export const importCommand: CliCommand = {
   name: 'import',
-  usage: 'import s3://bucket/key [--wait] [--region R] [--json]',
-  summary: 'Import one object now, exactly as the function would; --wait follows it to the end',
-  options: { json: { type: 'boolean' }, region: { type: 'string' }, wait: { type: 'boolean' } },
-  positionals: [1, 1],
+  summary: 'Import one object now, exactly as the function would',
+  description:
+    'Runs the function\'s pipeline for one object: checks it, submits importImage once (a version a status record ' +
+    'already covers is not submitted again) and writes the status record. Exit 0 submitted or already imported, 3 rejected, 1 failed. ' +
+    'With --wait it then follows the import here until it is ready or in error, copied, shared and notified, with a progress ' +
+    'line on stderr; --json then prints the outcome with the final record. Exit 0 ready, 3 rejected, 1 otherwise.',
+  arguments: [{ name: 'object', usage: 's3://bucket/key', description: 'the uploaded image', required: true }],
+  options: [{ flags: '--wait', description: 'follow the import to its end: ready, copies, share, notifications' }, regionOption, jsonOption],
+  environment: [...pipelineEnvironment, 'JDCLOUD_VM_ENDPOINT', ...followEnvironment],
+  examples: ['import s3://disk-images/ubuntu-22.04.qcow2', 'import s3://disk-images/ubuntu-22.04.qcow2 --json', 'import s3://disk-images/ubuntu-22.04.qcow2 --wait --json'],
+  defaultLogLevel: cliLogLevel,
   async run(args, io) {
     const location = parseS3Uri(args.positionals[0] ?? '', { keyRequired: true });
     const json = args.values['json'] === true;

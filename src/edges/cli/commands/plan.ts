@@ -3,16 +3,22 @@ import { exitCodes } from '../exit-codes.js';
 import { printJsonError } from '../io.js';
 import { parseS3Uri } from '../s3-uri.js';
 import { buildImportRequest, planUpload, redactRequest } from '../../../use-cases/importing/index.js';
-import { cliPipelineDeps, cliUpload } from './pipeline-command.js';
-import type { CliCommand } from './command.js';
+import { cliLogLevel, cliPipelineDeps, cliUpload } from './pipeline-command.js';
+import { type CliCommand, jsonOption, regionOption } from './command.js';
+import { pipelineEnvironment } from './pipeline-command.js';
 
 /** `plan`: the request that would be sent, or every reason not to. No API call, nothing written. */
 export const planCommand: CliCommand = {
   name: 'plan',
-  usage: 'plan s3://bucket/key [--region R] [--json]',
   summary: 'Show the import request that would be sent, or why it would be rejected',
-  options: { json: { type: 'boolean' }, region: { type: 'string' } },
-  positionals: [1, 1],
+  description:
+    'Reads the object, its metadata and tags as the function would and prints the importImage request (with where each ' +
+    'field came from), or every reason it would be rejected. No API call, nothing written. Exit 0 importable, 3 not.',
+  arguments: [{ name: 'object', usage: 's3://bucket/key', description: 'the uploaded image', required: true }],
+  options: [regionOption, jsonOption],
+  environment: pipelineEnvironment,
+  examples: ['plan s3://disk-images/ubuntu-22.04.qcow2', 'plan s3://disk-images/win/server-2022.vhd --region cn-east-2 --json'],
+  defaultLogLevel: cliLogLevel,
   async run(args, io) {
     const location = parseS3Uri(args.positionals[0] ?? '', { keyRequired: true });
     const deps = cliPipelineDeps(io, args);
