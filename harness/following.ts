@@ -6,6 +6,7 @@ import { localOssCredentials, type DevStack, startWebhookReceiver, type WebhookR
 import { loadConfig } from '../src/use-cases/config/index.js';
 import { createFollowDeps, type FollowDeps, type FollowTiming } from '../src/use-cases/following/index.js';
 import { handleEvent } from '../src/use-cases/importing/index.js';
+import { stackEnv } from './capture-io.js';
 import { makeDiskImage } from './disk-images.js';
 import { startTestStack, upload } from './local-stack.js';
 
@@ -40,14 +41,17 @@ export async function followRequestOf(stack: DevStack, key: string): Promise<Fol
   return followRequestFor(await readRecordOf(stack, key), new Date());
 }
 
-/** The local stack (pipeline not wired to uploads) with a webhook receiver and IMAGE_NOTIFY_* pointing at it. */
+/**
+ * The local stack (pipeline not wired to uploads) with a webhook receiver; `env` points the CLI at
+ * the stack and IMAGE_NOTIFY_URL / IMAGE_NOTIFY_SECRET at the receiver.
+ */
 export async function startFollowingStack(notify: { path: string; secret: string }): Promise<{ stack: DevStack; receiver: WebhookReceiver; env: NodeJS.ProcessEnv; stop(): Promise<void> }> {
   const stack = await startTestStack({ autoImport: false });
   const receiver = await startWebhookReceiver();
   return {
     stack,
     receiver,
-    env: { IMAGE_NOTIFY_URL: `${receiver.url}${notify.path}`, IMAGE_NOTIFY_SECRET: notify.secret },
+    env: { ...stackEnv(stack), IMAGE_NOTIFY_URL: `${receiver.url}${notify.path}`, IMAGE_NOTIFY_SECRET: notify.secret },
     async stop() {
       await receiver.stop();
       await stack.stop();

@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import type { StatusRecord } from '../../src/domain/status/index.js';
 import type { DevStack, WebhookReceiver } from '../../src/edges/local/index.js';
 import { runCli } from '../../src/edges/cli/main.js';
-import { captureIo, stackEnv } from '../../harness/capture-io.js';
+import { captureIo } from '../../harness/capture-io.js';
 import { makeDiskImage } from '../../harness/disk-images.js';
 import { readRecordOf, startFollowingStack, submitUpload } from '../../harness/following.js';
 import { upload } from '../../harness/local-stack.js';
@@ -20,9 +20,7 @@ describe('import --wait and status --follow', () => {
   let stop: () => Promise<void>;
 
   before(async () => {
-    let notifyEnv: NodeJS.ProcessEnv;
-    ({ stack, receiver, env: notifyEnv, stop } = await startFollowingStack({ path: '/hooks', secret }));
-    env = { ...stackEnv(stack), ...notifyEnv };
+    ({ stack, receiver, env, stop } = await startFollowingStack({ path: '/hooks', secret }));
   });
   after(async () => stop());
 

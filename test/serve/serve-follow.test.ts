@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { DevStack, WebhookReceiver } from '../../src/edges/local/index.js';
 import { runCli } from '../../src/edges/cli/main.js';
-import { captureIo, stackEnv } from '../../harness/capture-io.js';
+import { captureIo } from '../../harness/capture-io.js';
 import { makeDiskImage } from '../../harness/disk-images.js';
 import { readRecordOf, startFollowingStack } from '../../harness/following.js';
 import { upload } from '../../harness/local-stack.js';
@@ -19,9 +19,8 @@ describe('serve follows its imports in-process', () => {
   let stop: () => Promise<void>;
 
   before(async () => {
-    let notifyEnv: NodeJS.ProcessEnv;
-    ({ stack, receiver, env: notifyEnv, stop } = await startFollowingStack({ path: '/hooks', secret: 'serve-notify-secret-0123456789' }));
-    env = { ...stackEnv(stack), ...notifyEnv, NOTIFY_TOKEN: token };
+    ({ stack, receiver, env, stop } = await startFollowingStack({ path: '/hooks', secret: 'serve-notify-secret-0123456789' }));
+    env = { ...env, NOTIFY_TOKEN: token };
   });
   after(async () => stop());
 
