@@ -32,6 +32,8 @@ const documentedNames: Record<string, string> = {
   imagename: 'image-name',
   description: 'description',
   forceimport: 'force-import',
+  copytoregions: 'copy-to-regions',
+  sharewith: 'share-with',
 };
 
 const layerNames: Record<FieldSource, string> = { tag: 'tags', metadata: 'metadata', default: 'configured defaults', derived: 'derived values' };

@@ -1,8 +1,9 @@
 import * as z from '../../kernel/zod.js';
 import { isRegionId } from '../../domain/jdcloud-rules/index.js';
 import { parseEndpoint } from '../../adapters/jdcloud/index.js';
-import { resolveOsFields } from '../../domain/import-request/index.js';
+import { followThroughFields, resolveOsFields } from '../../domain/import-request/index.js';
 import { ConfigError } from './config-error.js';
+import { type FollowConfig, loadFollowConfig } from './follow-config.js';
 
 /** What the function and the CLI read from the environment (names in README.md, "Environment"). */
 export interface Config {
@@ -18,6 +19,8 @@ export interface Config {
   defaults: Record<string, string>;
   /** Records processed at once within one event. */
   concurrency: number;
+  /** After the import: the follower's limits, notifications, the deployed follower (issue 13). */
+  follow: FollowConfig;
 }
 
 const defaultNames = {
@@ -27,6 +30,8 @@ const defaultNames = {
   IMAGE_DEFAULT_OS_VERSION: 'os-version',
   IMAGE_DEFAULT_SYSTEM_DISK_SIZE_GB: 'system-disk-size-gb',
   IMAGE_DEFAULT_FORCE_IMPORT: 'force-import',
+  IMAGE_DEFAULT_COPY_TO_REGIONS: 'copy-to-regions',
+  IMAGE_DEFAULT_SHARE_WITH: 'share-with',
 } as const;
 
 function intInRange(name: string, raw: string | undefined, fallback: number, min: number, max: number): number {
@@ -75,7 +80,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     if (value !== undefined) defaults[field] = value;
   }
   // A bad default would reject every upload: refuse it at start-up instead, naming the variable.
-  const badDefaults = resolveOsFields({}, {}, defaults).problems.filter((problem) => problem.code !== 'missing-platform');
+  const badDefaults = [...resolveOsFields({}, {}, defaults).problems, ...followThroughFields({}, {}, defaults, region).problems].filter((problem) => problem.code !== 'missing-platform');
   if (badDefaults.length > 0) {
     const variableOf = (field: string) => Object.entries(defaultNames).find(([, name]) => name === field)?.[0] ?? field;
     throw new ConfigError(badDefaults.map((problem) => `${variableOf(problem.field)}: ${problem.message}`).join(' '));
@@ -90,5 +95,6 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     imageUrlExpiresSeconds: intInRange('IMAGE_URL_EXPIRES_HOURS', env['IMAGE_URL_EXPIRES_HOURS'], 24, 24, 168) * 3600,
     defaults,
     concurrency: intInRange('IMAGE_IMPORT_CONCURRENCY', env['IMAGE_IMPORT_CONCURRENCY'], 8, 1, 64),
+    follow: loadFollowConfig(env),
   };
 }

@@ -76,7 +76,7 @@ function nextStep(planned: Plan | Unplanned, options: UploadOptions): Step {
         read: { source, image, warnings: facts.tagsUnreadable !== undefined ? [facts.tagsUnreadable] : [] },
         createdAt: existing?.createdAt,
       };
-      return decision.ok ? { kind: 'submit', subject, draft: decision.request } : { kind: 'rejected', subject, problems: decision.problems };
+      return decision.ok ? { kind: 'submit', subject: { ...subject, followThrough: decision.followThrough }, draft: decision.request } : { kind: 'rejected', subject, problems: decision.problems };
     }
   }
 }
