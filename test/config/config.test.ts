@@ -69,12 +69,12 @@ describe('loadConfig', () => {
     assert.equal(loadConfig({ IS_LOCAL: 'true', OSS_IMAGE_IMPORT_FC_SERVICE: 's', OSS_IMAGE_IMPORT_FC_REFRESH_FUNCTION: 'f', OSS_IMAGE_IMPORT_FC_REGION: 'cn-north-1' }).follow.fc, undefined);
   });
 
-  it('refuses follow-through settings it cannot use, never echoing the secret or the URL\'s query', () => {
+  it('refuses follow-through settings it cannot use, never echoing the secret or the URL\'s path or query', () => {
     const cases: Array<[NodeJS.ProcessEnv, string]> = [
-      [{ IMAGE_NOTIFY_URL: 'http://hooks.example.com/images?token=abc' }, 'IMAGE_NOTIFY_URL="http://hooks.example.com/images" is not allowed: use https (plain http only for localhost or 127.0.0.1).'],
-      [{ IMAGE_NOTIFY_URL: 'ftp://hooks.example.com/' }, 'IMAGE_NOTIFY_URL="ftp://hooks.example.com/" is not allowed: use https (plain http only for localhost or 127.0.0.1).'],
+      [{ IMAGE_NOTIFY_URL: 'http://hooks.example.com/services/T0AAAA/B0BBBB/path-secret?token=abc' }, 'IMAGE_NOTIFY_URL="http://hooks.example.com" is not allowed: use https (plain http only for localhost or 127.0.0.1).'],
+      [{ IMAGE_NOTIFY_URL: 'ftp://hooks.example.com/' }, 'IMAGE_NOTIFY_URL="ftp://hooks.example.com" is not allowed: use https (plain http only for localhost or 127.0.0.1).'],
       [{ IMAGE_NOTIFY_URL: 'hooks.example.com' }, 'IMAGE_NOTIFY_URL is not a URL: use https://host/path (http only for localhost or 127.0.0.1).'],
-      [{ IMAGE_NOTIFY_URL: 'https://user:pw@hooks.example.com/' }, 'IMAGE_NOTIFY_URL="https://hooks.example.com/" has a user name or password: put a receiver\'s token in the query or use IMAGE_NOTIFY_SECRET.'],
+      [{ IMAGE_NOTIFY_URL: 'https://user:pw@hooks.example.com/' }, 'IMAGE_NOTIFY_URL="https://hooks.example.com" has a user name or password: put a receiver\'s token in the query or use IMAGE_NOTIFY_SECRET.'],
       [{ IMAGE_NOTIFY_URL: 'https://hooks.example.com/', IMAGE_NOTIFY_SECRET: 'too-short' }, 'IMAGE_NOTIFY_SECRET is 9 characters long: use at least 16 (e.g. openssl rand -hex 24).'],
       [{ IMAGE_NOTIFY_SECRET: 'a-secret-of-16ch' }, 'IMAGE_NOTIFY_SECRET is set but IMAGE_NOTIFY_URL is not: set the URL notifications go to, or unset the secret.'],
       [{ IMAGE_FOLLOW_MAX_HOURS: '0' }, 'IMAGE_FOLLOW_MAX_HOURS="0" is not allowed: use a whole number from 1 to 168.'],

@@ -185,7 +185,7 @@ describe('the follower when things go wrong', () => {
       attempts: 4,
       at: undefined,
       httpStatus: 500,
-      error: `${receiver.url}/hooks answered HTTP 500`,
+      error: `${receiver.url} answered HTTP 500`,
     });
   });
 

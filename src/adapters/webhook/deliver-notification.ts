@@ -1,9 +1,9 @@
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { setTimeout as sleepFor } from 'node:timers/promises';
-import { notificationRequestHeaders, type NotificationDocument, type NotificationEvent } from '../../domain/notification/index.js';
+import { notificationRequestHeaders, type NotificationDocument, type NotificationEvent, shownWebhookUrl } from '../../domain/notification/index.js';
 
-/** Where notifications go. The URL may carry a receiver's token in its query: it is never logged or recorded. */
+/** Where notifications go. The URL may carry a receiver's token in its path or query: only its origin is ever shown (shownWebhookUrl). */
 export interface WebhookTarget {
   url: URL;
   secret?: string;
@@ -19,7 +19,7 @@ export interface NotificationDelivery {
   at: string;
   /** The receiver's last HTTP status, when it answered. */
   httpStatus?: number;
-  /** Why the last attempt failed (never the URL's query, never the secret). */
+  /** Why the last attempt failed (the URL's origin only, never its path, query or the secret). */
   error?: string;
 }
 
@@ -36,11 +36,6 @@ export interface DeliveryOptions {
 }
 
 const defaultDelaysMs = [1_000, 5_000, 20_000];
-
-/** The URL as it may be shown: scheme, host and path, never the query (it may hold a token). */
-export function describeWebhookUrl(url: URL): string {
-  return `${url.protocol}//${url.host}${url.pathname}`;
-}
 
 /** A receiver's answer worth another try: throttled, timed out or failing on its side. */
 function retryableStatus(status: number): boolean {
@@ -62,14 +57,14 @@ async function postOnce(target: WebhookTarget, body: string, headers: Record<str
       response.on('end', () => {
         const status = response.statusCode ?? 0;
         if (status >= 200 && status < 300) resolve({ httpStatus: status, retryable: false });
-        else resolve({ httpStatus: status, error: `${describeWebhookUrl(target.url)} answered HTTP ${status}`, retryable: retryableStatus(status) });
+        else resolve({ httpStatus: status, error: `${shownWebhookUrl(target.url)} answered HTTP ${status}`, retryable: retryableStatus(status) });
       });
       response.on('error', (error) => resolve({ httpStatus: response.statusCode ?? 0, error: `reading the answer failed: ${error.message}`, retryable: true }));
     });
     req.on('timeout', () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
     req.on('error', (error: NodeJS.ErrnoException) => {
       const cause = error.code !== undefined && !error.message.includes(error.code) ? `${error.code} ${error.message}` : error.message;
-      resolve({ error: `POST ${describeWebhookUrl(target.url)} failed: ${cause}`, retryable: true });
+      resolve({ error: `POST ${shownWebhookUrl(target.url)} failed: ${cause}`, retryable: true });
     });
     req.end(body);
   });

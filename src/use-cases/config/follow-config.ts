@@ -1,4 +1,4 @@
-import { minNotifySecretLength } from '../../domain/notification/index.js';
+import { minNotifySecretLength, shownWebhookUrl } from '../../domain/notification/index.js';
 import { isRegionId } from '../../domain/jdcloud-rules/index.js';
 import { isLoopbackHost, parseEndpoint } from '../../adapters/jdcloud/index.js';
 import { ConfigError } from './config-error.js';
@@ -29,7 +29,7 @@ export interface FcFollower {
 }
 
 export interface NotifyConfig {
-  /** IMAGE_NOTIFY_URL; its query may hold the receiver's token, so it is never logged or recorded. */
+  /** IMAGE_NOTIFY_URL; its path or query may hold the receiver's token, so only its origin is ever shown. */
   url: URL;
   /** IMAGE_NOTIFY_SECRET: signs each body (HMAC-SHA256). */
   secret?: string;
@@ -53,14 +53,14 @@ function nonEmpty(raw: string | undefined): string | undefined {
 
 /** https, or plain http only to a loopback receiver (the rule the JD client applies to its endpoints). */
 function notifyUrlOf(raw: string): URL {
-  // The value may carry a receiver's token in its query: messages show it without the query.
+  // The value may carry a receiver's token in its path or query: messages show its origin only.
   let url: URL;
   try {
     url = new URL(raw);
   } catch {
     throw new ConfigError(`IMAGE_NOTIFY_URL is not a URL: use https://host/path (http only for localhost or 127.0.0.1).`);
   }
-  const shown = `${url.protocol}//${url.host}${url.pathname}`;
+  const shown = shownWebhookUrl(url);
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopbackHost(url.hostname))) {
     throw new ConfigError(`IMAGE_NOTIFY_URL="${shown}" is not allowed: use https (plain http only for localhost or 127.0.0.1).`);
   }

@@ -1,4 +1,5 @@
 import type { FollowRequest } from '../../domain/following/index.js';
+import { redactSecretsInText } from '../../kernel/index.js';
 import type { StatusRecord } from '../../domain/status/index.js';
 import type { FollowDeps } from './follow-deps.js';
 import { followImport, processHolder } from './follow-import.js';
@@ -30,7 +31,7 @@ export class BackgroundFollowers {
       ...(onProgress !== undefined ? { onProgress: (record: StatusRecord) => onProgress(request, record) } : {}),
     })
       .then((result) => this.#deps.logger.info({ bucket: request.bucket, key: request.key, outcome: result.outcome, state: result.record?.state }, 'follow-through ended'))
-      .catch((error: unknown) => this.#deps.logger.error({ bucket: request.bucket, key: request.key, error: String(error) }, 'follow-through failed'));
+      .catch((error: unknown) => this.#deps.logger.error({ bucket: request.bucket, key: request.key, error: redactSecretsInText(String(error)) }, 'follow-through failed'));
     this.#running.add(running);
     void running.finally(() => this.#running.delete(running));
   }
