@@ -31,12 +31,17 @@ describe('serve follows its imports in-process', () => {
     const exit = runCli(['serve', '--port', '0', '--json'], io);
     while (!captured.out.includes('\n')) await new Promise((resolve) => setTimeout(resolve, 5));
     const { notificationUrl } = JSON.parse(captured.out) as { notificationUrl: string };
-    const answer = await fetch(`${notificationUrl}?token=${token}`, {
-      method: 'POST',
-      body: JSON.stringify({ Records: [{ eventName: 'ObjectCreated:Put', s3: { bucket: { name: stack.bucket }, object: { key } } }] }),
-    });
-    assert.equal(answer.status, 200);
+    const post = async () => {
+      const answer = await fetch(`${notificationUrl}?token=${token}`, {
+        method: 'POST',
+        body: JSON.stringify({ Records: [{ eventName: 'ObjectCreated:Put', s3: { bucket: { name: stack.bucket }, object: { key } } }] }),
+      });
+      assert.equal(answer.status, 200);
+    };
+    await post();
     return {
+      /** The same event again, as a sender's retry or an at-least-once delivery sends it. */
+      post,
       stop: async () => {
         controller.abort();
         return exit;
@@ -60,6 +65,26 @@ describe('serve follows its imports in-process', () => {
     assert.deepEqual([record.state, record.copies?.map((copy) => copy.state), record.shares?.state, record.follower?.finished], ['ready', ['ready'], 'shared', 'done']);
     const { copyImages, shareImage } = stack.emulator.counters.requestsByOperation;
     assert.deepEqual({ copyImages, shareImage }, { copyImages: 1, shareImage: 1 });
+  });
+
+  it('the same event delivered twice: the import is followed once, nothing is called or notified twice', async () => {
+    const key = 'serve/redelivered.qcow2';
+    await upload(stack, key, makeDiskImage('qcow2', '1G'), { metadata: { platform: 'Ubuntu', 'copy-to-regions': 'cn-east-1', 'share-with': 'jdpin-bob' } });
+    const before = { ...stack.emulator.counters.requestsByOperation };
+    const posts = receiver.received.length;
+    const serve = await serveAndNotify(key);
+    await serve.post();
+    let record = await readRecordOf(stack, key);
+    for (const deadline = Date.now() + 60_000; record.follower?.finished === undefined && Date.now() < deadline; record = await readRecordOf(stack, key)) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    // Stopping waits for every follower serve started.
+    assert.equal(await serve.stop(), 0);
+
+    assert.deepEqual([record.state, record.copies?.map((copy) => copy.state), record.shares?.state, record.follower?.finished], ['ready', ['ready'], 'shared', 'done']);
+    const { importImage, copyImages, shareImage } = stack.emulator.counters.requestsByOperation;
+    assert.deepEqual({ importImage, copyImages, shareImage }, { importImage: before.importImage + 1, copyImages: before.copyImages + 1, shareImage: before.shareImage + 1 });
+    assert.deepEqual(receiver.received.slice(posts).map((post) => post.headers['x-oss-image-import-event']), ['ready', 'copies-finished']);
   });
 
   it('a stop lets go of the lease of an import still under way', async () => {
