@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { DevStack, WebhookReceiver } from '../../src/edges/local/index.js';
 import { followImport } from '../../src/use-cases/following/index.js';
-import { followDepsFor, followRequestOf, readRecordOf, startFollowingStack, submitUpload } from '../../harness/following.js';
+import { followDepsFor, followRequestOf, readRecordOf, startFollowingStack, submitUpload, writeRecordOf } from '../../harness/following.js';
 import { localOssClient, refuseS3Requests } from '../../harness/s3-requests.js';
 
 describe('the follower when JD or the store fail mid-follow-through', () => {
@@ -82,6 +82,29 @@ describe('the follower when JD or the store fail mid-follow-through', () => {
     assert.equal(resumed.outcome, 'done');
     const done = await readRecordOf(stack, key);
     assert.deepEqual([done.state, done.follower?.finished, done.follower?.error], ['ready', 'done', undefined]);
+  });
+
+  it('JD refusing describeImages in a copy\'s region ends that copy in error with JD\'s message, instead of asking again for a day', async () => {
+    const key = 'errors/copy-forbidden.qcow2';
+    const submitted = await submitUpload(stack, key);
+    const copying = { region: 'cn-east-2', state: 'copying' as const, destinationImageId: 'img-copy0001', progress: 0, requestedAt: '2026-12-05T10:00:00.000Z' };
+    await writeRecordOf(stack, { ...submitted, state: 'ready', copies: [copying] });
+    stack.emulator.injectFault({ kind: 'status', status: 403, apiStatus: 'HTTP_FORBIDDEN', message: 'Not authorized in cn-east-2', operation: 'describeImages' });
+    const deps = followDepsFor(stack, env);
+    const result = await followImport(await followRequestOf(stack, key), deps);
+    await deps.close();
+
+    const refused = stack.emulator.requests.filter((request) => request.operation === 'describeImages').at(-1);
+    assert.equal(refused?.region, 'cn-east-2');
+    const record = await readRecordOf(stack, key);
+    assert.equal(result.outcome, 'done');
+    assert.deepEqual(record.copies, [
+      {
+        ...copying,
+        state: 'error',
+        message: `The copy img-copy0001 in cn-east-2 is no longer followed: JD refused to describe it (GET ${stack.vmEndpoint}${refused?.target ?? ''} failed with HTTP 403 HTTP_FORBIDDEN: Not authorized in cn-east-2 (code 403, request id ${refused?.requestId ?? ''}, 1 attempt)); it may still become ready there.`,
+      },
+    ]);
   });
 
   it('a store that denies writing the record: the follow-through ends in failed, without a throw', async (t) => {

@@ -1,6 +1,6 @@
 // The follower (issue 13): takes an import from `submitted` to its end — ready, copied, shared,
 // notified — in slices that hand over to each other, with a lease in the status record.
-export { followRequestsAfter } from './after-import.js';
+export { followRequestAfter, followRequestsAfter } from './after-import.js';
 export { BackgroundFollowers } from './background-followers.js';
 export { createFollowDeps } from './create-follow-deps.js';
 export type { FollowDepsOptions } from './create-follow-deps.js';

@@ -2,10 +2,10 @@ import { exitCodes } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
 import { parseS3Uri } from '../s3-uri.js';
 import { type EventSummary, processUpload } from '../../../use-cases/importing/index.js';
+import { followRequestAfter } from '../../../use-cases/following/index.js';
 import { cliLogLevel, cliPipelineDeps, cliUpload, pipelineEnvironment } from './pipeline-command.js';
 import { type CliCommand, jsonOption, regionOption } from './command.js';
 import { followEnvironment, followExitCode, followInCli, followSummaryLine } from './follow-through.js';
-import { waitRequest } from './wait-request.js';
 
 /** Says what the pipeline did (on stdout, unless --json) and returns the exit code for it. */
 function reportOutcome(outcome: EventSummary['outcomes'][number], io: CliIo, json: boolean): number {
@@ -49,7 +49,8 @@ export const importCommand: CliCommand = {
     const deps = cliPipelineDeps(io, args);
     try {
       const outcome = await processUpload(cliUpload(deps.config.region, location), deps, { recordMissing: false });
-      const request = args.values['wait'] === true ? waitRequest(outcome, new Date()) : undefined;
+      // --wait follows final outcomes too: it prints the record they end with.
+      const request = args.values['wait'] === true ? followRequestAfter(outcome, { now: new Date(), finalOutcomes: true }) : undefined;
       if (json && request === undefined) io.out(`${JSON.stringify(outcome, null, 2)}\n`);
       const code = reportOutcome(outcome, io, json);
       if (request === undefined) return code;
