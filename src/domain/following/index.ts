@@ -3,7 +3,7 @@
 export { followRequestFor, followRequestSchema, parseFollowEvent, recordFollowed } from './follow-request.js';
 export type { FollowEvent, FollowRequest } from './follow-request.js';
 export { heldByProcess, holdsLease, leaseAvailable, processHolderPrefix, withLease, withLeasePassed, withLeaseReleased } from './lease.js';
-export { finalEvent, gaveUpRecord, importInFlight, nextFollowStep, notified, pendingFollowThrough, withFollowThroughCancelled } from './next-step.js';
+export { finalEvent, gaveUpRecord, nextFollowStep, notified, pendingFollowThrough, withFollowThroughCancelled } from './next-step.js';
 export type { FollowSituation, FollowStep } from './next-step.js';
 export { sliceDeadlineMs } from './slice-deadline.js';
 export { followThroughParts } from './follow-through-text.js';

@@ -1,5 +1,5 @@
 import type { NotificationEvent } from '../notification/index.js';
-import type { StatusRecord } from '../status/index.js';
+import { importInFlight, type StatusRecord } from '../status/index.js';
 
 /**
  * What a follower does next for one record. `poll-*` asks JD and may have to wait; `copy`,
@@ -23,11 +23,6 @@ export interface FollowSituation {
   maxFollowMs: number;
   /** Whether IMAGE_NOTIFY_URL is set. */
   notify: boolean;
-}
-
-/** An import JD has not finished: the follower polls its task. */
-export function importInFlight(record: StatusRecord): boolean {
-  return (record.state === 'submitted' || record.state === 'importing') && record.taskId !== undefined;
 }
 
 /**

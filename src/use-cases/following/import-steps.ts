@@ -1,6 +1,6 @@
 import { retagSourceObject } from '../../adapters/oss/index.js';
-import { type FollowRequest, gaveUpRecord, importInFlight, withFollowThroughCancelled } from '../../domain/following/index.js';
-import type { StatusRecord } from '../../domain/status/index.js';
+import { type FollowRequest, gaveUpRecord, withFollowThroughCancelled } from '../../domain/following/index.js';
+import { importInFlight, type StatusRecord } from '../../domain/status/index.js';
 import { redactSecretsInText } from '../../kernel/index.js';
 import { deleteMarkerUnlessInFlight, refreshRecords } from '../operations/index.js';
 import type { FollowDeps } from './follow-deps.js';
