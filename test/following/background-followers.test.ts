@@ -24,13 +24,16 @@ describe('background followers', () => {
     await writeRecordOf(stack, { ...(await readRecordOf(stack, key)), copies: [{ region: 'cn-east-2', state: 'pending' }], shares: { pins: ['jdpin-alice'], state: 'pending' } });
     const request = await followRequestOf(stack, key);
     const deps = followDepsFor(stack, env);
-    const followers = new BackgroundFollowers(deps);
+    // The first progress report is the first follower's claim.
+    let claimed: () => void = () => {};
+    const claim = new Promise<void>((resolve) => (claimed = resolve));
+    const followers = new BackgroundFollowers(deps, () => claimed());
     const before = { ...stack.emulator.counters.requestsByOperation };
     const posts = receiver.received.length;
 
     const first = followers.start(request);
-    // The redelivery comes once the first follower's claim is in the record.
-    while ((await readRecordOf(stack, key)).follower === undefined) await new Promise((resolve) => setImmediate(resolve));
+    // The redelivery comes once the first follower holds the lease.
+    await claim;
     const second = followers.start(request);
     const results = await Promise.all([first, second]);
     await followers.stop();

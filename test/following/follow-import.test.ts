@@ -135,9 +135,12 @@ describe('the follower', () => {
     const request = await followRequestOf(stack, key);
     const [holder, watcher] = [followDepsFor(stack, env), followDepsFor(stack, env)];
     const seen: string[] = [];
-    const holding = followImport(request, holder, { holder: 'holder' });
-    // The watcher starts once the holder's claim is in the record.
-    while ((await readRecordOf(stack, key)).follower?.holder !== 'holder') await new Promise((resolve) => setImmediate(resolve));
+    // The watcher starts once the holder has its lease: its first progress report is the claim.
+    let claimed: () => void = () => {};
+    const claim = new Promise<void>((resolve) => (claimed = resolve));
+    const holding = followImport(request, holder, { holder: 'holder', onProgress: () => claimed() });
+    await claim;
+    assert.equal((await readRecordOf(stack, key)).follower?.holder, 'holder');
     const watched = await followImport(request, watcher, { holder: 'watcher', whileHeldElsewhere: 'watch', onProgress: (record) => seen.push(record.state) });
     assert.equal((await holding).outcome, 'done');
     await Promise.all([holder.close(), watcher.close()]);

@@ -97,6 +97,26 @@ describe('the lease across hops', () => {
     assert.equal(handOff.handed.length, 1);
   });
 
+  it('a hop starts no step that could outlast its timeout: the notification (82.5 s at worst) is left to the next hop', async () => {
+    const key = 'lease/worst-case.qcow2';
+    await submitUpload(stack, key);
+    await writeRecordOf(stack, { ...(await readRecordOf(stack, key)), shares: { pins: ['jdpin-alice'], state: 'pending' } });
+    const request = await followRequestOf(stack, key);
+    const deps = followDepsFor(stack, env);
+    const posts = receiver.received.length;
+
+    // 70 s before the hard deadline: the polls (60 s at worst) and the share (35 s) fit, the notification does not.
+    const hop0 = await followSlice(request, deps, { holder: 'invocation-0', deadlineMs: Date.now() + 600_000, hardDeadlineMs: Date.now() + 70_000, atDeadline: 'pass' });
+    const handedOn = await readRecordOf(stack, key);
+    assert.deepEqual([hop0.outcome, handedOn.state, handedOn.shares?.state, handedOn.notifications, leaseOf(handedOn)], ['continue', 'ready', 'shared', undefined, { holder: 'invocation-0', hop: 0, passedTo: 1 }]);
+    assert.equal(receiver.received.length, posts);
+
+    const hop1 = await followSlice({ ...request, hop: 1 }, deps, { holder: 'invocation-1', deadlineMs: Date.now() + 600_000, hardDeadlineMs: Date.now() + 300_000, atDeadline: 'pass' });
+    await deps.close();
+    assert.deepEqual([hop1.outcome, hop1.steps], ['done', 1]);
+    assert.deepEqual(receiver.received.slice(posts).map((post) => post.headers['x-oss-image-import-event']), ['ready']);
+  });
+
   it('a hand-off that fails takes the passed lease back, so fc\'s retry of the invocation takes over at once', async () => {
     const key = 'lease/hand-off-fails.qcow2';
     await submitUpload(stack, key);

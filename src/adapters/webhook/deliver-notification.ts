@@ -36,6 +36,23 @@ export interface DeliveryOptions {
 }
 
 const defaultDelaysMs = [1_000, 5_000, 20_000];
+const defaultMaxAttempts = 4;
+const defaultTimeoutMs = 10_000;
+/** Each wait is its delay ± 25 %. */
+const jitter = 0.25;
+
+/**
+ * The longest one delivery can take with these options: every attempt running to its timeout,
+ * and every wait between them at its largest jitter (by default 4 × 10 s + (1 + 5 + 20) s × 1.25
+ * = 72.5 s). The deployed follower starts a notification only if that much time is left.
+ */
+export function deliveryWorstCaseMs(options: DeliveryOptions = {}): number {
+  const attempts = Math.max(1, options.maxAttempts ?? defaultMaxAttempts);
+  const delaysMs = options.delaysMs ?? defaultDelaysMs;
+  let total = attempts * (options.timeoutMs ?? defaultTimeoutMs);
+  for (let retry = 1; retry < attempts; retry += 1) total += (delaysMs[Math.min(retry - 1, delaysMs.length - 1)] ?? 0) * (1 + jitter);
+  return total;
+}
 
 /** A receiver's answer worth another try: throttled, timed out or failing on its side. */
 function retryableStatus(status: number): boolean {
@@ -77,7 +94,7 @@ async function postOnce(target: WebhookTarget, body: string, headers: Record<str
  * that cannot be delivered never blocks or fails the import.
  */
 export async function deliverNotification(target: WebhookTarget, document: NotificationDocument, options: DeliveryOptions = {}): Promise<NotificationDelivery> {
-  const maxAttempts = Math.max(1, options.maxAttempts ?? 4);
+  const maxAttempts = Math.max(1, options.maxAttempts ?? defaultMaxAttempts);
   const delaysMs = options.delaysMs ?? defaultDelaysMs;
   const now = options.now ?? (() => new Date());
   const sleep = options.sleep ?? ((ms: number) => sleepFor(ms));
@@ -90,10 +107,10 @@ export async function deliverNotification(target: WebhookTarget, document: Notif
   while (attempts < maxAttempts) {
     if (attempts > 0) {
       const base = delaysMs[Math.min(attempts - 1, delaysMs.length - 1)] ?? 0;
-      await sleep(Math.round(base * (0.75 + random() * 0.5)));
+      await sleep(Math.round(base * (1 + jitter * (2 * random() - 1))));
     }
     attempts += 1;
-    last = await postOnce(target, body, headers, options.timeoutMs ?? 10_000);
+    last = await postOnce(target, body, headers, options.timeoutMs ?? defaultTimeoutMs);
     if (last.error === undefined || !last.retryable) break;
   }
   return {

@@ -5,5 +5,4 @@ export type { FollowEvent, FollowRequest } from './follow-request.js';
 export { heldByProcess, holdsLease, leaseAvailable, processHolderPrefix, withLease, withLeasePassed, withLeaseReleased } from './lease.js';
 export { finalEvent, gaveUpRecord, nextFollowStep, notified, pendingFollowThrough, withFollowThroughCancelled } from './next-step.js';
 export type { FollowSituation, FollowStep } from './next-step.js';
-export { sliceDeadlineMs } from './slice-deadline.js';
 export { followThroughParts } from './follow-through-text.js';

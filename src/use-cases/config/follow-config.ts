@@ -1,7 +1,8 @@
 import { minNotifySecretLength, shownWebhookUrl } from '../../domain/notification/index.js';
-import { isRegionId } from '../../domain/jdcloud-rules/index.js';
+import { defaultFcEndpoint, fcLimits, isRegionId } from '../../domain/jdcloud-rules/index.js';
 import { isLoopbackHost, parseEndpoint } from '../../adapters/jdcloud/index.js';
 import { ConfigError } from './config-error.js';
+import { nonEmpty } from './env-value.js';
 
 /**
  * Variables the plugin adds to every deployed function (docs/deploy.md), so a function finds
@@ -15,10 +16,9 @@ export const platformEnvironmentNames = {
   refreshFunction: 'OSS_IMAGE_IMPORT_FC_REFRESH_FUNCTION',
   region: 'OSS_IMAGE_IMPORT_FC_REGION',
   endpoint: 'JDCLOUD_FC_ENDPOINT',
+  /** The function's own timeout in seconds: fc documents no context, so the follower cannot count on reading it there. */
+  timeout: 'OSS_IMAGE_IMPORT_FC_TIMEOUT',
 } as const;
-
-/** The fc OpenAPI endpoint when JDCLOUD_FC_ENDPOINT is not set (docs/reference/jdcloud-api.md §3). */
-export const defaultFcEndpoint = 'https://fc.jdcloud-api.com';
 
 /** Where the follower runs in fc: the refresh function of this service, invoked asynchronously. */
 export interface FcFollower {
@@ -41,15 +41,15 @@ export interface FollowConfig {
   notify?: NotifyConfig;
   /** Set when deployed by the plugin: the function to hand imports to. */
   fc?: FcFollower;
+  /** OSS_IMAGE_IMPORT_FC_TIMEOUT, set by the plugin: this function's timeout in seconds. */
+  functionTimeoutSeconds?: number;
+  /** IMAGE_FOLLOW_SLICE_SECONDS: how long one follower invocation goes on before it hands on (default: as long as its timeout allows). */
+  sliceSeconds?: number;
 }
 
 export const defaultFollowMaxHours = 24;
 /** A week: JD's import queue takes hours at worst, and a presigned imageUrl lives at most 168 h. */
 const maxFollowHours = 168;
-
-function nonEmpty(raw: string | undefined): string | undefined {
-  return raw === undefined || raw.trim() === '' ? undefined : raw.trim();
-}
 
 /** https, or plain http only to a loopback receiver (the rule the JD client applies to its endpoints). */
 function notifyUrlOf(raw: string): URL {
@@ -100,6 +100,17 @@ function fcFollowerOf(env: NodeJS.ProcessEnv): FcFollower | undefined {
   return { service, functionName, region, endpoint: `${checked.origin}${checked.basePath}` };
 }
 
+/** A number of seconds fc allows as a function's timeout (FunctionSpec.timeout, 1–900), or undefined when unset. */
+function secondsOf(env: NodeJS.ProcessEnv, name: string): number | undefined {
+  const raw = nonEmpty(env[name]);
+  if (raw === undefined) return undefined;
+  const seconds = Number(raw);
+  if (!Number.isInteger(seconds) || seconds < fcLimits.minTimeoutSeconds || seconds > fcLimits.maxTimeoutSeconds) {
+    throw new ConfigError(`${name}="${raw}" is not allowed: use a whole number of seconds from ${fcLimits.minTimeoutSeconds} to ${fcLimits.maxTimeoutSeconds}.`);
+  }
+  return seconds;
+}
+
 /** Reads the follow-through settings; throws ConfigError naming the variable at fault. */
 export function loadFollowConfig(env: NodeJS.ProcessEnv): FollowConfig {
   const rawHours = nonEmpty(env['IMAGE_FOLLOW_MAX_HOURS']);
@@ -109,5 +120,13 @@ export function loadFollowConfig(env: NodeJS.ProcessEnv): FollowConfig {
   }
   const notify = notifyOf(env);
   const fc = fcFollowerOf(env);
-  return { maxFollowMs: hours * 3_600_000, ...(notify !== undefined ? { notify } : {}), ...(fc !== undefined ? { fc } : {}) };
+  const functionTimeoutSeconds = secondsOf(env, platformEnvironmentNames.timeout);
+  const sliceSeconds = secondsOf(env, 'IMAGE_FOLLOW_SLICE_SECONDS');
+  return {
+    maxFollowMs: hours * 3_600_000,
+    ...(notify !== undefined ? { notify } : {}),
+    ...(fc !== undefined ? { fc } : {}),
+    ...(functionTimeoutSeconds !== undefined ? { functionTimeoutSeconds } : {}),
+    ...(sliceSeconds !== undefined ? { sliceSeconds } : {}),
+  };
 }

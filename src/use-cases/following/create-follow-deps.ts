@@ -5,6 +5,7 @@ import type { Logger } from '../../kernel/index.js';
 import type { Config } from '../config/index.js';
 import { jdcloudImportTracker } from '../operations/index.js';
 import type { FollowDeps, FollowTiming } from './follow-deps.js';
+import { followerJdClientLimits } from './step-time.js';
 
 export interface FollowDepsOptions {
   logger: Logger;
@@ -20,10 +21,11 @@ export interface FollowDepsOptions {
  */
 export function createFollowDeps(config: Config, credentials: JdCloudCredentials, options: FollowDepsOptions): FollowDeps & { close(): Promise<void> } {
   const s3 = options.s3 ?? ossClientFor(config, credentials);
-  const vmClient = (retry?: { maxAttempts: number }): JdCloudClient =>
-    createJdCloudClient({ endpoint: config.vmEndpoint, service: 'vm', credentials, ...(retry !== undefined ? { retry } : {}) });
-  const client = vmClient();
-  const copyClient = vmClient({ maxAttempts: 1 });
+  // The follower's limits (followerJdClientLimits): a call never outlasts what the step's budget counts on.
+  const vmClient = (maxAttempts: number): JdCloudClient =>
+    createJdCloudClient({ endpoint: config.vmEndpoint, service: 'vm', credentials, retry: { ...followerJdClientLimits.retry, maxAttempts }, timeouts: followerJdClientLimits.timeouts });
+  const client = vmClient(followerJdClientLimits.retry.maxAttempts);
+  const copyClient = vmClient(1);
   const { notify } = config.follow;
   return {
     s3,

@@ -21,12 +21,19 @@ export interface FollowInvocationSummary {
   };
 }
 
+/** Who follows (fc's request id) and until when (invocationWindow). */
+export interface InvocationOptions {
+  holder: string;
+  deadlineMs: number;
+  hardDeadlineMs?: number;
+}
+
 /**
  * A slice until the deadline; while a process (serve, the CLI's --wait or --follow) holds the
  * lease, the invocation watches it instead, so that the chain goes on (and takes over) should
  * that process stop. Another invocation holding it is a duplicate delivery: this one ends.
  */
-async function sliceOrWatch(request: FollowRequest, deps: FollowDeps, options: { holder: string; deadlineMs: number; atDeadline: 'pass' | 'release' }): Promise<FollowResult> {
+async function sliceOrWatch(request: FollowRequest, deps: FollowDeps, options: InvocationOptions & { atDeadline: 'pass' | 'release' }): Promise<FollowResult> {
   const { pollDelaysMs } = followTiming(deps);
   for (let watches = 0; ; watches += 1) {
     const result = await followSlice(request, deps, options);
@@ -48,7 +55,7 @@ export async function followInvocation(
   request: FollowRequest,
   deps: FollowDeps,
   handOff: FollowHandOff | undefined,
-  options: { holder: string; deadlineMs: number },
+  options: InvocationOptions,
 ): Promise<FollowInvocationSummary> {
   const result = await sliceOrWatch(request, deps, { ...options, atDeadline: handOff === undefined ? 'release' : 'pass' });
   const summary: FollowInvocationSummary = {

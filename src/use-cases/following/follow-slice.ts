@@ -9,6 +9,7 @@ import { notify } from './notify-step.js';
 import { pause } from './pause.js';
 import { shareImage } from './share-step.js';
 import { stepFailure } from './step-failure.js';
+import { type StepKind, stepWorstCaseMs } from './step-time.js';
 
 /**
  * How a slice of following ended: `done` (nothing left to do), `continue` (its time is up and the
@@ -33,6 +34,12 @@ export interface SliceOptions {
   holder: string;
   /** By when the slice ends; no step starts after it (an fc invocation's timeout, less a reserve). */
   deadlineMs: number;
+  /**
+   * By when every step must have ended (an fc invocation's timeout less the hand-off's reserve,
+   * invocationWindow): a step starts only if its worst case fits (stepWorstCaseMs). The first step
+   * of a slice always runs, so that a timeout too short for it still makes progress. None in-process.
+   */
+  hardDeadlineMs?: number;
   /**
    * What becomes of the lease at the deadline: `pass` it to the chain's next hop, which alone may
    * take it until it runs out (the deployed follower, which hands on); `keep` it for the holder's
@@ -85,14 +92,18 @@ export async function followSlice(request: FollowRequest, deps: FollowDeps, opti
   let steps = 0;
   let record: StatusRecord | undefined;
 
+  /** The latest a step may start: before the deadline, and early enough to end by the hard deadline. */
+  const latestStartMs = (step: StepKind): number =>
+    options.hardDeadlineMs === undefined ? options.deadlineMs : Math.min(options.deadlineMs, options.hardDeadlineMs - stepWorstCaseMs(step, deps.deliveryOptions));
+
   let waits = 0;
-  /** The next of the growing waits, or, when it does not fit before the deadline, the rest of the slice. */
-  const wait = async (): Promise<'waited' | 'deadline' | 'stopped'> => {
+  /** The next of the growing waits, or, when it does not fit before `byMs`, the rest of the slice. */
+  const wait = async (byMs: number): Promise<'waited' | 'deadline' | 'stopped'> => {
     const delay = timing.pollDelaysMs[Math.min(waits, timing.pollDelaysMs.length - 1)] ?? 0;
     // The wait does not fit: wait out the slice instead, and the next one goes on at once.
-    const fits = nowMs() + delay < options.deadlineMs;
+    const fits = nowMs() + delay < byMs;
     if (fits) waits += 1;
-    if (!(await pause(fits ? delay : Math.max(0, options.deadlineMs - nowMs()), options.signal))) return 'stopped';
+    if (!(await pause(fits ? delay : Math.max(0, byMs - nowMs()), options.signal))) return 'stopped';
     return fits ? 'waited' : 'deadline';
   };
   const end = async (outcome: FollowOutcome, lease: LeaseEnd, error?: string): Promise<FollowResult> => {
@@ -129,7 +140,7 @@ export async function followSlice(request: FollowRequest, deps: FollowDeps, opti
         return { outcome: 'failed', ...(record !== undefined ? { record } : {}), steps, error: message };
       }
       deps.logger.warn({ ...where, error: stepFailure(error).message }, 'status record not read or claimed; trying again after a wait');
-      const waited = await wait();
+      const waited = await wait(options.deadlineMs);
       if (waited === 'stopped') return end('stopped', { kind: 'release' });
       if (waited === 'deadline') return atDeadline();
     }
@@ -146,10 +157,10 @@ export async function followSlice(request: FollowRequest, deps: FollowDeps, opti
       if (step.kind === 'done') return end('done', { kind: 'release', finished: gaveUp ? 'gave-up' : 'done' });
       const isPoll = step.kind === 'poll-import' || step.kind === 'poll-copies';
       if ((isPoll && polled) || retryAfterWait) {
-        const waited = await wait();
+        const waited = await wait(latestStartMs(step.kind));
         if (waited === 'stopped') return end('stopped', { kind: 'release' });
         if (waited === 'deadline') return atDeadline();
-      } else if (nowMs() >= options.deadlineMs) {
+      } else if (steps > 0 && nowMs() >= latestStartMs(step.kind)) {
         return atDeadline();
       }
       let result: StepResult;

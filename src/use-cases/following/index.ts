@@ -15,4 +15,5 @@ export type { FollowImportOptions } from './follow-import.js';
 export { followInvocation } from './follow-invocation.js';
 export type { FollowInvocationSummary } from './follow-invocation.js';
 export { followSlice } from './follow-slice.js';
+export { followerJdClientLimits, invocationWindow, minFollowerTimeoutSeconds, stepWorstCaseMs } from './step-time.js';
 export type { FollowOutcome, FollowResult, SliceOptions } from './follow-slice.js';
