@@ -73,6 +73,40 @@ describe('import --wait and status --follow', () => {
     assert.deepEqual(receiver.received.slice(posts).map((post) => post.headers['x-oss-image-import-event']), ['rejected']);
   });
 
+  it('import --wait exits 1 when a copy ends in error, though the image is ready', async () => {
+    const key = 'cli/copy-refused.qcow2';
+    await upload(stack, key, makeDiskImage('qcow2', '1G'), { metadata: { platform: 'Ubuntu', 'copy-to-regions': 'cn-east-2' } });
+    stack.emulator.injectFault({ kind: 'status', status: 400, apiStatus: 'INVALID_ARGUMENT', message: 'Image quota exceeded in cn-east-2', operation: 'copyImages' });
+    const { io, captured } = captureIo(env);
+    const code = await runCli(['import', `s3://${stack.bucket}/${key}`, '--wait'], io);
+    const record = await readRecordOf(stack, key);
+    assert.deepEqual([code, record.state, record.copies?.map((copy) => copy.state)], [1, 'ready', ['error']]);
+    const refused = stack.emulator.requests.filter((request) => request.operation === 'copyImages').at(-1);
+    assert.equal(
+      captured.out,
+      `Submitted s3://${stack.bucket}/${key}: image ${record.imageId ?? ''}, task ${record.taskId ?? ''}.\n` +
+        `Ready: s3://${stack.bucket}/${key} (image ${record.imageId ?? ''}); copy cn-east-2 error (JD refused the copy: POST ${stack.vmEndpoint}/v1/regions/cn-north-1/images:copyImages failed with HTTP 400 INVALID_ARGUMENT: Image quota exceeded in cn-east-2 (code 400, request id ${refused?.requestId ?? ''}, 1 attempt)); notified ready; notified copies-finished.\n`,
+    );
+  });
+
+  it('import --wait stopped with Ctrl-C exits 1, even once the image is ready', async () => {
+    const key = 'cli/interrupted.qcow2';
+    await upload(stack, key, makeDiskImage('qcow2', '1G'), { metadata: { platform: 'Ubuntu', 'copy-to-regions': 'cn-east-2' } });
+    const controller = new AbortController();
+    const { io, captured } = captureIo(env, { signal: controller.signal });
+    // Ctrl-C as soon as the progress line says ready: the copy is still to come.
+    const err = io.err;
+    io.err = (text) => {
+      err(text);
+      if (text.includes('100% ready')) controller.abort();
+    };
+    const code = await runCli(['import', `s3://${stack.bucket}/${key}`, '--wait'], io);
+    const record = await readRecordOf(stack, key);
+    assert.deepEqual([code, record.state], [1, 'ready']);
+    assert.notEqual(record.copies?.[0]?.state, 'ready');
+    assert.match(captured.err, new RegExp(`Stopped following cli/interrupted\\.qcow2; \\\`oss-image-import status s3://${stack.bucket}/cli/interrupted\\.qcow2 --follow\\\` goes on\\.\\n$`));
+  });
+
   it('status --follow --json follows what is under way under the prefix, then prints the records', async () => {
     const submitted = await submitUpload(stack, 'watched/a.qcow2', { 'copy-to-regions': 'cn-east-1' });
     const { io, captured } = captureIo(env);

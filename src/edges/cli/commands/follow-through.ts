@@ -57,11 +57,19 @@ export function followSummaryLine(record: StatusRecord): string {
   return `${parts.filter((part) => part !== '').join('; ')}.`;
 }
 
-/** The exit code a follow-through ends with: 0 ready, 3 rejected, 1 anything else (error, failed, or not finished). */
-export function followExitCode(record: StatusRecord | undefined): number {
-  if (record?.state === 'ready') return exitCodes.done;
-  if (record?.state === 'rejected') return exitCodes.rejected;
-  return exitCodes.failed;
+/**
+ * The exit code `import --wait` ends with: 0 when the image is ready and every copy and the
+ * share it asked for are done; 3 when it was rejected; 1 otherwise — the import, a copy or the
+ * share ended in error (given up after IMAGE_FOLLOW_MAX_HOURS included), the upload failed, or
+ * following stopped before the end (Ctrl-C, an error no wait mends, the key uploaded again). A
+ * notification that was not delivered changes nothing: it is recorded, and never fails the import.
+ */
+export function followExitCode(result: FollowResult | undefined): number {
+  const record = result?.record;
+  if (result?.outcome !== 'done' || record === undefined) return exitCodes.failed;
+  if (record.state === 'rejected') return exitCodes.rejected;
+  const followThroughFailed = (record.copies ?? []).some((copy) => copy.state === 'error') || record.shares?.state === 'error';
+  return record.state === 'ready' && !followThroughFailed ? exitCodes.done : exitCodes.failed;
 }
 
 /** The records whose follow-through is not over (an import under way, copies, a share or a notification to come). */

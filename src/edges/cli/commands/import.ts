@@ -37,7 +37,8 @@ export const importCommand: CliCommand = {
     'Runs the function\'s pipeline for one object: checks it, submits importImage once (a version a status record ' +
     'already covers is not submitted again) and writes the status record. Exit 0 submitted or already imported, 3 rejected, 1 failed. ' +
     'With --wait it then follows the import here until it is ready or in error, copied, shared and notified, with a progress ' +
-    'line on stderr; --json then prints the outcome with the final record. Exit 0 ready, 3 rejected, 1 otherwise.',
+    'line on stderr; --json then prints the outcome with the final record. Exit 0 ready with every copy and the share done, ' +
+    '3 rejected, 1 otherwise (the import, a copy or the share in error, or following stopped before the end).',
   arguments: [{ name: 'object', usage: 's3://bucket/key', description: 'the uploaded image', required: true }],
   options: [{ flags: '--wait', description: 'follow the import to its end: ready, copies, share, notifications' }, regionOption, jsonOption],
   environment: [...pipelineEnvironment, 'JDCLOUD_VM_ENDPOINT', ...followEnvironment],
@@ -60,7 +61,8 @@ export const importCommand: CliCommand = {
       if (json) io.out(`${JSON.stringify({ ...outcome, ...(record !== undefined ? { record } : {}) }, null, 2)}\n`);
       else if (record !== undefined) io.out(`${followSummaryLine(record)}\n`);
       if (followed?.outcome === 'stopped') io.err(`Stopped following ${request.key}; \`oss-image-import status s3://${request.bucket}/${request.key} --follow\` goes on.\n`);
-      return followExitCode(record);
+      if (followed?.outcome === 'failed') io.err(`Following ${request.key} stopped: ${followed.error ?? ''}\n`);
+      return followExitCode(followed);
     } finally {
       await deps.close();
     }
