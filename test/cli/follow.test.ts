@@ -8,7 +8,7 @@ import type { DevStack, WebhookReceiver } from '../../src/edges/local/index.js';
 import { runCli } from '../../src/edges/cli/main.js';
 import { captureIo } from '../../harness/capture-io.js';
 import { makeDiskImage } from '../../harness/disk-images.js';
-import { readRecordOf, startFollowingStack, submitUpload } from '../../harness/following.js';
+import { readRecordOf, startFollowingStack, submitUpload, writeRecordOf } from '../../harness/following.js';
 import { upload } from '../../harness/local-stack.js';
 
 const secret = 'cli-notify-secret-0123456789';
@@ -105,6 +105,24 @@ describe('import --wait and status --follow', () => {
     assert.deepEqual([code, record.state], [1, 'ready']);
     assert.notEqual(record.copies?.[0]?.state, 'ready');
     assert.match(captured.err, new RegExp(`Stopped following cli/interrupted\\.qcow2; \\\`oss-image-import status s3://${stack.bucket}/cli/interrupted\\.qcow2 --follow\\\` goes on\\.\\n$`));
+  });
+
+  it('status --follow announces no old record late: notifications switched on now reach only records of the last IMAGE_FOLLOW_MAX_HOURS', async () => {
+    const old = await submitUpload(stack, 'aged/old.qcow2');
+    const twoDaysAgo = new Date(Date.now() - 48 * 3_600_000).toISOString();
+    await writeRecordOf(stack, { ...old, state: 'ready', createdAt: twoDaysAgo, updatedAt: twoDaysAgo });
+    await upload(stack, 'aged/new.qcow2', makeDiskImage('qcow2', '1G'));
+    const { io: importIo } = captureIo(env);
+    assert.equal(await runCli(['import', `s3://${stack.bucket}/aged/new.qcow2`], importIo), 3);
+    const posts = receiver.received.length;
+
+    const { io, captured } = captureIo(env);
+    assert.equal(await runCli(['status', `s3://${stack.bucket}/aged/`, '--follow', '--json'], io), 0, captured.err);
+    assert.deepEqual(
+      receiver.received.slice(posts).map((post) => [post.headers['x-oss-image-import-event'], (JSON.parse(post.body) as { record: StatusRecord }).record.source.key]),
+      [['rejected', 'aged/new.qcow2']],
+    );
+    assert.equal((await readRecordOf(stack, 'aged/old.qcow2')).notifications, undefined);
   });
 
   it('status --follow --json follows what is under way under the prefix, then prints the records', async () => {
