@@ -132,6 +132,27 @@ describe('deliverNotification', () => {
     assert.doesNotMatch(JSON.stringify(delivery), /receiver-token|a-secret-of/);
   });
 
+  it('stops at its signal: no attempt after it, the POST under way cut off, and the result says it was not delivered', async (t) => {
+    const { url, received } = await receiver(t, (index, response) => {
+      // The first POST is answered 503; the next ones never.
+      if (index === 1) response.writeHead(503).end();
+    });
+    const stopping = new AbortController();
+    // Stopped while waiting to try again.
+    const waiting = await deliverNotification({ url: new URL(url), secret }, document, { now: noWait.now, signal: stopping.signal, sleep: async () => stopping.abort() });
+    assert.deepEqual(waiting, { event: 'ready', id: document.id, delivered: false, attempts: 1, at: '2026-12-05T10:05:02.000Z', httpStatus: 503, error: `${url} answered HTTP 503` });
+    // Stopped with a POST under way.
+    const inFlight = new AbortController();
+    const delivering = deliverNotification({ url: new URL(url), secret }, document, { now: noWait.now, signal: inFlight.signal });
+    while (received.length < 2) await new Promise((resolve) => setTimeout(resolve, 5));
+    inFlight.abort();
+    assert.deepEqual(await delivering, { event: 'ready', id: document.id, delivered: false, attempts: 1, at: '2026-12-05T10:05:02.000Z', error: `POST ${url} failed: ABORT_ERR The operation was aborted` });
+    // Stopped before: nothing sent.
+    const before = await deliverNotification({ url: new URL(url), secret }, document, { now: noWait.now, signal: stopping.signal });
+    assert.deepEqual(before, { event: 'ready', id: document.id, delivered: false, attempts: 0, at: '2026-12-05T10:05:02.000Z', error: 'stopped before it was sent' });
+    assert.equal(received.length, 2);
+  });
+
   it('ends an attempt that gets no answer within the timeout', async (t) => {
     const { url } = await receiver(t, () => {
       // never answers

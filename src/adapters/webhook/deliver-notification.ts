@@ -33,6 +33,11 @@ export interface DeliveryOptions {
   now?: () => Date;
   sleep?: (ms: number) => Promise<void>;
   random?: () => number;
+  /**
+   * Stops the delivery (a process shutting down): the POST under way is cut off and no other
+   * attempt is made. The result then says `delivered: false`; whether the receiver got it is unknown.
+   */
+  signal?: AbortSignal;
 }
 
 const defaultDelaysMs = [1_000, 5_000, 20_000];
@@ -65,10 +70,10 @@ interface AttemptResult {
   retryable: boolean;
 }
 
-async function postOnce(target: WebhookTarget, body: string, headers: Record<string, string>, timeoutMs: number): Promise<AttemptResult> {
+async function postOnce(target: WebhookTarget, body: string, headers: Record<string, string>, timeoutMs: number, signal: AbortSignal | undefined): Promise<AttemptResult> {
   const send = target.url.protocol === 'https:' ? httpsRequest : httpRequest;
   return new Promise<AttemptResult>((resolve) => {
-    const req = send(target.url, { method: 'POST', headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) }, timeout: timeoutMs }, (response: IncomingMessage) => {
+    const req = send(target.url, { method: 'POST', headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) }, timeout: timeoutMs, ...(signal !== undefined ? { signal } : {}) }, (response: IncomingMessage) => {
       // The answer's body says nothing we need; drain it so the socket is freed.
       response.resume();
       response.on('end', () => {
@@ -97,20 +102,23 @@ export async function deliverNotification(target: WebhookTarget, document: Notif
   const maxAttempts = Math.max(1, options.maxAttempts ?? defaultMaxAttempts);
   const delaysMs = options.delaysMs ?? defaultDelaysMs;
   const now = options.now ?? (() => new Date());
-  const sleep = options.sleep ?? ((ms: number) => sleepFor(ms));
+  const { signal } = options;
+  const aborted = () => signal?.aborted === true;
+  const sleep = options.sleep ?? ((ms: number) => sleepFor(ms, undefined, signal === undefined ? undefined : { signal }).catch(() => undefined));
   const random = options.random ?? Math.random;
   const body = JSON.stringify(document);
   // The same id, timestamp and signature on every attempt: a receiver that got an earlier one drops the repeat.
   const headers = notificationRequestHeaders(body, document, target.secret);
   let attempts = 0;
-  let last: AttemptResult = { retryable: true };
-  while (attempts < maxAttempts) {
+  let last: AttemptResult = { error: 'stopped before it was sent', retryable: true };
+  while (attempts < maxAttempts && !aborted()) {
     if (attempts > 0) {
       const base = delaysMs[Math.min(attempts - 1, delaysMs.length - 1)] ?? 0;
       await sleep(Math.round(base * (1 + jitter * (2 * random() - 1))));
+      if (aborted()) break;
     }
     attempts += 1;
-    last = await postOnce(target, body, headers, options.timeoutMs ?? defaultTimeoutMs);
+    last = await postOnce(target, body, headers, options.timeoutMs ?? defaultTimeoutMs, signal);
     if (last.error === undefined || !last.retryable) break;
   }
   return {

@@ -12,6 +12,17 @@ export interface FollowDepsOptions {
   /** The OSS client to use (the pipeline's, say); default a new one, closed with the deps. */
   s3?: S3Client;
   timing?: Partial<FollowTiming>;
+  /** The process stopping: see FollowDeps.signal. */
+  signal?: AbortSignal;
+}
+
+/**
+ * The client with `signal` on every call, so a stopping process does not wait for JD's answer
+ * or the client's retries. Not for copyImages: its answer must be recorded (no clientToken).
+ */
+function stoppedBy(client: JdCloudClient, signal: AbortSignal | undefined): JdCloudClient {
+  if (signal === undefined) return client;
+  return { endpoint: client.endpoint, service: client.service, call: (input) => client.call({ ...input, signal: input.signal ?? signal }), close: () => client.close() };
 }
 
 /**
@@ -30,14 +41,15 @@ export function createFollowDeps(config: Config, credentials: JdCloudCredentials
   return {
     s3,
     statusPrefix: config.statusPrefix,
-    tracker: jdcloudImportTracker(client),
-    vm: createVmApi(client),
+    tracker: jdcloudImportTracker(stoppedBy(client, options.signal)),
+    vm: createVmApi(stoppedBy(client, options.signal)),
     copier: createVmApi(copyClient),
     ...(notify !== undefined ? { notify: { url: notify.url, ...(notify.secret !== undefined ? { secret: notify.secret } : {}) } } : {}),
     maxFollowMs: config.follow.maxFollowMs,
     now: () => new Date(),
     logger: options.logger,
     ...(options.timing !== undefined ? { timing: options.timing } : {}),
+    ...(options.signal !== undefined ? { signal: options.signal } : {}),
     async close() {
       if (options.s3 === undefined) s3.destroy();
       await Promise.all([client.close(), copyClient.close()]);

@@ -87,7 +87,10 @@ export async function followSlice(request: FollowRequest, deps: FollowDeps, opti
   const startedAtMs = (record: StatusRecord | undefined) => Date.parse(record?.follower?.startedAt ?? request.startedAt);
   const situation = (record: StatusRecord) => ({ nowMs: nowMs(), startedAtMs: startedAtMs(record), maxFollowMs: deps.maxFollowMs, notify: deps.notify !== undefined });
   const overdue = (record: StatusRecord | undefined) => nowMs() - startedAtMs(record) >= deps.maxFollowMs;
-  const stopped = () => options.signal?.aborted === true;
+  // The caller's signal, or the process stopping (its JD calls are cut short then).
+  const stopped = () => options.signal?.aborted === true || deps.signal?.aborted === true;
+  // Node 16 (fc) has no AbortSignal.any; the deployed follower has no process signal.
+  const waitSignal = deps.signal === undefined ? options.signal : options.signal === undefined ? deps.signal : AbortSignal.any([options.signal, deps.signal]);
   const where = { bucket: request.bucket, key: request.key, hop: request.hop };
   let steps = 0;
   let record: StatusRecord | undefined;
@@ -103,7 +106,7 @@ export async function followSlice(request: FollowRequest, deps: FollowDeps, opti
     // The wait does not fit: wait out the slice instead, and the next one goes on at once.
     const fits = nowMs() + delay < byMs;
     if (fits) waits += 1;
-    if (!(await pause(fits ? delay : Math.max(0, byMs - nowMs()), options.signal))) return 'stopped';
+    if (!(await pause(fits ? delay : Math.max(0, byMs - nowMs()), waitSignal))) return 'stopped';
     return fits ? 'waited' : 'deadline';
   };
   const end = async (outcome: FollowOutcome, lease: LeaseEnd, error?: string): Promise<FollowResult> => {
@@ -127,7 +130,7 @@ export async function followSlice(request: FollowRequest, deps: FollowDeps, opti
       record = first.record;
       if (nextFollowStep(record, situation(record)).kind === 'done' && record.follower?.holder !== options.holder) return { outcome: 'done', record, steps };
       if (!leaseAvailable(record, options.holder, request.hop, nowMs())) return { outcome: 'held-elsewhere', record, steps };
-      const claimed = await claimLease(deps, request, record, options);
+      const claimed = await claimLease(deps, request, record, { ...options, ...(waitSignal !== undefined ? { signal: waitSignal } : {}) });
       if ('kind' in claimed) return claimed.kind === 'record' ? { outcome: 'held-elsewhere', record: claimed.record, steps } : endedWithout(claimed, steps);
       record = claimed;
       break;

@@ -25,7 +25,7 @@ export async function followInCli(
   context: { config: Config; env: NodeJS.ProcessEnv; s3: S3Client; logger: Logger; io: CliIo },
 ): Promise<FollowResult[]> {
   if (requests.length === 0) return [];
-  const deps = createFollowDeps(context.config, loadCredentials(context.env), { logger: context.logger, s3: context.s3 });
+  const deps = createFollowDeps(context.config, loadCredentials(context.env), { logger: context.logger, s3: context.s3, signal: context.io.signal });
   const started = Date.now();
   try {
     return await boundedMap(requests, 8, (request) => {
