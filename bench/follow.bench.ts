@@ -101,7 +101,7 @@ export async function run(): Promise<Record<string, unknown>> {
       LOG_LEVEL: 'warn',
     };
     await new Promise<void>((resolve, reject) => {
-      execFile(process.execPath, [join(repoRoot, 'test', 'plugins', 'fixtures', 'run-bundle.cjs'), bundleFile, join(work, 'event.json'), join(work, 'result.json'), join(work, 'context.json')], { env: { PATH: process.env['PATH'] ?? '', ...env } }, (error) =>
+      execFile(process.execPath, [join(repoRoot, 'harness', 'run-bundle.cjs'), bundleFile, join(work, 'event.json'), join(work, 'result.json'), join(work, 'context.json')], { env: { PATH: process.env['PATH'] ?? '', ...env } }, (error) =>
         error === null ? resolve() : reject(error),
       );
     });

@@ -10,7 +10,7 @@ export type { FollowHandOff, HandOffs } from './fc-hand-off.js';
 export { defaultFollowTiming } from './follow-deps.js';
 export type { FollowDeps, FollowTiming } from './follow-deps.js';
 export { followImport, processHolder } from './follow-import.js';
-export { followProgressLine } from './follow-progress.js';
+export { FollowProgressLines } from './follow-progress.js';
 export type { FollowImportOptions } from './follow-import.js';
 export { followInvocation } from './follow-invocation.js';
 export type { FollowInvocationSummary } from './follow-invocation.js';

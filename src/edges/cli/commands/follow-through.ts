@@ -5,7 +5,7 @@ import type { StatusRecord } from '../../../domain/status/index.js';
 import type { Logger } from '../../../kernel/index.js';
 import { boundedMap } from '../../../kernel/index.js';
 import type { Config } from '../../../use-cases/config/index.js';
-import { createFollowDeps, followImport, followProgressLine, type FollowResult } from '../../../use-cases/following/index.js';
+import { createFollowDeps, followImport, FollowProgressLines, type FollowResult } from '../../../use-cases/following/index.js';
 import { exitCodes } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
 import type { EnvironmentName } from '../environment-help.js';
@@ -26,17 +26,14 @@ export async function followInCli(
 ): Promise<FollowResult[]> {
   if (requests.length === 0) return [];
   const deps = createFollowDeps(context.config, loadCredentials(context.env), { logger: context.logger, s3: context.s3, signal: context.io.signal });
-  const started = Date.now();
+  const lines = new FollowProgressLines(Date.now());
   try {
+    // followImport never throws (boundedMap's mapper must not).
     return await boundedMap(requests, 8, (request) => {
-      let last = '';
+      const where = `s3://${request.bucket}/${request.key}`;
       const onProgress = (record: StatusRecord) => {
-        const line = followProgressLine(record, Date.now() - started);
-        // The elapsed time alone is no news.
-        const news = line.slice(0, line.lastIndexOf(' · '));
-        if (news === last) return;
-        last = news;
-        context.io.err(`s3://${request.bucket}/${request.key}: ${line}\n`);
+        const line = lines.lineFor(where, record);
+        if (line !== undefined) context.io.err(`${where}: ${line}\n`);
       };
       return followImport(request, deps, { signal: context.io.signal, whileHeldElsewhere: 'watch', onProgress });
     });
