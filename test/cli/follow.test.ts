@@ -2,13 +2,13 @@
 // process, progress on stderr, one final document on stdout with --json.
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { StatusRecord } from '../../src/domain/status/index.js';
 import type { DevStack, WebhookReceiver } from '../../src/edges/local/index.js';
 import { runCli } from '../../src/edges/cli/main.js';
 import { captureIo } from '../../harness/capture-io.js';
 import { makeDiskImage } from '../../harness/disk-images.js';
-import { readRecordOf, startFollowingStack, submitUpload, writeRecordOf } from '../../harness/following.js';
+import { followingSuite, readRecordOf, submitUpload, writeRecordOf } from '../../harness/following.js';
 import { upload } from '../../harness/local-stack.js';
 
 const secret = 'cli-notify-secret-0123456789';
@@ -17,12 +17,7 @@ describe('import --wait and status --follow', () => {
   let stack: DevStack;
   let receiver: WebhookReceiver;
   let env: NodeJS.ProcessEnv;
-  let stop: () => Promise<void>;
-
-  before(async () => {
-    ({ stack, receiver, env, stop } = await startFollowingStack({ path: '/hooks', secret }));
-  });
-  after(async () => stop());
+  followingSuite({ path: '/hooks', secret }, (started) => ({ stack, receiver, env } = started));
 
   it('import --wait --json: exit 0, one import, one copyImages per region, one shareImage, the copies in the record, a signed ready notification', async () => {
     const key = 'cli/ubuntu.qcow2';

@@ -3,11 +3,11 @@
 // be followed, and with a throw retried by fc, for ever); a duplicate delivery is always handed on
 // and the follower decides from the record, so a chain that died with work left is picked up again.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { DevStack } from '../../src/edges/local/index.js';
 import { followImport, followRequestsAfter } from '../../src/use-cases/following/index.js';
 import { handleEvent } from '../../src/use-cases/importing/index.js';
-import { followDepsFor, readRecordOf, startFollowingStack, submitUpload, writeRecordOf } from '../../harness/following.js';
+import { followDepsFor, followingSuite, readRecordOf, submitUpload, writeRecordOf } from '../../harness/following.js';
 import { makeDiskImage } from '../../harness/disk-images.js';
 import { upload } from '../../harness/local-stack.js';
 
@@ -18,12 +18,7 @@ function eventFor(bucket: string, key: string) {
 describe('follow requests after an upload event', () => {
   let stack: DevStack;
   let env: NodeJS.ProcessEnv;
-  let stop: () => Promise<void>;
-
-  before(async () => {
-    ({ stack, env, stop } = await startFollowingStack({ path: '/hooks', secret: 'notify-secret-of-32-characters!!' }));
-  });
-  after(async () => stop());
+  followingSuite({ path: '/hooks', secret: 'notify-secret-of-32-characters!!' }, (started) => ({ stack, env } = started));
 
   it('hands on no permanent failure whose record could not be written: a bucket that does not exist, a key too long for a record', async () => {
     // Its record key would be 14 + 1006 + 5 = 1025 bytes, one more than S3 allows (folders keep each file name short on disk).

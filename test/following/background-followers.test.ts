@@ -2,26 +2,21 @@
 // second follower of an import already followed there. It must not pass for the first one: with
 // an identity of its own it finds the lease held and stops, so nothing is done twice.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { DevStack, WebhookReceiver } from '../../src/edges/local/index.js';
 import { BackgroundFollowers } from '../../src/use-cases/following/index.js';
-import { followDepsFor, followRequestOf, readRecordOf, startFollowingStack, submitUpload, writeRecordOf } from '../../harness/following.js';
+import { followDepsFor, followingSuite, followRequestOf, patchRecordOf, submitUpload } from '../../harness/following.js';
 
 describe('background followers', () => {
   let stack: DevStack;
   let receiver: WebhookReceiver;
   let env: NodeJS.ProcessEnv;
-  let stop: () => Promise<void>;
-
-  before(async () => {
-    ({ stack, receiver, env, stop } = await startFollowingStack({ path: '/hooks', secret: 'notify-secret-of-32-characters!!' }));
-  });
-  after(async () => stop());
+  followingSuite({ path: '/hooks', secret: 'notify-secret-of-32-characters!!' }, (started) => ({ stack, receiver, env } = started));
 
   it('a second follower of an import already followed in this process finds the lease held and stops', async () => {
     const key = 'background/twice.qcow2';
     await submitUpload(stack, key);
-    await writeRecordOf(stack, { ...(await readRecordOf(stack, key)), copies: [{ region: 'cn-east-2', state: 'pending' }], shares: { pins: ['jdpin-alice'], state: 'pending' } });
+    await patchRecordOf(stack, key, { copies: [{ region: 'cn-east-2', state: 'pending' }], shares: { pins: ['jdpin-alice'], state: 'pending' } });
     const request = await followRequestOf(stack, key);
     const deps = followDepsFor(stack, env);
     // The first progress report is the first follower's claim.

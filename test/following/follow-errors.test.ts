@@ -3,22 +3,17 @@
 // wait mends (a denied call) ends it, says why in the record and lets go of the lease. Nothing
 // is thrown either way: a throw would end the follow-through with its lease still held.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { DevStack, WebhookReceiver } from '../../src/edges/local/index.js';
 import { followImport } from '../../src/use-cases/following/index.js';
-import { followDepsFor, followRequestOf, readRecordOf, startFollowingStack, submitUpload, writeRecordOf } from '../../harness/following.js';
+import { followDepsFor, followingSuite, followRequestOf, readRecordOf, submitUpload, writeRecordOf } from '../../harness/following.js';
 import { localOssClient, refuseS3Requests } from '../../harness/s3-requests.js';
 
 describe('the follower when JD or the store fail mid-follow-through', () => {
   let stack: DevStack;
   let receiver: WebhookReceiver;
   let env: NodeJS.ProcessEnv;
-  let stop: () => Promise<void>;
-
-  before(async () => {
-    ({ stack, receiver, env, stop } = await startFollowingStack({ path: '/hooks', secret: 'notify-secret-of-32-characters!!' }));
-  });
-  after(async () => stop());
+  followingSuite({ path: '/hooks', secret: 'notify-secret-of-32-characters!!' }, (started) => ({ stack, receiver, env } = started));
 
   it('a status record the store fails to read twice in the middle of a step: waited out, then followed to ready and notified', async (t) => {
     const key = 'errors/store-blip.qcow2';

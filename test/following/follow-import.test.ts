@@ -3,11 +3,11 @@
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { HeadObjectCommand } from '@aws-sdk/client-s3';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { StatusRecord } from '../../src/domain/status/index.js';
 import type { DevStack, WebhookReceiver } from '../../src/edges/local/index.js';
 import { followImport, followSlice } from '../../src/use-cases/following/index.js';
-import { fastFollowTiming, startFollowingStack, followDepsFor, followRequestOf, readRecordOf, submitUpload, writeRecordOf } from '../../harness/following.js';
+import { fastFollowTiming, followDepsFor, followingSuite, followRequestOf, readRecordOf, submitUpload, writeRecordOf } from '../../harness/following.js';
 
 const secret = 'notify-secret-of-32-characters!!';
 
@@ -39,12 +39,7 @@ describe('the follower', () => {
   let stack: DevStack;
   let receiver: WebhookReceiver;
   let env: NodeJS.ProcessEnv;
-  let stop: () => Promise<void>;
-
-  before(async () => {
-    ({ stack, receiver, env, stop } = await startFollowingStack({ path: '/hooks/images?token=receiver-token', secret: secret }));
-  });
-  after(async () => stop());
+  followingSuite({ path: '/hooks/images?token=receiver-token', secret: secret }, (started) => ({ stack, receiver, env } = started));
 
   it('takes an import to ready, copies it to two regions, shares it with both pins and notifies, each call once', async () => {
     const key = 'follow/ubuntu.qcow2';

@@ -3,12 +3,12 @@
 // between; a hop that finds a process holding the lease watches and hands on rather than end the
 // chain; a hand-off that fails takes the passed lease back for fc's retry.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { FollowRequest } from '../../src/domain/following/index.js';
 import type { StatusRecord } from '../../src/domain/status/index.js';
 import type { DevStack, WebhookReceiver } from '../../src/edges/local/index.js';
 import { type FollowHandOff, followImport, followInvocation, followSlice } from '../../src/use-cases/following/index.js';
-import { fastFollowTiming, followDepsFor, followRequestOf, readRecordOf, startFollowingStack, submitUpload, writeRecordOf } from '../../harness/following.js';
+import { fastFollowTiming, followDepsFor, followingSuite, followRequestOf, patchRecordOf, readRecordOf, submitUpload, writeRecordOf } from '../../harness/following.js';
 
 /**
  * A stand-in for fc's invocations API (the hand-off's far side), recording each request; the
@@ -35,17 +35,12 @@ describe('the lease across hops', () => {
   let stack: DevStack;
   let receiver: WebhookReceiver;
   let env: NodeJS.ProcessEnv;
-  let stop: () => Promise<void>;
-
-  before(async () => {
-    ({ stack, receiver, env, stop } = await startFollowingStack({ path: '/hooks', secret: 'notify-secret-of-32-characters!!' }));
-  });
-  after(async () => stop());
+  followingSuite({ path: '/hooks', secret: 'notify-secret-of-32-characters!!' }, (started) => ({ stack, receiver, env } = started));
 
   it('a watcher at a hop boundary leaves the lease passed to the next hop, which goes on and notifies', async () => {
     const key = 'lease/boundary.qcow2';
     await submitUpload(stack, key);
-    await writeRecordOf(stack, { ...(await readRecordOf(stack, key)), copies: [{ region: 'cn-east-2', state: 'pending' }] });
+    await patchRecordOf(stack, key, { copies: [{ region: 'cn-east-2', state: 'pending' }] });
     const request = await followRequestOf(stack, key);
     const timing = { ...fastFollowTiming, leaseGraceMs: 60_000 };
     const chain = followDepsFor(stack, env, timing);
@@ -100,7 +95,7 @@ describe('the lease across hops', () => {
   it('a hop starts no step that could outlast its timeout: the notification (82.5 s at worst) is left to the next hop', async () => {
     const key = 'lease/worst-case.qcow2';
     await submitUpload(stack, key);
-    await writeRecordOf(stack, { ...(await readRecordOf(stack, key)), shares: { pins: ['jdpin-alice'], state: 'pending' } });
+    await patchRecordOf(stack, key, { shares: { pins: ['jdpin-alice'], state: 'pending' } });
     const request = await followRequestOf(stack, key);
     const deps = followDepsFor(stack, env);
     const posts = receiver.received.length;

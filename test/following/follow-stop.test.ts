@@ -2,22 +2,17 @@
 // retries or notification retries: they are cut short, the followers let go of their leases, and
 // what was cut short is left for the next follower (nothing is recorded as failed or notified).
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { type DevStack, localOssCredentials, startWebhookReceiver, type WebhookReceiver } from '../../src/edges/local/index.js';
 import { silentLogger } from '../../src/kernel/index.js';
 import { loadConfig } from '../../src/use-cases/config/index.js';
 import { createFollowDeps, followImport } from '../../src/use-cases/following/index.js';
-import { fastFollowTiming, followDepsFor, followRequestOf, readRecordOf, startFollowingStack, submitUpload } from '../../harness/following.js';
+import { fastFollowTiming, followDepsFor, followingSuite, followRequestOf, readRecordOf, submitUpload } from '../../harness/following.js';
 
 describe('a follower whose process stops', () => {
   let stack: DevStack;
   let env: NodeJS.ProcessEnv;
-  let stop: () => Promise<void>;
-
-  before(async () => {
-    ({ stack, env, stop } = await startFollowingStack({ path: '/hooks', secret: 'notify-secret-of-32-characters!!' }));
-  });
-  after(async () => stop());
+  followingSuite({ path: '/hooks', secret: 'notify-secret-of-32-characters!!' }, (started) => ({ stack, env } = started));
 
   /** A follower of the stack stopped by `signal`, with these variables (the product's waits and delivery retries). */
   function stoppableDeps(variables: NodeJS.ProcessEnv, signal: AbortSignal) {

@@ -2,24 +2,20 @@
 // OSS_IMAGE_IMPORT_FC_TIMEOUT, which the plugin sets (fc documents no context to read it from),
 // and an invocation starts no step that could outlast that timeout.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import { handler } from '../../functions/refresh-status/handler.js';
 import type { DevStack } from '../../src/edges/local/index.js';
 import type { FollowInvocationSummary } from '../../src/use-cases/following/index.js';
-import { followRequestOf, readRecordOf, startFollowingStack, submitUpload } from '../../harness/following.js';
+import { followingSuite, followRequestOf, readRecordOf, submitUpload } from '../../harness/following.js';
 
 describe('functions/refresh-status/handler following an import', () => {
   let stack: DevStack;
   let env: NodeJS.ProcessEnv;
-  let stop: () => Promise<void>;
+  followingSuite({ path: '/hooks', secret: 'notify-secret-of-32-characters!!' }, (started) => ({ stack, env } = started));
+  // The handler reads its configuration from the environment, as on the platform.
   const saved = { ...process.env };
-
-  before(async () => {
-    ({ stack, env, stop } = await startFollowingStack({ path: '/hooks', secret: 'notify-secret-of-32-characters!!' }));
-  });
-  after(async () => {
+  after(() => {
     process.env = saved;
-    await stop();
   });
 
   async function follow(key: string, timeoutVariable: string, context: unknown): Promise<FollowInvocationSummary['follow']> {

@@ -2,12 +2,12 @@
 // with copy-to-regions and share-with ends ready, copied, shared and notified; stopping serve
 // stops its followers and lets go of their leases for another follower to take over.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { DevStack, WebhookReceiver } from '../../src/edges/local/index.js';
 import { runCli } from '../../src/edges/cli/main.js';
 import { captureIo } from '../../harness/capture-io.js';
 import { makeDiskImage } from '../../harness/disk-images.js';
-import { readRecordOf, startFollowingStack } from '../../harness/following.js';
+import { followingSuite, readRecordOf } from '../../harness/following.js';
 import { upload } from '../../harness/local-stack.js';
 
 const token = 'serve-follow-token-0123456789';
@@ -16,13 +16,10 @@ describe('serve follows its imports in-process', () => {
   let stack: DevStack;
   let receiver: WebhookReceiver;
   let env: NodeJS.ProcessEnv;
-  let stop: () => Promise<void>;
-
-  before(async () => {
-    ({ stack, receiver, env, stop } = await startFollowingStack({ path: '/hooks', secret: 'serve-notify-secret-0123456789' }));
-    env = { ...env, NOTIFY_TOKEN: token };
+  followingSuite({ path: '/hooks', secret: 'serve-notify-secret-0123456789' }, (started) => {
+    ({ stack, receiver } = started);
+    env = { ...started.env, NOTIFY_TOKEN: token };
   });
-  after(async () => stop());
 
   /** Starts serve, posts one S3 notification for `key`, and gives back how to stop it. */
   async function serveAndNotify(key: string) {
