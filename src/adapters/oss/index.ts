@@ -6,3 +6,7 @@ export { createOssClient, ossClientFor } from './oss-client.js';
 export { readImageBytes } from './read-image-bytes.js';
 export { deleteInFlightMarker, readStatusRecord, retagSourceObject, tagSourceObject, writeInFlightMarker, writeStatusRecord } from './status-store.js';
 export type { StoredStatus } from './status-store.js';
+export { createMultipartWriter, minPartBytes, partSizeFor } from './multipart-upload.js';
+export type { MultipartTarget, MultipartWriter } from './multipart-upload.js';
+export { openObjectStream } from './object-stream.js';
+export type { ObjectStream } from './object-stream.js';

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { applyS3rverCompat } from './s3rver-compat.js';
 import { applyListObjectsV2Fix } from './s3rver-list-v2.js';
+import { applyS3rverMultipart } from './s3rver-multipart.js';
 
 /** s3rver accepts any secret, but only this access key id (docs/reference/local-s3-servers.md §2). */
 export const localOssCredentials = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } as const;
@@ -40,6 +41,7 @@ export async function startLocalOss(options: {
   });
   applyS3rverCompat(server);
   applyListObjectsV2Fix(server);
+  applyS3rverMultipart(server);
   const delay = options.responseDelayMs ?? 0;
   if (delay > 0) {
     server.middleware.unshift(async (_ctx, next) => {
