@@ -31,6 +31,8 @@ export interface DecisionInput {
   tags: Record<string, string>;
   /** Configured defaults (lowest precedence), by metadata name. */
   defaults: Record<string, string>;
+  /** An OVA's OS hint (above defaults, below metadata), by metadata name. */
+  hints?: Record<string, string>;
   image: ImageFacts;
   /** Set to re-import on purpose: a new clientToken, so JD makes a new image. */
   tokenSalt?: string;
@@ -64,7 +66,7 @@ export function decideImportRequest(input: DecisionInput): Decision {
     if (!fromKey.ok) problems.push(fromKey.problem);
   }
 
-  const os = resolveOsFields(input.tags, input.metadata, input.defaults);
+  const os = resolveOsFields(input.tags, input.metadata, input.defaults, input.hints);
   problems.push(...os.problems);
   const sources: Partial<Record<keyof ImportRequestDraft, FieldSource>> = { ...os.sources };
 

@@ -1,3 +1,4 @@
 export { decideImportRequest } from './decide-import.js';
 export type { Decision, ImportRequestDraft } from './decide-import.js';
 export { resolveOsFields } from './os-fields.js';
+export type { FieldSource } from './os-fields.js';

@@ -16,8 +16,11 @@ export type { OsType, Platform };
 /** The architectures a user may set: the API also lists the legacy i386, which users may not. */
 export type Architecture = Extract<ApiArchitecture, 'x86_64' | 'arm64'>;
 
-/** Where a field's value came from; tags win over metadata, metadata over configured defaults. */
-export type FieldSource = 'tag' | 'metadata' | 'default' | 'derived';
+/**
+ * Where a field's value came from; tags win over metadata, metadata over an OVA's OVF descriptor
+ * (`ovf`: its OS hint, issue 14), that over configured defaults.
+ */
+export type FieldSource = 'tag' | 'metadata' | 'ovf' | 'default' | 'derived';
 
 /** The user-settable fields, by their documented metadata/tag names (docs/architecture.md). */
 export interface OsFields {
@@ -72,11 +75,13 @@ function collectRawFields(
   tags: Record<string, string>,
   metadata: Record<string, string>,
   defaults: Record<string, string>,
+  hints: Record<string, string>,
 ): Map<string, RawField> {
   const found = new Map<string, RawField>();
   const layers: Array<[FieldSource, Record<string, string>]> = [
     ['tag', tags],
     ['metadata', metadata],
+    ['ovf', hints],
     ['default', defaults],
   ];
   for (const [source, values] of layers) {
@@ -89,7 +94,7 @@ function collectRawFields(
 }
 
 function describeSource(raw: RawField): string {
-  const where = raw.source === 'tag' ? 'tag' : raw.source === 'metadata' ? 'metadata' : 'configured default';
+  const where = raw.source === 'tag' ? 'tag' : raw.source === 'metadata' ? 'metadata' : raw.source === 'ovf' ? 'the OVF descriptor, field' : 'configured default';
   return `${where} ${raw.name}`;
 }
 
@@ -101,8 +106,10 @@ export function resolveOsFields(
   tags: Record<string, string>,
   metadata: Record<string, string>,
   defaults: Record<string, string>,
+  /** Hints read from the image itself (an OVA's OS section), by metadata name. */
+  hints: Record<string, string> = {},
 ): ResolvedOsFields {
-  const raw = collectRawFields(tags, metadata, defaults);
+  const raw = collectRawFields(tags, metadata, defaults, hints);
   const fields: Partial<OsFields> = {};
   const sources: ResolvedOsFields['sources'] = {};
   const problems: Problem[] = [];

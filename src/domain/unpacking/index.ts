@@ -14,3 +14,5 @@ export type { SiblingSource } from './sibling-metadata.js';
 export { assumedCompressionRatio, estimateUnpack, importMarginSeconds, unpackBudgetSeconds, unpackRates, unpackTimeoutProblem, unpackTimeProblem, unpackTooLargeProblem } from './unpack-estimate.js';
 export type { UnpackEstimate } from './unpack-estimate.js';
 export { checkUnpackedHead, looksLikeText } from './unpacked-head-check.js';
+export { findZipEnd, localDataOffset, readCentralDirectory, readZip64End } from './zip-directory.js';
+export type { ZipEnd, ZipEntry } from './zip-directory.js';

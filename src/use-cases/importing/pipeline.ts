@@ -8,6 +8,9 @@ import { type Logger, type Problem, redactImageUrl } from '../../kernel/index.js
 import { decideImportRequest, type Decision, type ImportRequestDraft } from '../../domain/import-request/index.js';
 import { describeFailure } from './import-error.js';
 import { coversVersion, handedToJd, inFlightMarkerKey, type StatusRecord, statusRecordKey } from '../../domain/status/index.js';
+import { ovfHintsOf, unpackedFromOf } from '../../domain/unpacking/index.js';
+import type { UnpackedTo } from '../unpacking/index.js';
+import { isPackedUpload, processPackedUpload } from './packed-step.js';
 
 /** The one VM API call the pipeline makes (src/adapters/jdcloud/vm). */
 export interface ImageImporter {
@@ -22,6 +25,8 @@ export interface PipelineDeps {
   config: Config;
   now: () => Date;
   logger: Logger;
+  /** The function's timeout, which unpacking a packed upload must fit in; none for the CLI and serve. */
+  unpackTimeLimitSeconds?: number;
 }
 
 export type UploadOutcome =
@@ -32,7 +37,8 @@ export type UploadOutcome =
   | { outcome: 'not-found'; key: string; triedKeys: string[] }
   | { outcome: 'failed'; key: string; error: string; retryable: boolean };
 
-export type OutcomeWithSource = UploadOutcome & { bucket: string; region: string; durationMs: number };
+/** `unpackedTo`: a packed upload's sibling, which was imported in its place (issue 14). */
+export type OutcomeWithSource = UploadOutcome & { bucket: string; region: string; durationMs: number; unpackedTo?: UnpackedTo };
 
 export interface UploadOptions {
   /** Re-import even when a record covers this version, with a new clientToken (`backfill --force`). */
@@ -88,6 +94,7 @@ export async function planUpload(
     metadata: facts.metadata,
     tags: facts.tags,
     defaults: config.defaults,
+    hints: ovfHintsOf(facts.metadata),
     image,
     ...(options.force === true ? { tokenSalt: deps.now().toISOString() } : {}),
   });
@@ -118,6 +125,8 @@ export function redactRequest(request: ImportImageInput): Record<string, unknown
  * platform retry. Never throws.
  */
 export async function processUpload(upload: Upload, deps: PipelineDeps, options: UploadOptions = {}): Promise<OutcomeWithSource> {
+  // Compressed and packaged uploads are unpacked into a sibling object, which this pipeline imports.
+  if (isPackedUpload(upload)) return processPackedUpload(upload, deps, options, processUpload);
   const started = Date.now();
   const finish = (outcome: UploadOutcome): OutcomeWithSource => ({
     ...outcome,
@@ -165,6 +174,7 @@ export async function processUpload(upload: Upload, deps: PipelineDeps, options:
   }
 
   const { facts, source, image, decision, existing } = planned;
+  const unpackedFrom = unpackedFromOf(facts.metadata);
   if (existing !== undefined && options.force !== true && coversVersion(existing, facts.etag)) {
     return finish({
       outcome: 'duplicate',
@@ -179,6 +189,7 @@ export async function processUpload(upload: Upload, deps: PipelineDeps, options:
     version: 1 as const,
     source,
     image: imageSummary(image),
+    ...(unpackedFrom !== undefined ? { unpackedFrom } : {}),
     ...(facts.tagsUnreadable !== undefined ? { warnings: [facts.tagsUnreadable] } : {}),
     createdAt,
   };

@@ -1,0 +1,80 @@
+// One streaming decoder per codec. Node's zlib wherever the running Node has the codec (gzip
+// always; zstd from Node 22.15/23.8, feature-detected); otherwise maintained pure-JS/WASM
+// decoders that bundle for fc, loaded only when an upload needs them (figures in
+// bench/unpack.bench.ts and the commit adding them).
+import { Readable, pipeline } from 'node:stream';
+import zlib from 'node:zlib';
+import type { Codec } from '../../domain/unpacking/index.js';
+
+type Bytes = AsyncIterable<Uint8Array>;
+
+/** Node's own zstd decoder, where this Node has one. */
+function nodeZstd(): (() => NodeJS.ReadWriteStream) | undefined {
+  const create = (zlib as unknown as { createZstdDecompress?: () => NodeJS.ReadWriteStream }).createZstdDecompress;
+  return typeof create === 'function' ? () => create.call(zlib) : undefined;
+}
+
+/** Which implementation decodes `codec` on this Node (for logs, bench and records). */
+export function decoderName(codec: Codec): string {
+  switch (codec) {
+    case 'gzip':
+      return 'node:zlib';
+    case 'zstd':
+      return nodeZstd() !== undefined ? 'node:zlib' : 'fzstd';
+    case 'xz':
+      return 'xz-decompress';
+    case 'bzip2':
+      return 'unbzip2-stream';
+  }
+}
+
+function throughNodeStream(input: Bytes, transform: NodeJS.ReadWriteStream): Bytes {
+  // pipeline() destroys every stage when one fails, so an error in the source reaches the reader.
+  return pipeline(Readable.from(input, { objectMode: false }), transform, () => {}) as unknown as Bytes;
+}
+
+async function* fzstdDecode(input: Bytes): Bytes {
+  const { Decompress } = await import('fzstd');
+  const out: Uint8Array[] = [];
+  const decoder = new Decompress((chunk) => {
+    out.push(chunk);
+  });
+  for await (const chunk of input) {
+    decoder.push(chunk);
+    yield* out.splice(0);
+  }
+  decoder.push(new Uint8Array(0), true);
+  yield* out.splice(0);
+}
+
+async function* xzDecode(input: Bytes): Bytes {
+  const { XzReadableStream } = await import('xz-decompress');
+  const web = Readable.toWeb(Readable.from(input, { objectMode: false })) as unknown as ReadableStream<Uint8Array>;
+  yield* new XzReadableStream(web) as unknown as Bytes;
+}
+
+async function* bzip2Decode(input: Bytes): Bytes {
+  const { default: unbzip2 } = await import('unbzip2-stream');
+  yield* throughNodeStream(input, unbzip2());
+}
+
+/** A zip member's deflated bytes (raw deflate, no header). */
+export function inflateRaw(input: Bytes): Bytes {
+  return throughNodeStream(input, zlib.createInflateRaw());
+}
+
+/** The decompressed bytes of `input`; a decoder error surfaces from the iteration. */
+export function decode(codec: Codec, input: Bytes): Bytes {
+  switch (codec) {
+    case 'gzip':
+      return throughNodeStream(input, zlib.createGunzip());
+    case 'zstd': {
+      const native = nodeZstd();
+      return native !== undefined ? throughNodeStream(input, native()) : fzstdDecode(input);
+    }
+    case 'xz':
+      return xzDecode(input);
+    case 'bzip2':
+      return bzip2Decode(input);
+  }
+}

@@ -1,0 +1,114 @@
+// Everything known about a packed upload before a byte of it is unpacked: its facts and record,
+// what it is packed in (checked against its first bytes), the sibling's name, the OS fields it
+// would be imported with, a zip's member list, and whether unpacking fits the function's time.
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { Config } from '../config/index.js';
+import type { Upload } from '../../domain/events/index.js';
+import { inspectImage } from '../../domain/image/index.js';
+import { resolveOsFields } from '../../domain/import-request/index.js';
+import { type StatusRecord, statusRecordKey } from '../../domain/status/index.js';
+import { type ObjectFacts, readObjectFacts, readStatusRecord, type StoredStatus } from '../../adapters/oss/index.js';
+import type { Logger, Problem } from '../../kernel/index.js';
+import {
+  checkPackingMagic,
+  compressedSiblingKey,
+  estimateUnpack,
+  type Packing,
+  packingFromKey,
+  unpackBudgetSeconds,
+  type UnpackEstimate,
+  unpackTimeProblem,
+  type ZipEntry,
+} from '../../domain/unpacking/index.js';
+import { chooseZipDisk, readZipMembers } from './zip-member.js';
+import { UnpackRejection } from './unpack-rejection.js';
+
+/** What unpacking needs of the pipeline's dependencies (PipelineDeps has all of it). */
+export interface UnpackDeps {
+  s3: S3Client;
+  config: Pick<Config, 'statusPrefix' | 'defaults' | 'unpackMaxBytes' | 'region'>;
+  now: () => Date;
+  logger: Logger;
+  /** The function's timeout: unpacking must end well before it. None for the CLI and `serve`. */
+  unpackTimeLimitSeconds?: number;
+}
+
+export interface PreparedUnpack {
+  facts: ObjectFacts;
+  source: { region: string; bucket: string; key: string; etag: string; size: number };
+  packing: Packing;
+  existing: StatusRecord | undefined;
+  /** Reasons found before unpacking; none means go on. */
+  problems: Problem[];
+  /** A compressed (not archived) upload's sibling. */
+  compressedSibling?: string;
+  zipDisk?: ZipEntry;
+  estimate: UnpackEstimate;
+  /** Seconds the function allows for unpacking; absent without a time limit. */
+  budgetSeconds?: number;
+}
+
+function recordOf(stored: StoredStatus): StatusRecord | undefined {
+  return stored.kind === 'record' ? stored.record : undefined;
+}
+
+export async function prepareUnpack(
+  upload: Upload,
+  deps: UnpackDeps,
+  options: { knownStatus?: StoredStatus } = {},
+): Promise<PreparedUnpack | { notFound: string[]; existing: StatusRecord | undefined }> {
+  const { s3, config } = deps;
+  const firstKey = upload.keyCandidates[0];
+  const [read, stored] = await Promise.all([
+    readObjectFacts(s3, { bucket: upload.bucket, keyCandidates: upload.keyCandidates }),
+    options.knownStatus ?? readStatusRecord(s3, upload.bucket, statusRecordKey(config.statusPrefix, firstKey)),
+  ]);
+  if (!read.found) return { notFound: read.triedKeys, existing: recordOf(stored) };
+  const { facts } = read;
+  const existing = facts.key === firstKey ? recordOf(stored) : recordOf(await readStatusRecord(s3, upload.bucket, statusRecordKey(config.statusPrefix, facts.key)));
+  const source = { region: upload.region, bucket: upload.bucket, key: facts.key, etag: facts.etag, size: facts.size };
+  const packing = packingFromKey(facts.key) as Packing;
+  const problems: Problem[] = [];
+  const magic = checkPackingMagic(facts.key, packing, facts.bytes.head);
+  if (magic !== undefined) problems.push(magic);
+  let compressedSibling: string | undefined;
+  if (packing.archive === undefined) {
+    const sibling = compressedSiblingKey(facts.key, packing);
+    if (sibling.ok) compressedSibling = sibling.key;
+    else problems.push(sibling.problem);
+  }
+  // An OVA may name its OS in its descriptor: a missing platform is decided once that is read.
+  const os = resolveOsFields(facts.tags, facts.metadata, config.defaults);
+  problems.push(...os.problems.filter((problem) => !(packing.archive === 'ova' && problem.code === 'missing-platform')));
+
+  let zipDisk: ZipEntry | undefined;
+  if (problems.length === 0 && packing.archive === 'zip') {
+    try {
+      const job = { s3, bucket: upload.bucket, key: facts.key, etag: facts.etag, size: facts.size, packing, maxBytes: config.unpackMaxBytes };
+      zipDisk = chooseZipDisk(job, await readZipMembers(job));
+    } catch (error) {
+      if (!(error instanceof UnpackRejection)) throw error;
+      problems.push(...error.problems);
+    }
+  }
+  // zstd writes the unpacked size in its frame header; the inspector reads it.
+  const zstdSize = packing.codec === 'zstd' && packing.archive === undefined ? inspectImage({ head: facts.bytes.head, tail: facts.bytes.tail, size: facts.size }).details['uncompressedSizeBytes'] : undefined;
+  const knownSize = zipDisk?.uncompressedSize ?? (typeof zstdSize === 'number' ? zstdSize : undefined);
+  const estimate = estimateUnpack(packing, facts.size, knownSize);
+  const budgetSeconds = deps.unpackTimeLimitSeconds === undefined ? undefined : unpackBudgetSeconds(deps.unpackTimeLimitSeconds);
+  if (budgetSeconds !== undefined && problems.length === 0) {
+    const slow = unpackTimeProblem({ bucket: upload.bucket, key: facts.key }, packing, estimate, budgetSeconds);
+    if (slow !== undefined) problems.push(slow);
+  }
+  return {
+    facts,
+    source,
+    packing,
+    existing,
+    problems,
+    ...(compressedSibling !== undefined ? { compressedSibling } : {}),
+    ...(zipDisk !== undefined ? { zipDisk } : {}),
+    estimate,
+    ...(budgetSeconds !== undefined ? { budgetSeconds } : {}),
+  };
+}
