@@ -14,16 +14,17 @@ type Context = Parameters<S3rver['middleware'][number]>[0];
 export function applyS3rverMultipart(server: S3rver): void {
   server.middleware.unshift(async (ctx, next) => {
     const query = new URLSearchParams(ctx.querystring);
-    const path = /^\/([^/]+)(?:\/(.+))?$/.exec(ctx.path);
+    const path = /^\/([^/]+)\/?(.*)$/.exec(ctx.path);
     const bucket = path?.[1] === undefined ? undefined : decodeURIComponent(path[1]);
     if (bucket === undefined) return next();
+    const key = path?.[2] === '' ? undefined : path?.[2];
     const uploads = server.store.getResourcePath(bucket, undefined, 'uploads');
     const uploadId = query.get('uploadId');
-    if (ctx.method === 'DELETE' && path?.[2] !== undefined && uploadId !== null) {
+    if (ctx.method === 'DELETE' && key !== undefined && uploadId !== null) {
       await abortUpload(ctx, join(uploads, uploadId.replace(/[^0-9a-f]/g, '')));
       return;
     }
-    if (ctx.method === 'GET' && path?.[2] === undefined && query.has('uploads')) {
+    if (ctx.method === 'GET' && key === undefined && query.has('uploads')) {
       await listUploads(ctx, bucket, uploads, query.get('prefix') ?? '');
       return;
     }

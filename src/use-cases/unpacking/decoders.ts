@@ -30,7 +30,9 @@ export function decoderName(codec: Codec): string {
 
 function throughNodeStream(input: Bytes, transform: NodeJS.ReadWriteStream): Bytes {
   // pipeline() destroys every stage when one fails, so an error in the source reaches the reader.
-  return pipeline(Readable.from(input, { objectMode: false }), transform, () => {}) as unknown as Bytes;
+  const out = pipeline(Readable.from(input, { objectMode: false }), transform, () => {});
+  // unbzip2-stream is an old-style (streams1) stream: wrapped, it reads like any other.
+  return (Symbol.asyncIterator in out ? out : new Readable().wrap(out)) as unknown as Bytes;
 }
 
 async function* fzstdDecode(input: Bytes): Bytes {

@@ -5,3 +5,5 @@ export { prepareUnpack } from './prepare-unpack.js';
 export type { PreparedUnpack, UnpackDeps } from './prepare-unpack.js';
 export { unpackAndImport } from './unpack-upload.js';
 export type { PackedOutcome, UnpackedTo, UnpackOptions } from './unpack-upload.js';
+export { planPackedUpload } from './plan-packed.js';
+export type { PackedPlan } from './plan-packed.js';

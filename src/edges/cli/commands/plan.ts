@@ -5,6 +5,8 @@ import { parseS3Uri } from '../s3-uri.js';
 import { buildImportRequest, planUpload, redactRequest } from '../../../use-cases/importing/index.js';
 import { cliPipelineDeps, cliUpload } from './pipeline-command.js';
 import type { CliCommand } from './command.js';
+import { isPackedKey } from '../../../domain/unpacking/index.js';
+import { printPackedPlan } from './plan-packed.js';
 
 /** `plan`: the request that would be sent, or every reason not to. No API call, nothing written. */
 export const planCommand: CliCommand = {
@@ -18,6 +20,8 @@ export const planCommand: CliCommand = {
     const deps = cliPipelineDeps(io, args);
     try {
       const upload = cliUpload(deps.config.region, location);
+      // Compressed and packaged uploads (issue 14): what would be unpacked, then imported.
+      if (isPackedKey(location.key)) return await printPackedPlan(upload, deps, io, args.values['json'] === true);
       const planned = await planUpload(upload, deps);
       if ('notFound' in planned) {
         const message = `s3://${location.bucket}/${location.key} does not exist.`;

@@ -1,0 +1,44 @@
+import { buildImportRequest, type PipelineDeps, redactRequest } from '../../../use-cases/importing/index.js';
+import { planPackedUpload } from '../../../use-cases/unpacking/index.js';
+import type { Upload } from '../../../domain/events/index.js';
+import { exitCodes } from '../exit-codes.js';
+import { type CliIo, printJsonError } from '../io.js';
+
+/** `plan` of a compressed or packaged upload: what would be unpacked, to where, and imported how. Nothing is written. */
+export async function printPackedPlan(upload: Upload, deps: PipelineDeps, io: CliIo, json: boolean): Promise<number> {
+  const plan = await planPackedUpload(upload, deps);
+  const where = `s3://${upload.bucket}/${upload.keyCandidates[0]}`;
+  if ('notFound' in plan) {
+    io.err(`${where} does not exist.\n`);
+    if (json) printJsonError(io, 'NotFound', `${where} does not exist.`);
+    return exitCodes.failed;
+  }
+  const request = plan.decision === undefined ? undefined : redactRequest(await buildImportRequest(upload, plan.unpack.to ?? '', plan.decision.request, deps));
+  const importable = plan.alreadyImported !== undefined || plan.problems.length === 0;
+  if (json) {
+    const { alreadyImported, decision, ...rest } = plan;
+    const imported = alreadyImported === undefined ? {} : { alreadyImported: { state: alreadyImported.state, imageId: alreadyImported.imageId, taskId: alreadyImported.taskId, unpackedTo: alreadyImported.unpackedTo } };
+    io.out(`${JSON.stringify({ ...rest, importable, ...imported, ...(request !== undefined ? { request, fieldSources: decision?.sources } : {}) }, null, 2)}\n`);
+    return importable ? exitCodes.done : exitCodes.rejected;
+  }
+  const { unpack } = plan;
+  if (plan.alreadyImported !== undefined) {
+    io.out(`${where} is already ${plan.alreadyImported.state}${plan.alreadyImported.imageId !== undefined ? ` as image ${plan.alreadyImported.imageId}` : ''} (unpacked to ${plan.alreadyImported.unpackedTo?.key ?? 'its sibling'}): an import would do nothing.\n`);
+    return exitCodes.done;
+  }
+  io.out(`${where} is a ${unpack.packing}${unpack.to !== undefined ? `; it would be unpacked to s3://${upload.bucket}/${unpack.to}` : ''}${unpack.member !== undefined ? ` (member ${JSON.stringify(unpack.member)})` : ''}, in about ${unpack.estimatedSeconds} s${unpack.fitsTimeLimit === false ? ' (too long for the function)' : ''}.\n`);
+  if (plan.problems.length > 0) {
+    io.out('It would be rejected:\n');
+    for (const problem of plan.problems) io.out(`  - ${problem.message}\n`);
+    return exitCodes.rejected;
+  }
+  if (request !== undefined) {
+    io.out(`Then imported into ${upload.region} with:\n`);
+    for (const [name, value] of Object.entries(request)) {
+      const from = plan.decision?.sources[name as keyof NonNullable<typeof plan.decision>['sources']];
+      io.out(`  ${name.padEnd(17)} ${String(value)}${from !== undefined ? `  (${from})` : ''}\n`);
+    }
+  }
+  for (const note of plan.notes) io.out(`Note: ${note}\n`);
+  return exitCodes.done;
+}

@@ -1,0 +1,96 @@
+// What `plan` says of a packed upload: what it would unpack, to which sibling, how long that
+// would take, and the import request the sibling would get (or every reason it would not).
+import type { Upload } from '../../domain/events/index.js';
+import { formatFromKey, type ImageFacts, inspectImage } from '../../domain/image/index.js';
+import { type Decision, decideImportRequest } from '../../domain/import-request/index.js';
+import { maxImportBytes } from '../../domain/jdcloud-rules/index.js';
+import { coversVersion, type StatusRecord } from '../../domain/status/index.js';
+import { checkUnpackedHead, describePacking, type OvfDescriptor } from '../../domain/unpacking/index.js';
+import type { Problem } from '../../kernel/index.js';
+import { decoderName } from './decoders.js';
+import { osProblemsWithOvf, ovfHints } from './open-sibling.js';
+import { prepareUnpack, type UnpackDeps } from './prepare-unpack.js';
+import { previewUnpack } from './preview-unpack.js';
+import { UnpackRejection } from './unpack-rejection.js';
+
+export interface PackedPlan {
+  source: { region: string; bucket: string; key: string; etag: string; size: number };
+  unpack: {
+    packing: string;
+    decoder?: string;
+    to?: string;
+    member?: string;
+    /** When the container says it; otherwise known once unpacked. */
+    unpackedSizeBytes?: number;
+    estimatedSeconds: number;
+    /** Only where a time limit applies (the deployed function). */
+    fitsTimeLimit?: boolean;
+    ovf?: Pick<OvfDescriptor, 'operatingSystem' | 'platform'>;
+  };
+  /** The record of an import already made for this version: an import would do nothing. */
+  alreadyImported?: StatusRecord;
+  image?: Pick<ImageFacts, 'format' | 'virtualSizeBytes' | 'details'>;
+  /** The import the sibling would get, when it can be decided before unpacking. */
+  decision?: Extract<Decision, { ok: true }>;
+  problems: Problem[];
+  /** What only unpacking can tell (a raw image's size, a fixed VHD's footer). */
+  notes: string[];
+}
+
+export async function planPackedUpload(upload: Upload, deps: UnpackDeps): Promise<PackedPlan | { notFound: string[] }> {
+  const prepared = await prepareUnpack(upload, deps);
+  if ('notFound' in prepared) return { notFound: prepared.notFound };
+  const { facts, source, packing, estimate } = prepared;
+  const unpack: PackedPlan['unpack'] = {
+    packing: describePacking(packing),
+    ...(packing.codec !== undefined ? { decoder: decoderName(packing.codec) } : {}),
+    ...(prepared.compressedSibling !== undefined ? { to: prepared.compressedSibling } : {}),
+    ...(estimate.unpackedBytesKnown ? { unpackedSizeBytes: estimate.unpackedBytes } : {}),
+    estimatedSeconds: estimate.seconds,
+    ...(prepared.budgetSeconds !== undefined ? { fitsTimeLimit: estimate.seconds <= prepared.budgetSeconds } : {}),
+  };
+  const plan: PackedPlan = { source, unpack, problems: [...prepared.problems], notes: [] };
+  if (prepared.existing !== undefined && coversVersion(prepared.existing, source.etag)) plan.alreadyImported = prepared.existing;
+  if (plan.problems.length > 0) return plan;
+
+  let ovf: OvfDescriptor | undefined;
+  const preview = await previewUnpack(prepared, { s3: deps.s3, maxBytes: deps.config.unpackMaxBytes }, (descriptor) => {
+    ovf = descriptor;
+    const problems = osProblemsWithOvf(facts, deps.config.defaults, descriptor);
+    if (problems.length > 0) throw new UnpackRejection(problems);
+  });
+  if (ovf !== undefined) unpack.ovf = { ...(ovf.operatingSystem !== undefined ? { operatingSystem: ovf.operatingSystem } : {}), ...(ovf.platform !== undefined ? { platform: ovf.platform } : {}) };
+  if ('problems' in preview) {
+    plan.problems.push(...preview.problems);
+    return plan;
+  }
+  unpack.to = preview.siblingKey;
+  if (preview.found.member !== undefined) unpack.member = preview.found.member;
+  const size = preview.complete ? preview.head.length : preview.found.size;
+  if (size !== undefined) unpack.unpackedSizeBytes = size;
+  const headProblems = preview.complete ? [] : checkUnpackedHead(preview.siblingKey, preview.head);
+  const image = inspectImage({ head: preview.head, tail: new Uint8Array(0), size: size ?? Math.max(preview.head.length, maxImportBytes) });
+  plan.image = { format: image.format, virtualSizeBytes: image.format === 'raw' && size === undefined ? null : image.virtualSizeBytes, details: image.details };
+  const claimed = formatFromKey(preview.siblingKey);
+  // A fixed VHD's footer is in its last 512 bytes; a raw image's size is known once unpacked.
+  const footerPending = !preview.complete && claimed.ok && claimed.format === 'vhd' && image.format === 'raw';
+  if (footerPending) plan.notes.push("The VHD's footer (its last 512 bytes) is checked once unpacked.");
+  if (headProblems.length > 0 || footerPending || plan.image.virtualSizeBytes === null) {
+    plan.problems.push(...headProblems);
+    if (headProblems.length === 0) plan.notes.push('The unpacked size, and so systemDiskSizeGB, is known once unpacked.');
+    return plan;
+  }
+  const decision = decideImportRequest({
+    // The packed size stands in for an unknown unpacked size: it only has to be non-zero here.
+    source: { ...source, key: preview.siblingKey, size: size ?? source.size },
+    metadata: facts.metadata,
+    tags: facts.tags,
+    defaults: deps.config.defaults,
+    hints: ovfHints(ovf),
+    // The head's own problems were checked above (checkUnpackedHead); the name is checked again here.
+    image: preview.complete ? inspectImage({ head: preview.head, tail: preview.head.subarray(-1536), size: preview.head.length }) : { ...image, problems: [] },
+  });
+  if (decision.ok) plan.decision = decision;
+  else plan.problems.push(...decision.problems);
+  return plan;
+}

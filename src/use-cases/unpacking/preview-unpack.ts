@@ -1,0 +1,60 @@
+// `plan` and `inspect` of a packed upload: unpack only as far as the image's first 64 KiB (and
+// a zip's directory), into memory, writing nothing; then say what the import would be.
+import { headBytes, type ImageFacts } from '../../domain/image/index.js';
+import type { Problem } from '../../kernel/index.js';
+import type { FoundImage, OpenSink, UnpackSink } from './image-sink.js';
+import { type PreparedUnpack } from './prepare-unpack.js';
+import { UnpackRejection, UnpackSignal } from './unpack-rejection.js';
+import { unpackStream, type StreamJob } from './unpack-stream.js';
+import { unpackZip, type ZipJob } from './zip-member.js';
+
+class PreviewDone extends UnpackSignal {}
+
+/** Keeps the first 64 KiB and stops the stream there. */
+class PreviewSink implements UnpackSink {
+  head: Uint8Array = new Uint8Array(0);
+  bytesWritten = 0;
+
+  async write(chunk: Uint8Array): Promise<void> {
+    this.bytesWritten += chunk.length;
+    this.head = Buffer.concat([this.head, chunk.subarray(0, headBytes - this.head.length)]);
+    if (this.head.length >= headBytes) throw new PreviewDone();
+  }
+
+  async finish(): Promise<{ etag: string; size: number; facts: ImageFacts }> {
+    throw new PreviewDone();
+  }
+
+  async abort(): Promise<void> {}
+}
+
+export interface Preview {
+  siblingKey: string;
+  found: FoundImage;
+  /** The image's first bytes (all of it when it is shorter than 64 KiB). */
+  head: Uint8Array;
+  /** True when `head` is the whole image. */
+  complete: boolean;
+}
+
+/** Unpacks the first bytes of a prepared upload (one without problems); rejections come back as problems. */
+export async function previewUnpack(prepared: PreparedUnpack, source: { s3: StreamJob['s3']; maxBytes: number }, onOvf?: StreamJob['onOvf']): Promise<Preview | { problems: Problem[] }> {
+  let opened: { siblingKey: string; found: FoundImage; sink: PreviewSink } | undefined;
+  const openSink: OpenSink = async (siblingKey, found) => {
+    opened = { siblingKey, found, sink: new PreviewSink() };
+    return opened.sink;
+  };
+  const { facts, packing } = prepared;
+  const job = { s3: source.s3, bucket: prepared.source.bucket, key: facts.key, etag: facts.etag, packing, openSink };
+  let complete = false;
+  try {
+    if (prepared.zipDisk !== undefined) await unpackZip({ ...job, size: facts.size, maxBytes: source.maxBytes } satisfies ZipJob, prepared.zipDisk);
+    else await unpackStream({ ...job, ...(onOvf !== undefined ? { onOvf } : {}) }, prepared.compressedSibling);
+  } catch (error) {
+    if (error instanceof UnpackRejection) return { problems: error.problems };
+    if (!(error instanceof PreviewDone)) throw error;
+    complete = opened !== undefined && opened.sink.head.length < headBytes;
+  }
+  if (opened === undefined) return { problems: [] };
+  return { siblingKey: opened.siblingKey, found: opened.found, head: opened.sink.head, complete };
+}

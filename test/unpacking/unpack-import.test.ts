@@ -1,0 +1,155 @@
+// Compressed and packaged uploads through `oss-image-import import`, on the local stack
+// (s3rver in-process, the VM API emulator over HTTP), with real images from qemu-img packed by
+// gzip, xz, zstd, bzip2, zip and tar.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { runCli } from '../../src/edges/cli/main.js';
+import type { DevStack } from '../../src/edges/local/dev-stack.js';
+import { captureIo, stackEnv } from '../../harness/capture-io.js';
+import { makeDiskImage } from '../../harness/disk-images.js';
+import { startTestStack, upload } from '../../harness/local-stack.js';
+import { ovfDescriptor, packFiles, type PackedKind } from '../../harness/packed-images.js';
+import { objectBytes, objectMetadata, statusRecordOf, uploadsInProgress } from '../../harness/unpack-checks.js';
+
+interface ImportOutcome {
+  outcome: string;
+  key: string;
+  imageId?: string;
+  problems?: Array<{ code: string; message: string }>;
+  unpackedTo?: { key: string; size: number; packing: string; member?: string };
+}
+
+describe('import of compressed and packaged uploads', () => {
+  let stack: DevStack;
+  let env: NodeJS.ProcessEnv;
+  const metadata = { platform: 'Ubuntu', architecture: 'x86_64', 'os-version': '22.04' };
+
+  before(async () => {
+    stack = await startTestStack({ autoImport: false });
+    env = stackEnv(stack);
+  });
+  after(async () => stack.stop());
+
+  async function importJson(key: string, extraEnv: NodeJS.ProcessEnv = {}): Promise<{ code: number; outcome: ImportOutcome }> {
+    const { io, captured } = captureIo({ ...env, ...extraEnv });
+    const code = await runCli(['import', `s3://images/${key}`, '--json'], io);
+    return { code, outcome: JSON.parse(captured.out) as ImportOutcome };
+  }
+
+  const cases: Array<{ key: string; kind: PackedKind; member: string; image: () => Buffer; sibling: string }> = [
+    { key: 'ok/disk.qcow2.gz', kind: 'gzip', member: 'disk.qcow2', image: () => makeDiskImage('qcow2', '1G'), sibling: 'ok/disk.qcow2' },
+    { key: 'ok/disk.raw.xz', kind: 'xz', member: 'disk.raw', image: () => makeDiskImage('raw', '4M'), sibling: 'ok/disk.raw' },
+    { key: 'ok/fixed.vhd.zst', kind: 'zstd', member: 'fixed.vhd', image: () => makeDiskImage('vpc', '4M', ['subformat=fixed']), sibling: 'ok/fixed.vhd' },
+    { key: 'ok/disk.vmdk.bz2', kind: 'bzip2', member: 'disk.vmdk', image: () => makeDiskImage('vmdk', '1G', ['subformat=streamOptimized']), sibling: 'ok/disk.vmdk' },
+    { key: 'ok/one.zip', kind: 'zip', member: 'disk.qcow2', image: () => makeDiskImage('qcow2', '1G'), sibling: 'ok/one.qcow2' },
+    { key: 'ok/gce.tar.gz', kind: 'tar.gz', member: 'disk.raw', image: () => makeDiskImage('raw', '4M'), sibling: 'ok/gce.raw' },
+  ];
+
+  for (const { key, kind, member, image, sibling } of cases) {
+    it(`${key} is unpacked to ${sibling}, byte for byte, with the user's metadata, and imported once`, async () => {
+      const original = image();
+      await upload(stack, key, packFiles(kind, [{ name: member, bytes: original }]), { metadata });
+      const before = stack.emulator.counters.imagesCreated;
+      const { code, outcome } = await importJson(key);
+      assert.equal(code, 0, JSON.stringify(outcome));
+      assert.equal(outcome.outcome, 'submitted');
+      assert.equal(outcome.key, key);
+      assert.equal(outcome.unpackedTo?.key, sibling);
+      assert.deepEqual(await objectBytes(stack.s3, 'images', sibling), original);
+      const siblingMetadata = await objectMetadata(stack.s3, 'images', sibling);
+      assert.equal(siblingMetadata['platform'], 'Ubuntu');
+      assert.equal(siblingMetadata['os-version'], '22.04');
+      assert.equal(siblingMetadata['unpacked-from'], encodeURIComponent(key));
+      assert.equal(stack.emulator.counters.imagesCreated, before + 1);
+      const packedRecord = await statusRecordOf(stack.s3, 'images', key);
+      const siblingRecord = await statusRecordOf(stack.s3, 'images', sibling);
+      assert.equal(packedRecord?.['state'], 'submitted');
+      assert.equal(packedRecord?.['imageId'], outcome.imageId);
+      assert.equal((packedRecord?.['unpackedTo'] as { key: string }).key, sibling);
+      assert.equal((siblingRecord?.['unpackedFrom'] as { key: string }).key, key);
+      assert.equal(siblingRecord?.['imageId'], outcome.imageId);
+      assert.deepEqual(await uploadsInProgress(stack.s3, 'images', 'ok/'), []);
+    });
+  }
+
+  it('an .ova takes its OS from the OVF descriptor where the user set none, and becomes a .vmdk', async () => {
+    const vmdk = makeDiskImage('vmdk', '1G', ['subformat=streamOptimized']);
+    const ovf = ovfDescriptor(['app-disk1.vmdk'], { id: 94, description: 'Ubuntu Linux (64-bit)', osType: 'ubuntu64Guest' });
+    await upload(stack, 'ova/app.ova', packFiles('ova', [{ name: 'app.ovf', bytes: ovf }, { name: 'app-disk1.vmdk', bytes: vmdk }]), { metadata: { architecture: 'x86_64' } });
+    const planned = captureIo(env);
+    assert.equal(await runCli(['plan', 's3://images/ova/app.ova', '--json'], planned.io), 0, planned.captured.out + planned.captured.err);
+    const plan = JSON.parse(planned.captured.out) as { fieldSources: Record<string, string>; request: Record<string, unknown>; unpack: { to: string } };
+    assert.equal(plan.unpack.to, 'ova/app.vmdk');
+    assert.equal(plan.fieldSources['platform'], 'ovf');
+    assert.equal(plan.request['platform'], 'Ubuntu');
+    assert.equal(await objectBytes(stack.s3, 'images', 'ova/app.vmdk'), undefined, 'plan writes nothing');
+
+    const { code, outcome } = await importJson('ova/app.ova');
+    assert.equal(code, 0, JSON.stringify(outcome));
+    assert.equal(outcome.unpackedTo?.key, 'ova/app.vmdk');
+    assert.equal(outcome.unpackedTo?.member, 'app-disk1.vmdk');
+    assert.deepEqual(await objectBytes(stack.s3, 'images', 'ova/app.vmdk'), vmdk);
+    const record = await statusRecordOf(stack.s3, 'images', 'ova/app.vmdk');
+    assert.equal((record?.['request'] as Record<string, unknown>)['platform'], 'Ubuntu');
+  });
+
+  it('importing the same .gz again, or its sibling, imports nothing', async () => {
+    const before = stack.emulator.counters.imagesCreated;
+    const again = await importJson('ok/disk.qcow2.gz');
+    assert.equal(again.code, 0);
+    assert.equal(again.outcome.outcome, 'duplicate');
+    assert.equal(again.outcome.unpackedTo?.key, 'ok/disk.qcow2');
+    const sibling = await importJson('ok/disk.qcow2');
+    assert.equal(sibling.outcome.outcome, 'duplicate');
+    assert.equal(stack.emulator.counters.imagesCreated, before);
+  });
+
+  it('a zip with two disks exits 3 naming them, and leaves nothing behind', async () => {
+    const qcow2 = makeDiskImage('qcow2', '1G');
+    await upload(stack, 'bad/two.zip', packFiles('zip', [{ name: 'a.qcow2', bytes: qcow2 }, { name: 'b.vmdk', bytes: makeDiskImage('vmdk', '1G') }]), { metadata });
+    const { code, outcome } = await importJson('bad/two.zip');
+    assert.equal(code, 3);
+    assert.deepEqual(outcome.problems?.map((problem) => problem.message), [
+      'The archive "bad/two.zip" holds 2 disk images ("a.qcow2", "b.vmdk"); JD Cloud imports one image per upload. Upload each disk image on its own (or one archive per disk).',
+    ]);
+    assert.equal(await objectBytes(stack.s3, 'images', 'bad/two.qcow2'), undefined);
+    assert.equal((await statusRecordOf(stack.s3, 'images', 'bad/two.zip'))?.['state'], 'rejected');
+  });
+
+  it('a .gz of a text file stops at its first bytes (the corrupt end of the stream is never read)', async () => {
+    const text = packFiles('gzip', [{ name: 'notes.raw', bytes: 'Just some notes, not a disk.\n'.repeat(200_000) }]);
+    // Damage the end: a reader of the whole stream would report corruption instead.
+    text.fill(0x55, text.length - 64, text.length - 8);
+    await upload(stack, 'bad/notes.raw.gz', text, { metadata });
+    const { code, outcome } = await importJson('bad/notes.raw.gz');
+    assert.equal(code, 3);
+    assert.deepEqual(outcome.problems?.map((problem) => problem.message), [
+      'What was unpacked for "bad/notes.raw" is text, not a disk image. Compress or archive the disk image itself (.qcow2, .vhd, .vmdk, .raw or .img).',
+    ]);
+    assert.equal(await objectBytes(stack.s3, 'images', 'bad/notes.raw'), undefined);
+  });
+
+  it('a .gz that inflates past IMAGE_UNPACK_MAX_BYTES exits 3 with its multipart upload aborted', async () => {
+    const raw = makeDiskImage('raw', '24M');
+    raw.fill(0x01, 0, 512); // not all zeros: gzip still shrinks it to a few KiB
+    await upload(stack, 'bad/bomb.raw.gz', packFiles('gzip', [{ name: 'bomb.raw', bytes: raw }]), { metadata });
+    const { code, outcome } = await importJson('bad/bomb.raw.gz', { IMAGE_UNPACK_MAX_BYTES: String(12 * 2 ** 20) });
+    assert.equal(code, 3);
+    assert.deepEqual(outcome.problems?.map((problem) => problem.code), ['unpack-too-large']);
+    assert.match(outcome.problems?.[0]?.message ?? '', /^Unpacking "bad\/bomb\.raw\.gz" gives more than 12582912 bytes \(12 MiB\) \(IMAGE_UNPACK_MAX_BYTES; JD Cloud imports images up to 500 GiB\): a likely decompression bomb\. Nothing was kept\./);
+    assert.equal(await objectBytes(stack.s3, 'images', 'bad/bomb.raw'), undefined);
+    assert.deepEqual(await uploadsInProgress(stack.s3, 'images', 'bad/'), []);
+  });
+
+  it('an existing object where the sibling would go is never overwritten', async () => {
+    const mine = makeDiskImage('qcow2', '2G');
+    await upload(stack, 'taken/disk.qcow2', mine, { metadata });
+    await upload(stack, 'taken/disk.qcow2.gz', packFiles('gzip', [{ name: 'disk.qcow2', bytes: makeDiskImage('qcow2', '1G') }]), { metadata });
+    const { code, outcome } = await importJson('taken/disk.qcow2.gz');
+    assert.equal(code, 3);
+    assert.deepEqual(outcome.problems?.map((problem) => problem.message), [
+      's3://images/taken/disk.qcow2 already exists and was not unpacked from "taken/disk.qcow2.gz"; it is never overwritten. Rename the upload (or remove that object) and upload it again.',
+    ]);
+    assert.deepEqual(await objectBytes(stack.s3, 'images', 'taken/disk.qcow2'), mine);
+  });
+});
