@@ -1,5 +1,6 @@
 // The deployed entry point: an OSS upload event in, a summary out. It only wires the pipeline.
 import { createPipelineDeps, type EventSummary, handleEvent, TransientImportFailure } from '../../src/use-cases/importing/index.js';
+import { functionTimeoutSeconds } from '../../src/use-cases/config/index.js';
 
 let deps: ReturnType<typeof createPipelineDeps> | undefined;
 
@@ -11,7 +12,8 @@ let deps: ReturnType<typeof createPipelineDeps> | undefined;
  */
 export async function handler(event: unknown, _context?: unknown): Promise<EventSummary> {
   // Clients are kept across warm invocations: keep-alive pools and parsed configuration.
-  deps ??= createPipelineDeps(process.env);
+  // Unpacking a compressed upload must end before fc stops the function (issue 14).
+  deps ??= createPipelineDeps(process.env, { unpackTimeLimitSeconds: functionTimeoutSeconds(process.env) });
   const summary = await handleEvent(event, deps);
   if (summary.transientFailures > 0) {
     throw new TransientImportFailure(summary);

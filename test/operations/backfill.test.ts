@@ -122,7 +122,7 @@ describe('oss-image-import backfill', () => {
     assert.equal(missing.captured.err, 'ListObjectsV2 s3://no-such-bucket/ failed: NoSuchBucket (HTTP 404).\n');
     const empty = captureIo(env);
     assert.equal(await runCli(['backfill', `s3://${stack.bucket}/fleet/notes/`], empty.io), 0);
-    assert.match(empty.captured.err, /No image keys \(\.qcow2, \.qcow, \.vhd, \.vmdk, \.raw, \.img\) under s3:\/\/images\/fleet\/notes\/\.\n$/);
+    assert.match(empty.captured.err, /No image keys \(\.qcow2, \.qcow, \.vhd, \.vmdk, \.raw, \.img, or packed: \.gz, \.xz, \.zst, \.bz2, \.zip, \.tar, \.tgz, \.ova\) under s3:\/\/images\/fleet\/notes\/\.\n$/);
   });
 
   it('leaves status records and in-flight markers out of a whole-bucket backfill', async () => {

@@ -249,7 +249,7 @@ describe('serverless deploy with the repository serverless.yml', () => {
     await rm(packageDir, { recursive: true, force: true });
   });
 
-  it('deploys importImage with its six OSS triggers and refreshStatus with none', async () => {
+  it('deploys importImage with its ten OSS triggers and refreshStatus with none', async () => {
     const result = await runServerless(repoRoot, ['deploy', '--package', packageDir], env());
     assert.equal(result.code, 0, result.stdout + result.stderr);
     const functions = emulator.store.service('cn-north-1', 'oss-image-import-dev')?.functions;
@@ -267,9 +267,9 @@ describe('serverless deploy with the repository serverless.yml', () => {
         name: 'importImage',
         handler: 'index.handler',
         runtime: 'nodejs22',
-        timeout: 120,
-        environment,
-        triggers: ['.qcow2', '.qcow', '.vhd', '.vmdk', '.raw', '.img'].map(
+        timeout: 900,
+        environment: [...environment, 'IMAGE_FUNCTION_TIMEOUT_SECONDS'],
+        triggers: ['2', 'w', '.vhd', '.vmdk', '.img', 'z', '.zst', '.zip', '.tar', '.ova'].map(
           (suffix) => `jrn:oss:cn-north-1::disk-images {"events":["oss:ObjectCreated:*"],"filter":{"key":{"suffix":"${suffix}"}}}`,
         ),
       },
@@ -294,7 +294,7 @@ describe('serverless deploy with the repository serverless.yml', () => {
     assert.doesNotMatch(result.stderr, /is deployed without JDCLOUD_ACCESS_KEY_ID/);
     assert.doesNotMatch(result.stdout + result.stderr, /fn-secret/);
     const envs = emulator.store.service('cn-north-1', 'oss-image-import-dev')?.functions.get('importImage')?.envs.map((variable) => variable.name);
-    assert.deepEqual(envs, ['JDCLOUD_REGION', 'IMAGE_ALLOWED_BUCKETS', 'IMAGE_STATUS_PREFIX', 'JDCLOUD_ACCESS_KEY_ID', 'JDCLOUD_SECRET_ACCESS_KEY']);
+    assert.deepEqual(envs, ['JDCLOUD_REGION', 'IMAGE_ALLOWED_BUCKETS', 'IMAGE_STATUS_PREFIX', 'JDCLOUD_ACCESS_KEY_ID', 'JDCLOUD_SECRET_ACCESS_KEY', 'IMAGE_FUNCTION_TIMEOUT_SECONDS']);
     // Back to the keyless configuration the next tests expect.
     const reset = await runServerless(repoRoot, ['package', '--package', packageDir], env());
     assert.equal(reset.code, 0, reset.stdout + reset.stderr);

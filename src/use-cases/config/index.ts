@@ -1,3 +1,4 @@
 export { ConfigError } from './config-error.js';
 export { loadConfig } from './config.js';
 export type { Config } from './config.js';
+export { functionTimeoutSeconds } from './function-timeout.js';

@@ -1,5 +1,7 @@
 import type { Upload } from '../../domain/events/index.js';
 import { formatFromKey } from '../../domain/image/index.js';
+import { isPackedKey } from '../../domain/unpacking/index.js';
+import { planPackedUpload } from '../unpacking/index.js';
 import { boundedMap, type Problem } from '../../kernel/index.js';
 import { buildImportRequest, type PipelineDeps, planUpload, processUpload, redactRequest } from '../importing/index.js';
 import { coversVersion, statusRecordKey } from '../../domain/status/index.js';
@@ -57,7 +59,8 @@ export async function backfill(deps: PipelineDeps, options: BackfillOptions, onI
     interrupted: false,
   };
   const stopped = () => options.signal?.aborted === true;
-  const isImageKey = (key: string) => !key.startsWith(deps.config.statusPrefix) && formatFromKey(key).ok;
+  // Compressed and packaged uploads (issue 14) are unpacked, then imported.
+  const isImageKey = (key: string) => !key.startsWith(deps.config.statusPrefix) && (formatFromKey(key).ok || isPackedKey(key));
 
   for await (const page of listObjectPages(deps.s3, options.bucket, options.prefix)) {
     counts.listed += page.length;
@@ -117,6 +120,12 @@ async function backfillObject(deps: PipelineDeps, options: BackfillOptions, obje
       return { key, outcome: 'already-imported', state: knownStatus.record.state };
     }
     const uploadOptions = { force: options.force, recordMissing: false, ...(knownStatus !== undefined ? { knownStatus } : {}) };
+    if (options.dryRun && isPackedKey(key)) {
+      const plan = await planPackedUpload(upload, deps);
+      if ('notFound' in plan) return { key, outcome: 'failed', error: 'deleted while the bucket was being listed', retryable: false };
+      if (plan.problems.length > 0) return { key, outcome: 'would-reject', problems: plan.problems };
+      return { key, outcome: 'would-import', request: { unpackTo: plan.unpack.to, ...plan.decision?.request } };
+    }
     if (options.dryRun) {
       const planned = await planUpload(upload, deps, uploadOptions);
       if ('notFound' in planned) return { key, outcome: 'failed', error: 'deleted while the bucket was being listed', retryable: false };

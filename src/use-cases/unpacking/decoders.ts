@@ -50,7 +50,9 @@ async function* fzstdDecode(input: Bytes): Bytes {
 }
 
 async function* xzDecode(input: Bytes): Bytes {
-  const { XzReadableStream } = await import('xz-decompress');
+  // A webpack UMD bundle: Node's ESM loader sees its exports only under `default`.
+  const loaded = (await import('xz-decompress')) as typeof import('xz-decompress') & { default?: typeof import('xz-decompress') };
+  const XzReadableStream = loaded.default?.XzReadableStream ?? loaded.XzReadableStream;
   const web = Readable.toWeb(Readable.from(input, { objectMode: false })) as unknown as ReadableStream<Uint8Array>;
   yield* new XzReadableStream(web) as unknown as Bytes;
 }

@@ -7,3 +7,7 @@ export { unpackAndImport } from './unpack-upload.js';
 export type { PackedOutcome, UnpackedTo, UnpackOptions } from './unpack-upload.js';
 export { planPackedUpload } from './plan-packed.js';
 export type { PackedPlan } from './plan-packed.js';
+export { inspectPacked } from './inspect-packed.js';
+export type { PackedInspection } from './inspect-packed.js';
+export { objectSource } from './packed-source.js';
+export type { PackedSource } from './packed-source.js';

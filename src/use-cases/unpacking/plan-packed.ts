@@ -54,7 +54,7 @@ export async function planPackedUpload(upload: Upload, deps: UnpackDeps): Promis
   if (plan.problems.length > 0) return plan;
 
   let ovf: OvfDescriptor | undefined;
-  const preview = await previewUnpack(prepared, { s3: deps.s3, maxBytes: deps.config.unpackMaxBytes }, (descriptor) => {
+  const preview = await previewUnpack({ ...prepared, key: source.key }, deps.config.unpackMaxBytes, (descriptor) => {
     ovf = descriptor;
     const problems = osProblemsWithOvf(facts, deps.config.defaults, descriptor);
     if (problems.length > 0) throw new UnpackRejection(problems);

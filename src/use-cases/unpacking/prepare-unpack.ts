@@ -22,6 +22,7 @@ import {
 } from '../../domain/unpacking/index.js';
 import { chooseZipDisk, readZipMembers } from './zip-member.js';
 import { UnpackRejection } from './unpack-rejection.js';
+import { objectSource, type PackedSource } from './packed-source.js';
 
 /** What unpacking needs of the pipeline's dependencies (PipelineDeps has all of it). */
 export interface UnpackDeps {
@@ -43,6 +44,8 @@ export interface PreparedUnpack {
   /** A compressed (not archived) upload's sibling. */
   compressedSibling?: string;
   zipDisk?: ZipEntry;
+  /** The object's bytes, pinned to the version whose facts were read. */
+  packedSource: PackedSource;
   estimate: UnpackEstimate;
   /** Seconds the function allows for unpacking; absent without a time limit. */
   budgetSeconds?: number;
@@ -81,10 +84,11 @@ export async function prepareUnpack(
   const os = resolveOsFields(facts.tags, facts.metadata, config.defaults);
   problems.push(...os.problems.filter((problem) => !(packing.archive === 'ova' && problem.code === 'missing-platform')));
 
+  const packedSource = objectSource(s3, { bucket: upload.bucket, key: facts.key, etag: facts.etag, size: facts.size });
   let zipDisk: ZipEntry | undefined;
   if (problems.length === 0 && packing.archive === 'zip') {
     try {
-      const job = { s3, bucket: upload.bucket, key: facts.key, etag: facts.etag, size: facts.size, packing, maxBytes: config.unpackMaxBytes };
+      const job = { source: packedSource, key: facts.key, packing, maxBytes: config.unpackMaxBytes };
       zipDisk = chooseZipDisk(job, await readZipMembers(job));
     } catch (error) {
       if (!(error instanceof UnpackRejection)) throw error;
@@ -108,6 +112,7 @@ export async function prepareUnpack(
     problems,
     ...(compressedSibling !== undefined ? { compressedSibling } : {}),
     ...(zipDisk !== undefined ? { zipDisk } : {}),
+    packedSource,
     estimate,
     ...(budgetSeconds !== undefined ? { budgetSeconds } : {}),
   };

@@ -37,18 +37,20 @@ export interface Preview {
   complete: boolean;
 }
 
-/** Unpacks the first bytes of a prepared upload (one without problems); rejections come back as problems. */
-export async function previewUnpack(prepared: PreparedUnpack, source: { s3: StreamJob['s3']; maxBytes: number }, onOvf?: StreamJob['onOvf']): Promise<Preview | { problems: Problem[] }> {
+/** What a preview needs: the packed bytes and what was learnt of them before (PreparedUnpack has it). */
+export type Previewable = Pick<PreparedUnpack, 'packing' | 'packedSource' | 'compressedSibling' | 'zipDisk'> & { key: string };
+
+/** Unpacks the first bytes of a packed file (one without problems so far); rejections come back as problems. */
+export async function previewUnpack(prepared: Previewable, maxBytes: number, onOvf?: StreamJob['onOvf']): Promise<Preview | { problems: Problem[] }> {
   let opened: { siblingKey: string; found: FoundImage; sink: PreviewSink } | undefined;
   const openSink: OpenSink = async (siblingKey, found) => {
     opened = { siblingKey, found, sink: new PreviewSink() };
     return opened.sink;
   };
-  const { facts, packing } = prepared;
-  const job = { s3: source.s3, bucket: prepared.source.bucket, key: facts.key, etag: facts.etag, packing, openSink };
+  const job = { source: prepared.packedSource, key: prepared.key, packing: prepared.packing, openSink };
   let complete = false;
   try {
-    if (prepared.zipDisk !== undefined) await unpackZip({ ...job, size: facts.size, maxBytes: source.maxBytes } satisfies ZipJob, prepared.zipDisk);
+    if (prepared.zipDisk !== undefined) await unpackZip({ ...job, maxBytes } satisfies ZipJob, prepared.zipDisk);
     else await unpackStream({ ...job, ...(onOvf !== undefined ? { onOvf } : {}) }, prepared.compressedSibling);
   } catch (error) {
     if (error instanceof UnpackRejection) return { problems: error.problems };

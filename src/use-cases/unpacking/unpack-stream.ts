@@ -1,20 +1,19 @@
 // Unpacks one packed object into its sibling: GET as a stream → decoder → (tar/OVA members) →
 // ImageSink (first bytes checked, multipart upload). Zip is read by range (zip-member.ts).
-import type { S3Client } from '@aws-sdk/client-s3';
-import { ObjectStoreError, openObjectStream } from '../../adapters/oss/index.js';
+import { ObjectStoreError } from '../../adapters/oss/index.js';
 import { archiveFromMagic, archiveSiblingKey, checkArchiveMagic, describePacking, memberBaseName, type OvfDescriptor, type Packing, readOvfDescriptor } from '../../domain/unpacking/index.js';
 import { ArchiveMembers } from './archive-members.js';
 import { ByteReader } from './byte-reader.js';
 import { decode } from './decoders.js';
 import type { OpenSink, UnpackSink } from './image-sink.js';
+import type { PackedSource } from './packed-source.js';
 import { TarReader } from './tar-reader.js';
 import { corruptStreamRejection, UnpackRejection, UnpackSignal } from './unpack-rejection.js';
 
 export interface StreamJob {
-  s3: S3Client;
-  bucket: string;
+  source: PackedSource;
+  /** The packed upload's key (or file name): named in messages. */
   key: string;
-  etag: string;
   packing: Packing;
   /** Creates the sink once the sibling's name is known (it checks the sibling may be written). */
   openSink: OpenSink;
@@ -33,17 +32,6 @@ export interface Unpacked {
   facts: Awaited<ReturnType<UnpackSink['finish']>>['facts'];
 }
 
-/** The object's bytes; a failure of the store is marked as such (retryable), not as corruption. */
-async function* objectBytes(job: StreamJob): AsyncIterable<Uint8Array> {
-  const stream = await openObjectStream(job.s3, { bucket: job.bucket, key: job.key, etag: job.etag });
-  if (stream === 'not-found') throw new ObjectStoreError('GetObject', `s3://${job.bucket}/${job.key}`, Object.assign(new Error('deleted while unpacking'), { name: 'NoSuchKey' }), { retryable: false });
-  try {
-    for await (const chunk of stream.body) yield chunk;
-  } catch (error) {
-    throw error instanceof ObjectStoreError ? error : new ObjectStoreError('GetObject (stream)', `s3://${job.bucket}/${job.key}`, error);
-  }
-}
-
 /** Runs `work`; a decoder's error (not the store's, not ours) becomes a corrupt-upload rejection. */
 async function asRejection<T>(key: string, what: string, work: () => Promise<T>): Promise<T> {
   try {
@@ -57,7 +45,7 @@ async function asRejection<T>(key: string, what: string, work: () => Promise<T>)
 /** Streams a compressed single image, or a tar/OVA member, into the sink; returns what was written. */
 export async function unpackStream(job: StreamJob, siblingKeyOfCompressed?: string): Promise<Unpacked> {
   const { packing } = job;
-  const bytes = packing.codec === undefined ? objectBytes(job) : decode(packing.codec, objectBytes(job));
+  const bytes = packing.codec === undefined ? job.source.read() : decode(packing.codec, job.source.read());
   let sink: UnpackSink | undefined;
   try {
     return await asRejection(job.key, describePacking(packing), async () => {

@@ -94,8 +94,8 @@ function unpackInto(prepared: PreparedUnpack, deps: UnpackDeps): Promise<Unpacke
   const budget = prepared.budgetSeconds;
   const deadline = budget === undefined ? undefined : Date.now() + budget * 1000;
   const openSink = siblingSinkOpener(prepared, deps, deadline);
-  const job = { s3: deps.s3, bucket: source.bucket, key: source.key, etag: source.etag, packing, openSink };
-  if (prepared.zipDisk !== undefined) return unpackZip({ ...job, size: facts.size, maxBytes: deps.config.unpackMaxBytes }, prepared.zipDisk);
+  const job = { source: prepared.packedSource, key: source.key, packing, openSink };
+  if (prepared.zipDisk !== undefined) return unpackZip({ ...job, maxBytes: deps.config.unpackMaxBytes }, prepared.zipDisk);
   return unpackStream(
     {
       ...job,

@@ -2,24 +2,22 @@
 // before any byte is inflated, so a zip of two disks, a path trick or a member that inflates
 // past the limit is refused without reading the archive. Then the one disk member is streamed
 // by range: stored as it is, or through raw inflate.
-import type { S3Client } from '@aws-sdk/client-s3';
-import { ObjectStoreError, openObjectStream } from '../../adapters/oss/index.js';
+import { ObjectStoreError } from '../../adapters/oss/index.js';
 import { archiveSiblingKey, findZipEnd, localDataOffset, type Packing, readCentralDirectory, readZip64End, unpackTooLargeProblem, type ZipEntry } from '../../domain/unpacking/index.js';
 import { ArchiveMembers } from './archive-members.js';
 import { inflateRaw } from './decoders.js';
 import type { OpenSink } from './image-sink.js';
 import { corruptStreamRejection, UnpackRejection, UnpackSignal } from './unpack-rejection.js';
 import type { Unpacked } from './unpack-stream.js';
+import { type PackedSource, readAll } from './packed-source.js';
 
 /** The zip object, for its range reads. */
 export type ZipSource = Omit<ZipJob, 'openSink'>;
 
 export interface ZipJob {
-  s3: S3Client;
-  bucket: string;
+  source: PackedSource;
+  /** The packed upload's key (or file name): named in messages. */
   key: string;
-  etag: string;
-  size: number;
   packing: Packing;
   maxBytes: number;
   openSink: OpenSink;
@@ -29,12 +27,8 @@ export interface ZipJob {
 const maxDirectoryBytes = 16 * 1024 * 1024;
 const endSearchBytes = 64 * 1024 + 22;
 
-async function readRange(job: ZipSource, start: number, end: number): Promise<Uint8Array> {
-  const stream = await openObjectStream(job.s3, { bucket: job.bucket, key: job.key, etag: job.etag, range: { start, end } });
-  if (stream === 'not-found') throw new ObjectStoreError('GetObject', `s3://${job.bucket}/${job.key}`, Object.assign(new Error('deleted while unpacking'), { name: 'NoSuchKey' }), { retryable: false });
-  const chunks: Uint8Array[] = [];
-  for await (const chunk of stream.body) chunks.push(chunk);
-  return Buffer.concat(chunks);
+function readRange(job: ZipSource, start: number, end: number): Promise<Uint8Array> {
+  return readAll(job.source, { start, end });
 }
 
 function corrupt(job: ZipSource, reason: string): UnpackRejection {
@@ -43,14 +37,14 @@ function corrupt(job: ZipSource, reason: string): UnpackRejection {
 
 /** The member list, from the end record (zip64 when present) and the central directory. */
 export async function readZipMembers(job: ZipSource): Promise<ZipEntry[]> {
-  const tailStart = Math.max(0, job.size - endSearchBytes);
-  let end = findZipEnd(await readRange(job, tailStart, job.size));
+  const tailStart = Math.max(0, job.source.size - endSearchBytes);
+  let end = findZipEnd(await readRange(job, tailStart, job.source.size));
   if (end === undefined) throw corrupt(job, 'no end-of-central-directory record');
   if (end.zip64EndOffset !== undefined) {
     end = readZip64End(await readRange(job, end.zip64EndOffset, end.zip64EndOffset + 56));
     if (end === undefined) throw corrupt(job, 'a bad zip64 end record');
   }
-  if (end.directorySize > maxDirectoryBytes || end.directoryOffset + end.directorySize > job.size) throw corrupt(job, `a central directory of ${end.directorySize} bytes at ${end.directoryOffset}`);
+  if (end.directorySize > maxDirectoryBytes || end.directoryOffset + end.directorySize > job.source.size) throw corrupt(job, `a central directory of ${end.directorySize} bytes at ${end.directoryOffset}`);
   const entries = end.entryCount === 0 ? [] : readCentralDirectory(await readRange(job, end.directoryOffset, end.directoryOffset + end.directorySize), end.entryCount);
   if (entries === undefined) throw corrupt(job, 'a bad central directory');
   return entries;
@@ -78,14 +72,13 @@ export function chooseZipDisk(job: Pick<ZipJob, 'key' | 'maxBytes'>, entries: Zi
 /** Streams the disk member into its sink; returns what was written. */
 export async function unpackZip(job: ZipJob, disk: ZipEntry): Promise<Unpacked> {
   const siblingKey = archiveSiblingKey(job.packing, disk.name);
-  const local = await readRange(job, disk.localHeaderOffset, Math.min(job.size, disk.localHeaderOffset + 30));
+  const local = await readRange(job, disk.localHeaderOffset, Math.min(job.source.size, disk.localHeaderOffset + 30));
   const start = localDataOffset(local, disk.localHeaderOffset);
-  if (start === undefined || start + disk.compressedSize > job.size) throw corrupt(job, `no local header for ${JSON.stringify(disk.name)}`);
+  if (start === undefined || start + disk.compressedSize > job.source.size) throw corrupt(job, `no local header for ${JSON.stringify(disk.name)}`);
   const sink = await job.openSink(siblingKey, { member: disk.name, size: disk.uncompressedSize });
   try {
-    const stream = await openObjectStream(job.s3, { bucket: job.bucket, key: job.key, etag: job.etag, range: { start, end: start + disk.compressedSize } });
-    if (stream === 'not-found') throw new ObjectStoreError('GetObject', `s3://${job.bucket}/${job.key}`, Object.assign(new Error('deleted while unpacking'), { name: 'NoSuchKey' }), { retryable: false });
-    const bytes = disk.method === 8 ? inflateRaw(stream.body) : stream.body;
+    const stored = job.source.read({ start, end: start + disk.compressedSize });
+    const bytes = disk.method === 8 ? inflateRaw(stored) : stored;
     try {
       for await (const chunk of bytes) await sink.write(chunk);
     } catch (error) {

@@ -11,6 +11,8 @@ import { parseS3Uri } from '../s3-uri.js';
 import { envWithRegionOption } from '../args.js';
 import type { CliCommand } from './command.js';
 import { readLocalImageFile, readObjectImageBytes, type InspectedBytes } from './inspect-sources.js';
+import { packingFromKey } from '../../../domain/unpacking/index.js';
+import { inspectPackedTarget } from './inspect-packed.js';
 
 /** What `inspect` reports, also its `--json` document. */
 export interface InspectReport {
@@ -26,6 +28,19 @@ export interface InspectReport {
   details: ImageFacts['details'];
   importable: boolean;
   problems: Problem[];
+  /** A compressed or archived file: how it is packed; the fields above describe the image inside. */
+  packed?: PackedSummary;
+}
+
+/** What `inspect` says of the packing (issue 14). */
+export interface PackedSummary {
+  packing: string;
+  decoder?: string;
+  unpackedName?: string;
+  member?: string;
+  unpackedSizeBytes?: number;
+  ovf?: unknown;
+  notes: string[];
 }
 
 /** `inspect <file|s3://bucket/key>`: what the image is and whether it can be imported. */
@@ -40,16 +55,22 @@ export const inspectCommand: CliCommand = {
     const isObject = target.startsWith('s3://');
     const location = isObject ? parseS3Uri(target, { keyRequired: true }) : undefined;
     const env = envWithRegionOption(args, io.env);
-    let bytes: InspectedBytes;
+    const name = location === undefined ? basename(target) : location.key;
+    // Compressed and packaged files (issue 14): what is inside.
+    const packing = packingFromKey(name);
+    let report: InspectReport;
     try {
-      bytes = location === undefined ? await readLocalImageFile(target) : await readFromObjectStore(env, location);
+      report =
+        packing !== undefined
+          ? await inspectPackedTarget(target, name, packing, env, location)
+          : inspectReport(target, name, location === undefined ? await readLocalImageFile(target) : await readFromObjectStore(env, location));
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       io.err(`${message}\n`);
       if (args.values['json'] === true) printJsonError(io, error instanceof Error ? error.name : 'Error', message);
       return exitCodes.failed;
     }
-    const report = inspectReport(target, location === undefined ? basename(target) : location.key, bytes);
+    if (report.packed !== undefined && args.values['json'] !== true) io.out(formatPackedLines(report.packed));
     io.out(args.values['json'] === true ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report));
     return report.importable ? exitCodes.done : exitCodes.rejected;
   },
@@ -93,6 +114,14 @@ export function inspectReport(source: string, key: string, bytes: InspectedBytes
     importable: problems.length === 0,
     problems,
   };
+}
+
+/** The lines `inspect` prints above the report of the image inside a packed file. */
+function formatPackedLines(packed: PackedSummary): string {
+  const lines = [`packed:        ${packed.packing}${packed.decoder !== undefined ? ` (decoder ${packed.decoder})` : ''}`];
+  if (packed.unpackedName !== undefined) lines.push(`unpacks to:    ${packed.unpackedName}${packed.member !== undefined ? ` (member ${JSON.stringify(packed.member)})` : ''}${packed.unpackedSizeBytes !== undefined ? `, ${describeByteSize(packed.unpackedSizeBytes)}` : ''}`);
+  for (const note of packed.notes) lines.push(`note:          ${note}`);
+  return `${lines.join('\n')}\n`;
 }
 
 const hiddenDetails = new Set(['summary', 'warnings']);
