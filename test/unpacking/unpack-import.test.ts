@@ -8,7 +8,8 @@ import type { DevStack } from '../../src/edges/local/dev-stack.js';
 import { captureIo, stackEnv } from '../../harness/capture-io.js';
 import { makeDiskImage } from '../../harness/disk-images.js';
 import { startTestStack, upload } from '../../harness/local-stack.js';
-import { ovfDescriptor, packFiles, type PackedKind } from '../../harness/packed-images.js';
+import { packFiles } from '../../harness/packed-images.js';
+import { bombGzip, packedCases, textGzip, twoDiskZip, ubuntuOva } from '../../harness/packed-cases.js';
 import { objectBytes, objectMetadata, statusRecordOf, uploadsInProgress } from '../../harness/unpack-checks.js';
 
 interface ImportOutcome {
@@ -36,19 +37,12 @@ describe('import of compressed and packaged uploads', () => {
     return { code, outcome: JSON.parse(captured.out) as ImportOutcome };
   }
 
-  const cases: Array<{ key: string; kind: PackedKind; member: string; image: () => Buffer; sibling: string }> = [
-    { key: 'ok/disk.qcow2.gz', kind: 'gzip', member: 'disk.qcow2', image: () => makeDiskImage('qcow2', '1G'), sibling: 'ok/disk.qcow2' },
-    { key: 'ok/disk.raw.xz', kind: 'xz', member: 'disk.raw', image: () => makeDiskImage('raw', '4M'), sibling: 'ok/disk.raw' },
-    { key: 'ok/fixed.vhd.zst', kind: 'zstd', member: 'fixed.vhd', image: () => makeDiskImage('vpc', '4M', ['subformat=fixed']), sibling: 'ok/fixed.vhd' },
-    { key: 'ok/disk.vmdk.bz2', kind: 'bzip2', member: 'disk.vmdk', image: () => makeDiskImage('vmdk', '1G', ['subformat=streamOptimized']), sibling: 'ok/disk.vmdk' },
-    { key: 'ok/one.zip', kind: 'zip', member: 'disk.qcow2', image: () => makeDiskImage('qcow2', '1G'), sibling: 'ok/one.qcow2' },
-    { key: 'ok/gce.tar.gz', kind: 'tar.gz', member: 'disk.raw', image: () => makeDiskImage('raw', '4M'), sibling: 'ok/gce.raw' },
-  ];
-
-  for (const { key, kind, member, image, sibling } of cases) {
+  for (const packed of packedCases()) {
+    const key = `ok/${packed.name}`;
+    const sibling = `ok/${packed.sibling}`;
     it(`${key} is unpacked to ${sibling}, byte for byte, with the user's metadata, and imported once`, async () => {
-      const original = image();
-      await upload(stack, key, packFiles(kind, [{ name: member, bytes: original }]), { metadata });
+      const original = packed.image;
+      await upload(stack, key, packed.packed, { metadata });
       const before = stack.emulator.counters.imagesCreated;
       const { code, outcome } = await importJson(key);
       assert.equal(code, 0, JSON.stringify(outcome));
@@ -73,9 +67,8 @@ describe('import of compressed and packaged uploads', () => {
   }
 
   it('an .ova takes its OS from the OVF descriptor where the user set none, and becomes a .vmdk', async () => {
-    const vmdk = makeDiskImage('vmdk', '1G', ['subformat=streamOptimized']);
-    const ovf = ovfDescriptor(['app-disk1.vmdk'], { id: 94, description: 'Ubuntu Linux (64-bit)', osType: 'ubuntu64Guest' });
-    await upload(stack, 'ova/app.ova', packFiles('ova', [{ name: 'app.ovf', bytes: ovf }, { name: 'app-disk1.vmdk', bytes: vmdk }]), { metadata: { architecture: 'x86_64' } });
+    const { image: vmdk, packed } = ubuntuOva();
+    await upload(stack, 'ova/app.ova', packed, { metadata: { architecture: 'x86_64' } });
     const planned = captureIo(env);
     assert.equal(await runCli(['plan', 's3://images/ova/app.ova', '--json'], planned.io), 0, planned.captured.out + planned.captured.err);
     const plan = JSON.parse(planned.captured.out) as { fieldSources: Record<string, string>; request: Record<string, unknown>; unpack: { to: string } };
@@ -105,8 +98,7 @@ describe('import of compressed and packaged uploads', () => {
   });
 
   it('a zip with two disks exits 3 naming them, and leaves nothing behind', async () => {
-    const qcow2 = makeDiskImage('qcow2', '1G');
-    await upload(stack, 'bad/two.zip', packFiles('zip', [{ name: 'a.qcow2', bytes: qcow2 }, { name: 'b.vmdk', bytes: makeDiskImage('vmdk', '1G') }]), { metadata });
+    await upload(stack, 'bad/two.zip', twoDiskZip(), { metadata });
     const { code, outcome } = await importJson('bad/two.zip');
     assert.equal(code, 3);
     assert.deepEqual(outcome.problems?.map((problem) => problem.message), [
@@ -117,10 +109,7 @@ describe('import of compressed and packaged uploads', () => {
   });
 
   it('a .gz of a text file stops at its first bytes (the corrupt end of the stream is never read)', async () => {
-    const text = packFiles('gzip', [{ name: 'notes.raw', bytes: 'Just some notes, not a disk.\n'.repeat(200_000) }]);
-    // Damage the end: a reader of the whole stream would report corruption instead.
-    text.fill(0x55, text.length - 64, text.length - 8);
-    await upload(stack, 'bad/notes.raw.gz', text, { metadata });
+    await upload(stack, 'bad/notes.raw.gz', textGzip(), { metadata });
     const { code, outcome } = await importJson('bad/notes.raw.gz');
     assert.equal(code, 3);
     assert.deepEqual(outcome.problems?.map((problem) => problem.message), [
@@ -130,9 +119,7 @@ describe('import of compressed and packaged uploads', () => {
   });
 
   it('a .gz that inflates past IMAGE_UNPACK_MAX_BYTES exits 3 with its multipart upload aborted', async () => {
-    const raw = makeDiskImage('raw', '24M');
-    raw.fill(0x01, 0, 512); // not all zeros: gzip still shrinks it to a few KiB
-    await upload(stack, 'bad/bomb.raw.gz', packFiles('gzip', [{ name: 'bomb.raw', bytes: raw }]), { metadata });
+    await upload(stack, 'bad/bomb.raw.gz', bombGzip(), { metadata });
     const { code, outcome } = await importJson('bad/bomb.raw.gz', { IMAGE_UNPACK_MAX_BYTES: String(12 * 2 ** 20) });
     assert.equal(code, 3);
     assert.deepEqual(outcome.problems?.map((problem) => problem.code), ['unpack-too-large']);

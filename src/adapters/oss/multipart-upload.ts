@@ -1,4 +1,4 @@
-import { AbortMultipartUploadCommand, CompleteMultipartUploadCommand, CreateMultipartUploadCommand, type S3Client, UploadPartCommand } from '@aws-sdk/client-s3';
+import { AbortMultipartUploadCommand, CompleteMultipartUploadCommand, CreateMultipartUploadCommand, PutObjectTaggingCommand, type S3Client, UploadPartCommand } from '@aws-sdk/client-s3';
 import { ObjectStoreError } from './object-store-error.js';
 
 export interface MultipartTarget {
@@ -6,7 +6,7 @@ export interface MultipartTarget {
   key: string;
   /** User metadata (x-amz-meta-…), names without the prefix. */
   metadata: Record<string, string>;
-  /** Object tags, set with the upload where the store has tagging. */
+  /** Object tags, set once the upload is complete (where the store has tagging). */
   tags?: Record<string, string>;
 }
 
@@ -47,17 +47,16 @@ export function createMultipartWriter(s3: S3Client, target: MultipartTarget, opt
   let failure: unknown;
   let nextPartNumber = 1;
   let finished = false;
+  let etag = '';
 
   async function start(): Promise<string> {
     try {
-      const tagging = target.tags === undefined || Object.keys(target.tags).length === 0 ? undefined : new URLSearchParams(target.tags).toString();
       const created = await s3.send(
         new CreateMultipartUploadCommand({
           Bucket: target.bucket,
           Key: target.key,
           Metadata: target.metadata,
           ContentType: 'application/octet-stream',
-          ...(tagging !== undefined ? { Tagging: tagging } : {}),
         }),
       );
       if (created.UploadId === undefined) throw new Error('no UploadId in the answer');
@@ -122,10 +121,20 @@ export function createMultipartWriter(s3: S3Client, target: MultipartTarget, opt
           }),
         );
         finished = true;
-        return { etag: (done.ETag ?? '').replace(/"/g, ''), size: bytesWritten };
+        etag = (done.ETag ?? '').replace(/"/g, '');
       } catch (error) {
         throw new ObjectStoreError('CompleteMultipartUpload', where, error);
       }
+      // Tagged once complete: RGW ignores x-amz-tagging on CreateMultipartUpload.
+      if (target.tags !== undefined && Object.keys(target.tags).length > 0) {
+        const TagSet = Object.entries(target.tags).map(([Key, Value]) => ({ Key, Value }));
+        try {
+          await s3.send(new PutObjectTaggingCommand({ Bucket: target.bucket, Key: target.key, Tagging: { TagSet } }));
+        } catch (error) {
+          throw new ObjectStoreError('PutObjectTagging', where, error);
+        }
+      }
+      return { etag, size: bytesWritten };
     },
     async abort() {
       if (uploadId === undefined || finished) return;
