@@ -35,13 +35,15 @@ function command(kind: PackedKind, names: string[], out: string): [string, strin
  * Packs files with gzip, xz, zstd, bzip2, zip or tar (the Debian packages CI installs) and
  * returns the packed bytes. Members are added in the order given (an OVA's .ovf first).
  */
-export function packFiles(kind: PackedKind, files: Array<{ name: string; bytes: Uint8Array | string }>): Buffer {
+export function packFiles(kind: PackedKind, files: Array<{ name: string; bytes: Uint8Array | string }>, options: { tarArgs?: string[] } = {}): Buffer {
   const directory = mkdtempSync(join(tmpdir(), 'oss-image-import-pack-'));
   try {
     for (const file of files) writeFileSync(join(directory, file.name), file.bytes);
     const out = join(directory, 'packed.out');
     const [program, args] = command(kind, files.map((file) => file.name), out);
-    execFileSync(program, args, { cwd: directory, stdio: ['ignore', 'ignore', 'pipe'] });
+    // e.g. `-P --transform=s,^,../,` for member names that climb out of the archive.
+    const extra = program === 'tar' ? (options.tarArgs ?? []) : [];
+    execFileSync(program, [...extra, ...args], { cwd: directory, stdio: ['ignore', 'ignore', 'pipe'] });
     return readFileSync(out);
   } finally {
     rmSync(directory, { recursive: true, force: true });

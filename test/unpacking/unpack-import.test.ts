@@ -3,7 +3,10 @@
 // gzip, xz, zstd, bzip2, zip and tar.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { DeleteObjectCommand } from '@aws-sdk/client-s3';
 import { runCli } from '../../src/edges/cli/main.js';
+import { createPipelineDeps, processUpload } from '../../src/use-cases/importing/index.js';
+import { silentLogger } from '../../src/kernel/index.js';
 import type { DevStack } from '../../src/edges/local/dev-stack.js';
 import { captureIo, stackEnv } from '../../harness/capture-io.js';
 import { makeDiskImage } from '../../harness/disk-images.js';
@@ -17,7 +20,7 @@ interface ImportOutcome {
   key: string;
   imageId?: string;
   problems?: Array<{ code: string; message: string }>;
-  unpackedTo?: { key: string; size: number; packing: string; member?: string };
+  unpackedTo?: { key: string; size: number; packing: string; member?: string; durationMs?: number };
 }
 
 describe('import of compressed and packaged uploads', () => {
@@ -95,6 +98,51 @@ describe('import of compressed and packaged uploads', () => {
     const sibling = await importJson('ok/disk.qcow2');
     assert.equal(sibling.outcome.outcome, 'duplicate');
     assert.equal(stack.emulator.counters.imagesCreated, before);
+  });
+
+  it('a redelivery after the sibling was made but before the packed record was written does not unpack again', async () => {
+    await stack.s3.send(new DeleteObjectCommand({ Bucket: 'images', Key: '.image-import/ok/disk.raw.xz.json' }));
+    const siblingBefore = await objectMetadata(stack.s3, 'images', 'ok/disk.raw');
+    const before = stack.emulator.counters.imagesCreated;
+    const again = await importJson('ok/disk.raw.xz');
+    assert.equal(again.code, 0);
+    assert.equal(again.outcome.outcome, 'duplicate');
+    assert.equal(again.outcome.unpackedTo?.key, 'ok/disk.raw');
+    assert.equal(again.outcome.unpackedTo?.durationMs, undefined, 'nothing was unpacked');
+    assert.deepEqual(await objectMetadata(stack.s3, 'images', 'ok/disk.raw'), siblingBefore);
+    assert.equal((await statusRecordOf(stack.s3, 'images', 'ok/disk.raw.xz'))?.['state'], 'submitted');
+    assert.equal(stack.emulator.counters.imagesCreated, before);
+  });
+
+  it('in the function, an upload that would not unpack in time is refused before unpacking, naming the CLI', async () => {
+    await upload(stack, 'slow/disk.qcow2.gz', packedCases()[0]!.packed, { metadata });
+    const deps = createPipelineDeps(env, { logger: silentLogger(), unpackTimeLimitSeconds: 60 });
+    try {
+      const outcome = await processUpload({ region: 'cn-north-1', bucket: 'images', keyCandidates: ['slow/disk.qcow2.gz'], eventName: 'ObjectCreated:Put', source: 'test' }, deps);
+      assert.equal(outcome.outcome, 'rejected');
+      const messages = outcome.outcome === 'rejected' ? outcome.problems.map((problem) => problem.message) : [];
+      assert.equal(messages.length, 1);
+      // The size is the compressor's: only it is left out of the comparison.
+      assert.match(
+        messages[0] ?? '',
+        /^Unpacking this gzip-compressed file \(about \d+ bytes \([\d.]+ KiB\) unpacked \(assumed 3× the compressed size\)\) would take about 1 s at 120 MB\/s, more than the 0 s the function has for it \(fc stops a function after at most 900 s\)\. Unpack and import it with the CLI, which has no time limit: oss-image-import import s3:\/\/images\/slow\/disk\.qcow2\.gz — or run oss-image-import serve next to the bucket\. Or upload the image uncompressed\.$/,
+      );
+    } finally {
+      await deps.close();
+    }
+    assert.equal(await objectBytes(stack.s3, 'images', 'slow/disk.qcow2'), undefined);
+  });
+
+  it('backfill unpacks and imports packed keys, and a second run finds them imported', async () => {
+    await upload(stack, 'fleet/web.raw.xz', packedCases()[1]!.packed, { metadata });
+    const first = captureIo(env);
+    assert.equal(await runCli(['backfill', 's3://images/fleet/', '--json'], first.io), 0, first.captured.err);
+    const counts = (JSON.parse(first.captured.out) as { counts: { images: number; submitted: number } }).counts;
+    assert.deepEqual([counts.images, counts.submitted], [1, 1]);
+    const second = captureIo(env);
+    assert.equal(await runCli(['backfill', 's3://images/fleet/', '--json'], second.io), 0);
+    const again = (JSON.parse(second.captured.out) as { counts: { images: number; alreadyImported: number } }).counts;
+    assert.deepEqual([again.images, again.alreadyImported], [2, 2]);
   });
 
   it('a zip with two disks exits 3 naming them, and leaves nothing behind', async () => {
