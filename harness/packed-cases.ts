@@ -1,5 +1,6 @@
 // The packed uploads the local-stack and RGW suites (and the bench) import: one per format the
 // issue names, made of real qemu-img images packed by the real tools.
+import { randomFillSync } from 'node:crypto';
 import { makeDiskImage } from './disk-images.js';
 import { ovfDescriptor, packFiles, type PackedKind } from './packed-images.js';
 
@@ -56,4 +57,11 @@ export function bombGzip(): Buffer {
   const raw = makeDiskImage('raw', '24M');
   raw.fill(0x01, 0, 512);
   return packFiles('gzip', [{ name: 'bomb.raw', bytes: raw }]);
+}
+
+/** A 20 MiB raw image (its first MiB random, so it is not all zeros) in a .gz: three 8 MiB parts under a 64 MiB IMAGE_UNPACK_MAX_BYTES. */
+export function multipartGzip(): { image: Buffer; packed: Buffer } {
+  const image = makeDiskImage('raw', '20M');
+  randomFillSync(image, 0, 2 ** 20);
+  return { image, packed: packFiles('gzip', [{ name: 'big.raw', bytes: image }]) };
 }

@@ -7,7 +7,7 @@ import { runCli } from '../../src/edges/cli/main.js';
 import { startVmEmulator, type VmEmulator } from '../../src/edges/local/vm-emulator/vm-emulator.js';
 import { captureIo } from '../../harness/capture-io.js';
 import { describeWithRgw } from '../../harness/describe-with-rgw.js';
-import { bombGzip, packedCases, textGzip, twoDiskZip, ubuntuOva } from '../../harness/packed-cases.js';
+import { bombGzip, multipartGzip, packedCases, textGzip, twoDiskZip, ubuntuOva } from '../../harness/packed-cases.js';
 import { createBucket, deleteBucket, rgwS3 } from '../../harness/rgw-support.js';
 import { objectBytes, objectMetadata, statusRecordOf, uploadsInProgress } from '../../harness/unpack-checks.js';
 
@@ -76,6 +76,15 @@ await describeWithRgw('RGW: compressed and packaged uploads are unpacked in the 
       assert.deepEqual(await uploadsInProgress(s3, bucket, 'ok/'), []);
     });
   }
+
+  it('an image larger than one part is uploaded in several parts, byte for byte', async () => {
+    const { image, packed } = multipartGzip();
+    const key = 'ok/big.raw.gz';
+    await put(key, packed);
+    const { code, outcome } = await importJson(key, { IMAGE_UNPACK_MAX_BYTES: String(64 * 2 ** 20) });
+    assert.equal(code, 0, JSON.stringify(outcome));
+    assert.deepEqual(await objectBytes(s3, bucket, 'ok/big.raw'), image);
+  });
 
   it('importing the same .gz again imports nothing', async () => {
     const before = emulator.counters.imagesCreated;

@@ -12,7 +12,7 @@ import { captureIo, stackEnv } from '../../harness/capture-io.js';
 import { makeDiskImage } from '../../harness/disk-images.js';
 import { startTestStack, upload } from '../../harness/local-stack.js';
 import { packFiles } from '../../harness/packed-images.js';
-import { bombGzip, packedCases, textGzip, twoDiskZip, ubuntuOva } from '../../harness/packed-cases.js';
+import { bombGzip, multipartGzip, packedCases, textGzip, twoDiskZip, ubuntuOva } from '../../harness/packed-cases.js';
 import { objectBytes, objectMetadata, statusRecordOf, uploadsInProgress } from '../../harness/unpack-checks.js';
 
 interface ImportOutcome {
@@ -87,6 +87,15 @@ describe('import of compressed and packaged uploads', () => {
     assert.deepEqual(await objectBytes(stack.s3, 'images', 'ova/app.vmdk'), vmdk);
     const record = await statusRecordOf(stack.s3, 'images', 'ova/app.vmdk');
     assert.equal((record?.['request'] as Record<string, unknown>)['platform'], 'Ubuntu');
+  });
+
+  it('an image larger than one part is uploaded in several parts, byte for byte', async () => {
+    const { image, packed } = multipartGzip();
+    const key = 'ok/big.raw.gz';
+    await upload(stack, key, packed, { metadata });
+    const { code, outcome } = await importJson(key, { IMAGE_UNPACK_MAX_BYTES: String(64 * 2 ** 20) });
+    assert.equal(code, 0, JSON.stringify(outcome));
+    assert.deepEqual(await objectBytes(stack.s3, 'images', 'ok/big.raw'), image);
   });
 
   it('importing the same .gz again, or its sibling, imports nothing', async () => {

@@ -14,6 +14,7 @@ export interface MultipartTarget {
 const maxParts = 10_000;
 const MiB = 2 ** 20;
 export const minPartBytes = 8 * MiB;
+const initialPartBytes = 1 * MiB;
 
 /** The part size that fits `maxBytes` in S3's 10,000 parts: memory is 3 parts, whatever the object. */
 export function partSizeFor(maxBytes: number): number {
@@ -39,7 +40,8 @@ export interface MultipartWriter {
 export function createMultipartWriter(s3: S3Client, target: MultipartTarget, options: { partSize: number; onAbortFailed?: (error: unknown) => void }): MultipartWriter {
   const where = `s3://${target.bucket}/${target.key}`;
   let uploadId: string | undefined;
-  let part = new Uint8Array(options.partSize);
+  // Grown as it fills (up to partSize): a small image does not hold a 52 MiB buffer.
+  let part = new Uint8Array(Math.min(options.partSize, initialPartBytes));
   let filled = 0;
   let bytesWritten = 0;
   const parts: Array<{ ETag: string; PartNumber: number }> = [];
@@ -84,7 +86,7 @@ export function createMultipartWriter(s3: S3Client, target: MultipartTarget, opt
     while (inFlight.size >= 2) await Promise.race(inFlight);
     if (failure !== undefined) throw failure;
     send(part.subarray(0, filled), nextPartNumber++, uploadId);
-    part = new Uint8Array(options.partSize);
+    part = new Uint8Array(Math.min(options.partSize, initialPartBytes));
     filled = 0;
   }
 
@@ -99,12 +101,17 @@ export function createMultipartWriter(s3: S3Client, target: MultipartTarget, opt
       if (failure !== undefined) throw failure;
       let offset = 0;
       while (offset < chunk.length) {
+        if (filled === part.length && part.length < options.partSize) {
+          const grown = new Uint8Array(Math.min(options.partSize, part.length * 4));
+          grown.set(part);
+          part = grown;
+        }
         const take = Math.min(chunk.length - offset, part.length - filled);
         part.set(chunk.subarray(offset, offset + take), filled);
         filled += take;
         offset += take;
         bytesWritten += take;
-        if (filled === part.length) await flush();
+        if (filled === options.partSize) await flush();
       }
     },
     async complete() {
