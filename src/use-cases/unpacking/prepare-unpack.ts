@@ -98,7 +98,8 @@ export async function prepareUnpack(
   // zstd writes the unpacked size in its frame header; the inspector reads it.
   const zstdSize = packing.codec === 'zstd' && packing.archive === undefined ? inspectImage({ head: facts.bytes.head, tail: facts.bytes.tail, size: facts.size }).details['uncompressedSizeBytes'] : undefined;
   const knownSize = zipDisk?.uncompressedSize ?? (typeof zstdSize === 'number' ? zstdSize : undefined);
-  const estimate = estimateUnpack(packing, facts.size, knownSize);
+  // A deflated zip member decodes at gzip's rate.
+  const estimate = estimateUnpack(zipDisk?.method === 8 ? { ...packing, codec: 'gzip' } : packing, facts.size, knownSize);
   const budgetSeconds = deps.unpackTimeLimitSeconds === undefined ? undefined : unpackBudgetSeconds(deps.unpackTimeLimitSeconds);
   if (budgetSeconds !== undefined && problems.length === 0) {
     const slow = unpackTimeProblem({ bucket: upload.bucket, key: facts.key }, packing, estimate, budgetSeconds);
