@@ -4,7 +4,9 @@
 //    multipart upload of the sibling, as the function does it (unpackedTo.durationMs).
 // Side by side in one run; `fitsIn840s` is how much unpacked image the function's budget
 // (900 s timeout - 60 s margin) holds at the slower of the two stores' rates.
+import { execFileSync } from 'node:child_process';
 import { randomFillSync } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
 import { createReadStream, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,6 +23,7 @@ import { packFiles, type PackedKind } from '../harness/packed-images.js';
 import type { Codec } from '../src/domain/unpacking/index.js';
 
 const imageBytes = 48 * 2 ** 20;
+const repoRoot = fileURLToPath(new URL('../', import.meta.url));
 
 /**
  * A raw disk's mix, deterministic: a quarter random (compressed data, binaries), a quarter
@@ -64,6 +67,29 @@ async function decodeOnly(codec: Codec, path: string): Promise<number> {
   return mbps(bytes, performance.now() - started);
 }
 
+/**
+ * zstd on the Node majors that have it in zlib (22.15+, 24), beside fzstd on the same Node:
+ * the runtimes OSS_IMAGE_IMPORT_NODE_BINARIES names (tools/env.sh sets Node 22 and 24).
+ */
+function zstdOnOtherNodes(path: string): Record<string, unknown> {
+  const binaries = (process.env['OSS_IMAGE_IMPORT_NODE_BINARIES'] ?? '').split(':').filter(Boolean);
+  const script = `
+    const zlib = require('node:zlib'); const fs = require('node:fs'); const { Decompress } = require('fzstd');
+    const input = fs.readFileSync(process.argv[1]);
+    const rate = (ms, bytes) => Math.round(bytes / 1e6 / (ms / 1000) * 10) / 10;
+    let t = performance.now(); const out = zlib.zstdDecompressSync ? zlib.zstdDecompressSync(input) : undefined;
+    const nodeZlib = out === undefined ? null : rate(performance.now() - t, out.length);
+    t = performance.now(); let bytes = 0; const d = new Decompress((chunk) => { bytes += chunk.length; });
+    for (let at = 0; at < input.length; at += 65536) d.push(input.subarray(at, at + 65536)); d.push(new Uint8Array(0), true);
+    console.log(JSON.stringify({ node: process.version, 'node:zlib': nodeZlib, fzstd: rate(performance.now() - t, bytes) }));`;
+  return Object.fromEntries(
+    binaries.map((binary) => {
+      const result = JSON.parse(execFileSync(binary, ['-e', script, path], { cwd: repoRoot, encoding: 'utf8' })) as { node: string };
+      return [result.node, result];
+    }),
+  );
+}
+
 /** Unpacks (and imports) each packed upload once; MB/s of output and how far RSS rose above where it was. */
 async function endToEnd(s3: S3Client, bucket: string, env: NodeJS.ProcessEnv, packed: Map<string, Buffer>): Promise<Record<string, { MBps: number; seconds: number; rssGrowthMB: number }>> {
   const deps = createPipelineDeps({ ...env, ...unpackLimit }, { logger: silentLogger() });
@@ -102,6 +128,7 @@ export async function run(): Promise<Record<string, unknown>> {
       writeFileSync(path, packed.get(variant.suffix) ?? Buffer.alloc(0));
       decodeMBps[`${variant.codec} (${decoderName(variant.codec)})`] = await decodeOnly(variant.codec, path);
     }
+    const zstdDecodeOnlyMBps = zstdOnOtherNodes(join(directory, 'disk.raw.zst'));
 
     const stack = await startTestStack({ autoImport: false });
     let localOss;
@@ -135,6 +162,7 @@ export async function run(): Promise<Record<string, unknown>> {
       imageBytes,
       packedBytes: Object.fromEntries([...packed].map(([suffix, body]) => [suffix, body.length])),
       decodeOnlyMBps: decodeMBps,
+      zstdDecodeOnlyMBps,
       localOssMBps: localOss,
       rgwMBps: rgw,
       fitsIn840s,

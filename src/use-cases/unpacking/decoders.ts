@@ -53,8 +53,34 @@ async function* xzDecode(input: Bytes): Bytes {
   // A webpack UMD bundle: Node's ESM loader sees its exports only under `default`.
   const loaded = (await import('xz-decompress')) as typeof import('xz-decompress') & { default?: typeof import('xz-decompress') };
   const XzReadableStream = loaded.default?.XzReadableStream ?? loaded.XzReadableStream;
-  const web = Readable.toWeb(Readable.from(input, { objectMode: false })) as unknown as ReadableStream<Uint8Array>;
-  yield* new XzReadableStream(web) as unknown as Bytes;
+  // node:stream/web and a reader loop, not Readable.toWeb and for-await: both are missing on Node 16.
+  const { ReadableStream } = await import('node:stream/web');
+  const source = input[Symbol.asyncIterator]();
+  const compressed = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      const next = await source.next();
+      if (next.done === true) controller.close();
+      else controller.enqueue(next.value);
+    },
+    async cancel() {
+      await source.return?.();
+    },
+  });
+  const reader = new XzReadableStream(compressed as unknown as globalThis.ReadableStream<Uint8Array>).getReader();
+  let done = false;
+  try {
+    for (;;) {
+      const next = await reader.read();
+      if (next.done) {
+        done = true;
+        return;
+      }
+      yield next.value;
+    }
+  } finally {
+    // Stopped early (a rejection, or `plan` has its bytes): close the source too.
+    if (!done) await reader.cancel().catch(() => undefined);
+  }
 }
 
 async function* bzip2Decode(input: Bytes): Bytes {
