@@ -47,7 +47,7 @@ export interface PackedSummary {
 export const inspectCommand: CliCommand = {
   name: 'inspect',
   usage: 'inspect <file|s3://bucket/key> [--region R] [--json]',
-  summary: 'Show an image\'s format, virtual size and every problem (reads only its head and tail)',
+  summary: 'Show an image\'s format, virtual size and every problem (reads only its head and tail; of a .gz, .zip, .ova, …, the image inside)',
   options: { json: { type: 'boolean' }, region: { type: 'string' } },
   positionals: [1, 1],
   async run(args, io) {

@@ -12,7 +12,7 @@ import { printPackedPlan } from './plan-packed.js';
 export const planCommand: CliCommand = {
   name: 'plan',
   usage: 'plan s3://bucket/key [--region R] [--json]',
-  summary: 'Show the import request that would be sent, or why it would be rejected',
+  summary: 'Show the import request that would be sent (for a .gz, .zip, .ova, …, after unpacking to its sibling), or why it would be rejected',
   options: { json: { type: 'boolean' }, region: { type: 'string' } },
   positionals: [1, 1],
   async run(args, io) {
