@@ -12,6 +12,7 @@ import { prepareUnpack, type PreparedUnpack, type UnpackDeps } from './prepare-u
 import { SiblingAlreadyUnpacked, UnpackRejection } from './unpack-rejection.js';
 import { unpackStream, type Unpacked } from './unpack-stream.js';
 import { unpackZip } from './zip-member.js';
+import { withUnpackSlot } from './unpack-slots.js';
 
 export type UnpackedTo = NonNullable<StatusRecord['unpackedTo']>;
 
@@ -64,7 +65,9 @@ export async function unpackAndImport<T>(upload: Upload, deps: UnpackDeps, optio
   let sibling: { key: string; etag: string; size: number };
   let unpacked: Unpacked | undefined;
   try {
-    unpacked = await unpackInto(prepared, deps);
+    // The deadline counts from the start: time spent waiting for a slot is the function's too.
+    const deadline = prepared.budgetSeconds === undefined ? undefined : started + prepared.budgetSeconds * 1000;
+    unpacked = await withUnpackSlot(() => unpackInto(prepared, deps, deadline));
     sibling = { key: unpacked.siblingKey, etag: unpacked.etag, size: unpacked.size };
   } catch (error) {
     if (error instanceof SiblingAlreadyUnpacked) sibling = error.sibling;
@@ -89,10 +92,8 @@ export async function unpackAndImport<T>(upload: Upload, deps: UnpackDeps, optio
   return { kind: 'imported', key: source.key, sibling: outcome, unpackedTo };
 }
 
-function unpackInto(prepared: PreparedUnpack, deps: UnpackDeps): Promise<Unpacked> {
+function unpackInto(prepared: PreparedUnpack, deps: UnpackDeps, deadline: number | undefined): Promise<Unpacked> {
   const { facts, source, packing } = prepared;
-  const budget = prepared.budgetSeconds;
-  const deadline = budget === undefined ? undefined : Date.now() + budget * 1000;
   const openSink = siblingSinkOpener(prepared, deps, deadline);
   const job = { source: prepared.packedSource, key: source.key, packing, openSink };
   if (prepared.zipDisk !== undefined) return unpackZip({ ...job, maxBytes: deps.config.unpackMaxBytes }, prepared.zipDisk);
