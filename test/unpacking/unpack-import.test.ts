@@ -98,6 +98,23 @@ describe('import of compressed and packaged uploads', () => {
     assert.deepEqual(await objectBytes(stack.s3, 'images', 'ok/big.raw'), image);
   });
 
+  it('plan says what a .gz would unpack to and the request its sibling would get, writing nothing', async () => {
+    await upload(stack, 'plan/disk.qcow2.gz', packedCases()[0]!.packed, { metadata });
+    const { io, captured } = captureIo(env);
+    assert.equal(await runCli(['plan', 's3://images/plan/disk.qcow2.gz'], io), 0);
+    const lines = captured.out.split('\n');
+    assert.deepEqual(lines.slice(0, 5), [
+      's3://images/plan/disk.qcow2.gz (gzip-compressed file) would be unpacked to s3://images/plan/disk.qcow2, in about 1 s.',
+      'Then imported into cn-north-1 with:',
+      '  architecture      x86_64  (metadata)',
+      '  osType            linux  (derived)',
+      '  platform          Ubuntu  (metadata)',
+    ]);
+    assert.ok(lines.includes('  diskFormat        qcow2'));
+    assert.equal(await objectBytes(stack.s3, 'images', 'plan/disk.qcow2'), undefined);
+    assert.equal(await statusRecordOf(stack.s3, 'images', 'plan/disk.qcow2.gz'), undefined);
+  });
+
   it('importing the same .gz again, or its sibling, imports nothing', async () => {
     const before = stack.emulator.counters.imagesCreated;
     const again = await importJson('ok/disk.qcow2.gz');

@@ -1,12 +1,11 @@
 // `inspect` of a compressed or archived file: what is inside, from the first 64 KiB of the
 // unpacked image (and a zip's directory); nothing is written, the rest is never read.
-import { checkImageAgainstKey, headBytes, type ImageFacts, inspectImage } from '../../domain/image/index.js';
-import { maxImportBytes } from '../../domain/jdcloud-rules/index.js';
+import { checkImageAgainstKey, headBytes, type ImageFacts } from '../../domain/image/index.js';
 import { checkPackingMagic, checkUnpackedHead, compressedSiblingKey, describePacking, looksLikeText, type OvfDescriptor, type Packing, type ZipEntry } from '../../domain/unpacking/index.js';
 import type { Problem } from '../../kernel/index.js';
 import { decoderName } from './decoders.js';
 import { type PackedSource, readAll } from './packed-source.js';
-import { previewUnpack } from './preview-unpack.js';
+import { previewFacts, previewUnpack } from './preview-unpack.js';
 import { UnpackRejection } from './unpack-rejection.js';
 import { chooseZipDisk, readZipMembers } from './zip-member.js';
 
@@ -79,13 +78,9 @@ export async function inspectPacked(name: string, packing: Packing, original: Pa
   }
   report.unpackedName = preview.siblingKey;
   if (preview.found.member !== undefined) report.member = preview.found.member;
-  const size = preview.complete ? preview.head.length : preview.found.size;
+  const { facts, size, shown } = previewFacts(preview);
   if (size !== undefined) report.unpackedSizeBytes = size;
-  const facts = preview.complete
-    ? inspectImage({ head: preview.head, tail: preview.head.subarray(-1536), size: preview.head.length })
-    : inspectImage({ head: preview.head, tail: new Uint8Array(0), size: size ?? Math.max(preview.head.length, maxImportBytes) });
-  const rawSizeUnknown = facts.format === 'raw' && size === undefined;
-  report.image = { format: facts.format, virtualSizeBytes: rawSizeUnknown ? null : facts.virtualSizeBytes, details: facts.details };
+  report.image = shown;
   report.problems.push(...(preview.complete && !looksLikeText(preview.head) ? checkImageAgainstKey(preview.siblingKey, facts).problems : checkUnpackedHead(preview.siblingKey, preview.head)));
   if (!preview.complete) report.notes.push('Only the first 64 KiB of the unpacked image were read: its end (a fixed VHD footer, a raw image\'s size) is checked when it is unpacked for import.');
   return finish();

@@ -1,16 +1,15 @@
 // What `plan` says of a packed upload: what it would unpack, to which sibling, how long that
 // would take, and the import request the sibling would get (or every reason it would not).
 import type { Upload } from '../../domain/events/index.js';
-import { formatFromKey, type ImageFacts, inspectImage } from '../../domain/image/index.js';
+import { formatFromKey, type ImageFacts } from '../../domain/image/index.js';
 import { type Decision, decideImportRequest } from '../../domain/import-request/index.js';
-import { maxImportBytes } from '../../domain/jdcloud-rules/index.js';
 import { coversVersion, type StatusRecord } from '../../domain/status/index.js';
-import { checkUnpackedHead, describePacking, type OvfDescriptor } from '../../domain/unpacking/index.js';
+import { checkUnpackedHead, describePacking, looksLikeText, type OvfDescriptor } from '../../domain/unpacking/index.js';
 import type { Problem } from '../../kernel/index.js';
 import { decoderName } from './decoders.js';
 import { osProblemsWithOvf, ovfHints } from './open-sibling.js';
 import { prepareUnpack, type UnpackDeps } from './prepare-unpack.js';
-import { previewUnpack } from './preview-unpack.js';
+import { previewFacts, previewUnpack } from './preview-unpack.js';
 import { UnpackRejection } from './unpack-rejection.js';
 
 export interface PackedPlan {
@@ -66,11 +65,10 @@ export async function planPackedUpload(upload: Upload, deps: UnpackDeps): Promis
   }
   unpack.to = preview.siblingKey;
   if (preview.found.member !== undefined) unpack.member = preview.found.member;
-  const size = preview.complete ? preview.head.length : preview.found.size;
+  const { facts: image, size, shown } = previewFacts(preview);
   if (size !== undefined) unpack.unpackedSizeBytes = size;
-  const headProblems = preview.complete ? [] : checkUnpackedHead(preview.siblingKey, preview.head);
-  const image = inspectImage({ head: preview.head, tail: new Uint8Array(0), size: size ?? Math.max(preview.head.length, maxImportBytes) });
-  plan.image = { format: image.format, virtualSizeBytes: image.format === 'raw' && size === undefined ? null : image.virtualSizeBytes, details: image.details };
+  const headProblems = preview.complete && !looksLikeText(preview.head) ? [] : checkUnpackedHead(preview.siblingKey, preview.head);
+  plan.image = shown;
   const claimed = formatFromKey(preview.siblingKey);
   // A fixed VHD's footer is in its last 512 bytes; a raw image's size is known once unpacked.
   const footerPending = !preview.complete && claimed.ok && claimed.format === 'vhd' && image.format === 'raw';
@@ -88,9 +86,12 @@ export async function planPackedUpload(upload: Upload, deps: UnpackDeps): Promis
     defaults: deps.config.defaults,
     hints: ovfHints(ovf),
     // The head's own problems were checked above (checkUnpackedHead); the name is checked again here.
-    image: preview.complete ? inspectImage({ head: preview.head, tail: preview.head.subarray(-1536), size: preview.head.length }) : { ...image, problems: [] },
+    image: preview.complete ? image : { ...image, problems: [] },
   });
-  if (decision.ok) plan.decision = decision;
+  if (decision.ok) {
+    plan.decision = decision;
+    plan.notes.push("The clientToken shown is the packed upload's: the import's is derived from the sibling's ETag once it is written.");
+  }
   else plan.problems.push(...decision.problems);
   return plan;
 }

@@ -1,6 +1,7 @@
 // `plan` and `inspect` of a packed upload: unpack only as far as the image's first 64 KiB (and
 // a zip's directory), into memory, writing nothing; then say what the import would be.
-import { headBytes, type ImageFacts } from '../../domain/image/index.js';
+import { headBytes, type ImageFacts, inspectImage, tailBytes } from '../../domain/image/index.js';
+import { maxImportBytes } from '../../domain/jdcloud-rules/index.js';
 import type { Problem } from '../../kernel/index.js';
 import type { FoundImage, OpenSink, UnpackSink } from './image-sink.js';
 import { type PreparedUnpack } from './prepare-unpack.js';
@@ -59,4 +60,28 @@ export async function previewUnpack(prepared: Previewable, maxBytes: number, onO
   }
   if (opened === undefined) return { problems: [] };
   return { siblingKey: opened.siblingKey, found: opened.found, head: opened.sink.head, complete };
+}
+
+/** What the preview's bytes show, and what of it can be shown before the image is unpacked. */
+export interface PreviewFacts {
+  /** The inspector's facts (for a decision); the size stands in for an unknown one. */
+  facts: ImageFacts;
+  /** The unpacked size, when the container said it or the image is all in the head. */
+  size?: number;
+  shown: Pick<ImageFacts, 'format' | 'virtualSizeBytes' | 'details'>;
+}
+
+export function previewFacts(preview: Preview): PreviewFacts {
+  const size = preview.complete ? preview.head.length : preview.found.size;
+  if (preview.complete) {
+    const facts = inspectImage({ head: preview.head, tail: preview.head.subarray(-tailBytes), size: preview.head.length });
+    return { facts, size: preview.head.length, shown: { format: facts.format, virtualSizeBytes: facts.virtualSizeBytes, details: facts.details } };
+  }
+  // Until the end is read, the largest size JD accepts stands in: no size rule fires on it.
+  const facts = inspectImage({ head: preview.head, tail: new Uint8Array(0), size: size ?? Math.max(preview.head.length, maxImportBytes) });
+  const rawSizeUnknown = facts.format === 'raw' && size === undefined;
+  const shown = rawSizeUnknown
+    ? { format: facts.format, virtualSizeBytes: null, details: { ...facts.details, summary: 'raw; its size is known once unpacked' } }
+    : { format: facts.format, virtualSizeBytes: facts.virtualSizeBytes, details: facts.details };
+  return { facts, ...(size !== undefined ? { size } : {}), shown };
 }

@@ -26,7 +26,7 @@ export async function printPackedPlan(upload: Upload, deps: PipelineDeps, io: Cl
     io.out(`${where} is already ${plan.alreadyImported.state}${plan.alreadyImported.imageId !== undefined ? ` as image ${plan.alreadyImported.imageId}` : ''} (unpacked to ${plan.alreadyImported.unpackedTo?.key ?? 'its sibling'}): an import would do nothing.\n`);
     return exitCodes.done;
   }
-  io.out(`${where} is a ${unpack.packing}${unpack.to !== undefined ? `; it would be unpacked to s3://${upload.bucket}/${unpack.to}` : ''}${unpack.member !== undefined ? ` (member ${JSON.stringify(unpack.member)})` : ''}, in about ${unpack.estimatedSeconds} s${unpack.fitsTimeLimit === false ? ' (too long for the function)' : ''}.\n`);
+  io.out(`${where} (${unpack.packing}) would be unpacked${unpack.to !== undefined ? ` to s3://${upload.bucket}/${unpack.to}` : ''}${unpack.member !== undefined ? ` (member ${JSON.stringify(unpack.member)})` : ''}, in about ${unpack.estimatedSeconds} s${unpack.fitsTimeLimit === false ? ' (too long for the function)' : ''}.\n`);
   if (plan.problems.length > 0) {
     io.out('It would be rejected:\n');
     for (const problem of plan.problems) io.out(`  - ${problem.message}\n`);
