@@ -31,7 +31,8 @@ describe('oss-image-import backfill', () => {
     const qcow2 = makeDiskImage('qcow2', '1G', ['cluster_size=4096']);
     for (const name of ['a', 'b', 'c']) await upload(stack, `fleet/good-${name}.qcow2`, qcow2, { metadata: ubuntu });
     await upload(stack, 'fleet/no-platform.qcow2', qcow2);
-    await upload(stack, 'fleet/compressed.qcow2.gz', qcow2, { metadata: ubuntu });
+    // .gz, .zip, … are unpacked and imported (test/unpacking); .lz4 is not an image key.
+    await upload(stack, 'fleet/compressed.qcow2.lz4', qcow2, { metadata: ubuntu });
     await upload(stack, 'fleet/imported-before.qcow2', qcow2, { metadata: ubuntu });
     for (let index = 0; index < 20; index++) await upload(stack, `fleet/notes/${index}.txt`, new TextEncoder().encode('not an image'));
     // One image was imported by the function before the backfill.

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
   archiveSiblingKey,
+  checkPackingMagic,
   compressedSiblingKey,
   isDiskMember,
   packingFromKey,
@@ -10,7 +11,8 @@ import {
 } from '../../src/domain/unpacking/index.js';
 import { estimateUnpack, unpackTimeProblem } from '../../src/domain/unpacking/unpack-estimate.js';
 import { looksLikeText } from '../../src/domain/unpacking/unpacked-head-check.js';
-import { ovfDescriptor } from '../../harness/packed-images.js';
+import { ovfDescriptor, packFiles } from '../../harness/packed-images.js';
+import { makeDiskImage } from '../../harness/disk-images.js';
 
 function packing(key: string) {
   const found = packingFromKey(key);
@@ -62,6 +64,22 @@ describe('what a key is packed in, and the sibling it unpacks to', () => {
         message: 'The key "u/notes.txt.gz" says it holds "notes.txt", which is not a disk image (.qcow2, .qcow, .vhd, .vmdk, .raw or .img). Compress the disk image itself, named after its format, e.g. "notes.qcow2.gz".',
       },
     });
+  });
+});
+
+describe('the bytes against the name', () => {
+  it('says what the content is when it is not what the name claims', () => {
+    const qcow2 = makeDiskImage('qcow2', '1G');
+    assert.deepEqual(checkPackingMagic('u/disk.qcow2.gz', packing('u/disk.qcow2.gz'), qcow2), {
+      code: 'packing-mismatch',
+      field: 'content',
+      value: 'qcow2',
+      message: 'The key "u/disk.qcow2.gz" ends in ".gz", a gzip-compressed file, but the content is a qcow2 disk image, not packed. Rename it to end in .qcow2 and it is imported as it is.',
+    });
+    assert.equal(checkPackingMagic('u/b.tar', packing('u/b.tar'), new TextEncoder().encode('plain text'))?.message,
+      'The key "u/b.tar" ends in ".tar", a tar archive, but the content is none of gzip, xz, zstd, bzip2, zip or tar. Upload the file the name describes; a disk image itself is named .qcow2, .vhd, .vmdk, .raw or .img.');
+    assert.equal(checkPackingMagic('u/a.tar.gz', packing('u/a.tar.gz'), packFiles('gzip', [{ name: 'a', bytes: 'x' }])), undefined);
+    assert.equal(checkPackingMagic('u/a.ova', packing('u/a.ova'), packFiles('ova', [{ name: 'a.ovf', bytes: '<x/>' }])), undefined);
   });
 });
 

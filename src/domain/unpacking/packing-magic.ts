@@ -2,7 +2,11 @@
 // skippable frames), bzip2's "BZh1"–"BZh9", PKWARE zip local header or empty-archive record,
 // and POSIX ustar / GNU tar (docs/reference/disk-images.md).
 import type { Problem } from '../../kernel/index.js';
+import { inspectImage } from '../image/index.js';
+import { maxImportBytes } from '../jdcloud-rules/index.js';
 import { type Archive, type Codec, describePacking, type Packing } from './packing.js';
+
+const codecNames = new Set<string>(['gzip', 'xz', 'zstd', 'bzip2']);
 
 function startsWith(bytes: Uint8Array, magic: readonly number[], at = 0): boolean {
   return bytes.length >= at + magic.length && magic.every((byte, index) => bytes[at + index] === byte);
@@ -36,16 +40,20 @@ export function checkPackingMagic(key: string, packing: Packing, head: Uint8Arra
   const found = codecFromMagic(head) ?? archiveFromMagic(head);
   const expected = packing.codec ?? (packing.archive === 'ova' ? 'tar' : packing.archive);
   if (found === expected) return undefined;
-  const content = found === undefined ? 'none of gzip, xz, zstd, bzip2, zip or tar' : describePacking(codecNames.has(found) ? { codec: found as Codec } : { archive: found as Archive });
-  return {
-    code: 'packing-mismatch',
-    field: 'content',
-    value: found ?? 'unknown',
-    message: `The key ${JSON.stringify(key)} ends in "${packing.suffix}", a ${describePacking(packing)}, but the content is ${content}. Upload the file the name describes, or rename it after its content.`,
-  };
+  const problem = (value: string, message: string): Problem => ({ code: 'packing-mismatch', field: 'content', value, message });
+  const claim = `The key ${JSON.stringify(key)} ends in "${packing.suffix}", a ${describePacking(packing)}, but`;
+  if (found !== undefined) {
+    const content = describePacking(codecNames.has(found) ? { codec: found as Codec } : { archive: found as Archive });
+    return problem(found, `${claim} the content is a ${content}. Rename it after its content (or upload the file the name describes).`);
+  }
+  // Not packed at all: perhaps the disk image itself, named as if it were compressed.
+  const format = inspectImage({ head, tail: new Uint8Array(0), size: Math.max(head.length, maxImportBytes) }).format;
+  if (format === 'qcow2' || format === 'vmdk' || format === 'vhd') {
+    return problem(format, `${claim} the content is a ${format} disk image, not packed. Rename it to end in .${format} and it is imported as it is.`);
+  }
+  return problem('unknown', `${claim} the content is none of gzip, xz, zstd, bzip2, zip or tar. Upload the file the name describes; a disk image itself is named .qcow2, .vhd, .vmdk, .raw or .img.`);
 }
 
-const codecNames = new Set<string>(['gzip', 'xz', 'zstd', 'bzip2']);
 
 /** The first decompressed bytes of a `.tar.gz` (…) must be a tar. */
 export function checkArchiveMagic(key: string, packing: Packing, head: Uint8Array): Problem | undefined {

@@ -42,35 +42,49 @@ async function asRejection<T>(key: string, what: string, work: () => Promise<T>)
   }
 }
 
+/** Stops a byte stream that was not read to its end (a rejection, a sibling already there), closing the GET. */
+async function stop(bytes: AsyncIterable<Uint8Array> | undefined): Promise<void> {
+  const stream = bytes as { destroy?: () => void } | undefined;
+  if (typeof stream?.destroy === 'function') stream.destroy();
+  else await bytes?.[Symbol.asyncIterator]().return?.();
+}
+
 /** Streams a compressed single image, or a tar/OVA member, into the sink; returns what was written. */
 export async function unpackStream(job: StreamJob, siblingKeyOfCompressed?: string): Promise<Unpacked> {
   const { packing } = job;
-  const bytes = packing.codec === undefined ? job.source.read() : decode(packing.codec, job.source.read());
+  // Opened only once the sink is (a sibling already there stops before any GET).
+  const open = () => (packing.codec === undefined ? job.source.read() : decode(packing.codec, job.source.read()));
+  let bytes: AsyncIterable<Uint8Array> | undefined;
   let sink: UnpackSink | undefined;
+  let finished = false;
   try {
-    return await asRejection(job.key, describePacking(packing), async () => {
+    const result = await asRejection(job.key, describePacking(packing), async () => {
       if (packing.archive === undefined) {
-        sink = await job.openSink(siblingKeyOfCompressed ?? packing.stem, job.expectedSize === undefined ? {} : { size: job.expectedSize });
+        const siblingKey = siblingKeyOfCompressed ?? packing.stem;
+        sink = await job.openSink(siblingKey, job.expectedSize === undefined ? {} : { size: job.expectedSize });
+        bytes = open();
         for await (const chunk of bytes) await sink.write(chunk);
-        const done = await sink.finish();
-        return { siblingKey: siblingKeyOfCompressed ?? packing.stem, ...done };
+        return { siblingKey, ...(await sink.finish()) };
       }
+      bytes = open();
       const reader = new ByteReader(bytes);
       const first = await reader.readExactly(512);
       if (first === undefined || archiveFromMagic(first) !== 'tar') {
         const problem = checkArchiveMagic(job.key, packing, first ?? new Uint8Array(0));
-        throw new UnpackRejection(problem === undefined ? [] : [problem]);
+        throw problem === undefined ? corruptStreamRejection(job.key, describePacking(packing), new Error('no tar header')) : new UnpackRejection([problem]);
       }
       reader.unread(first);
-      const result = await unpackTar(job, new TarReader(reader), (opened) => {
+      return unpackTar(job, new TarReader(reader), (opened) => {
         sink = opened;
       });
-      await reader.close();
-      return result;
     });
+    finished = true;
+    return result;
   } catch (error) {
     await sink?.abort();
     throw error;
+  } finally {
+    if (!finished) await stop(bytes);
   }
 }
 
