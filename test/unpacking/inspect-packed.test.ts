@@ -87,7 +87,7 @@ describe('inspect of compressed and archived files', () => {
     const { code, report } = await inspect('disk.qcow2.xz', packFiles('gzip', [{ name: 'disk.qcow2', bytes: makeDiskImage('qcow2', '1G') }]));
     assert.equal(code, 3);
     assert.deepEqual(report.problems.map((problem) => problem.message), [
-      'The key "disk.qcow2.xz" ends in ".xz", a xz-compressed file, but the content is a gzip-compressed file. Rename it after its content (or upload the file the name describes).',
+      'The key "disk.qcow2.xz" ends in ".xz", an xz-compressed file, but the content is a gzip-compressed file. Rename it after its content (or upload the file the name describes).',
     ]);
   });
 

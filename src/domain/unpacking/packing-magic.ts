@@ -4,7 +4,7 @@
 import type { Problem } from '../../kernel/index.js';
 import { inspectImage } from '../image/index.js';
 import { maxImportBytes } from '../jdcloud-rules/index.js';
-import { type Archive, type Codec, describePacking, type Packing } from './packing.js';
+import { aPacking, type Archive, type Codec, type Packing } from './packing.js';
 
 const codecNames = new Set<string>(['gzip', 'xz', 'zstd', 'bzip2']);
 
@@ -41,10 +41,10 @@ export function checkPackingMagic(key: string, packing: Packing, head: Uint8Arra
   const expected = packing.codec ?? (packing.archive === 'ova' ? 'tar' : packing.archive);
   if (found === expected) return undefined;
   const problem = (value: string, message: string): Problem => ({ code: 'packing-mismatch', field: 'content', value, message });
-  const claim = `The key ${JSON.stringify(key)} ends in "${packing.suffix}", a ${describePacking(packing)}, but`;
+  const claim = `The key ${JSON.stringify(key)} ends in "${packing.suffix}", ${aPacking(packing)}, but`;
   if (found !== undefined) {
-    const content = describePacking(codecNames.has(found) ? { codec: found as Codec } : { archive: found as Archive });
-    return problem(found, `${claim} the content is a ${content}. Rename it after its content (or upload the file the name describes).`);
+    const content = aPacking(codecNames.has(found) ? { codec: found as Codec } : { archive: found as Archive });
+    return problem(found, `${claim} the content is ${content}. Rename it after its content (or upload the file the name describes).`);
   }
   // Not packed at all: perhaps the disk image itself, named as if it were compressed.
   const format = inspectImage({ head, tail: new Uint8Array(0), size: Math.max(head.length, maxImportBytes) }).format;
@@ -63,6 +63,6 @@ export function checkArchiveMagic(key: string, packing: Packing, head: Uint8Arra
     code: 'packing-mismatch',
     field: 'content',
     value: packing.codec,
-    message: `The key ${JSON.stringify(key)} ends in "${packing.suffix}", a ${describePacking(packing)}, but what the ${packing.codec} stream holds is not a tar archive. Upload the file the name describes, or rename it after its content (e.g. "${packing.stem}.img${packing.suffix.slice(packing.suffix.lastIndexOf('.'))}").`,
+    message: `The key ${JSON.stringify(key)} ends in "${packing.suffix}", ${aPacking(packing)}, but what the ${packing.codec} stream holds is not a tar archive. Upload the file the name describes, or rename it after its content (e.g. "${packing.stem}.img${packing.suffix.slice(packing.suffix.lastIndexOf('.'))}").`,
   };
 }

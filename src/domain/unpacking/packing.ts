@@ -70,3 +70,9 @@ export function describePacking(packing: Pick<Packing, 'codec' | 'archive'>): st
   if (packing.codec === undefined) return archive ?? 'file';
   return archive === undefined ? `${packing.codec}-compressed file` : `${packing.codec}-compressed ${archive}`;
 }
+
+/** The description with its article: "a gzip-compressed file", "an xz-compressed file", "an OVA". */
+export function aPacking(packing: Pick<Packing, 'codec' | 'archive'>): string {
+  const text = describePacking(packing);
+  return `${/^(xz|ova|[aeio])/i.test(text) ? 'an' : 'a'} ${text}`;
+}
