@@ -3,10 +3,10 @@
 // the same VM API emulator on loopback, in alternating rounds of one run. The emulator runs in
 // its own process so its work does not share the clients' event loop.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createJdCloudClient, createVmApi } from '../src/adapters/jdcloud/index.js';
+import { officialVmClient } from '../harness/official-jdcloud-sdk.js';
 
 const concurrency = 16;
 const rounds = 3;
@@ -15,14 +15,6 @@ const warmupMs = 1000;
 const region = 'cn-north-1';
 const credentials = { accessKeyId: 'BENCH-ACCESS-KEY', secretAccessKey: 'BENCH-SECRET-KEY' };
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
-
-interface OfficialVm {
-  imageTasks(opts: Record<string, unknown>, regionId: string): Promise<{ result?: { totalCount?: number } }>;
-}
-interface OfficialSdk {
-  config: { logger: (message: string, level?: string) => void };
-  VM: new (options: Record<string, unknown>) => OfficialVm;
-}
 
 async function startEmulatorProcess(): Promise<{ url: string; child: ChildProcess }> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/edges/local/vm-emulator/main.ts', '--port', '0'], {
@@ -132,16 +124,7 @@ export async function run(): Promise<Record<string, unknown>> {
   const ours = createJdCloudClient({ endpoint: emulator.url, service: 'vm', credentials });
   try {
     const vm = createVmApi(ours);
-    const require = createRequire(import.meta.url);
-    const sdk = require('jdcloud-sdk-js') as OfficialSdk;
-    // The SDK logs every request with console.log by default.
-    sdk.config.logger = () => {};
-    const official = new sdk.VM({
-      credentials,
-      regionId: region,
-      endpoint: { protocol: 'http', host: new URL(emulator.url).host },
-      logger: () => {},
-    });
+    const official = officialVmClient(emulator.url, credentials, region);
 
     // The same signed GET for both: imageTasks with two task ids, page 1 of 10.
     const callOurs = () => vm.describeImageTasks(region, { taskIds: ['1001', '1002'] });

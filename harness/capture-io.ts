@@ -1,7 +1,7 @@
 import type { CliIo } from '../src/edges/cli/index.js';
 
 /** A CliIo that records what a command printed, with the environment given. */
-export function captureIo(env: NodeJS.ProcessEnv, options: { isTty?: boolean; signal?: AbortSignal } = {}) {
+export function captureIo(env: NodeJS.ProcessEnv, options: { isTty?: boolean; columns?: number; signal?: AbortSignal } = {}) {
   const captured = { out: '', err: '' };
   const io: CliIo = {
     out: (text) => {
@@ -12,6 +12,7 @@ export function captureIo(env: NodeJS.ProcessEnv, options: { isTty?: boolean; si
     },
     env,
     isTty: options.isTty ?? false,
+    columns: options.columns,
     signal: options.signal ?? new AbortController().signal,
   };
   return { io, captured };

@@ -31,15 +31,24 @@ export function recordS3Requests(s3: S3Client): S3Request[] {
   return requests;
 }
 
+/** How a refused call fails: as an S3 error of this name and HTTP status. */
+export interface S3Refusal {
+  name: string;
+  status: number;
+  message: string;
+}
+
+const serviceUnavailable: S3Refusal = { name: 'ServiceUnavailable', status: 503, message: 'We encountered an internal error. Please try again.' };
+
 /**
- * Makes the calls `refuse` picks fail as a store answering 503 would, every retry included,
- * before anything is sent; the others go to the store as usual.
+ * Makes the calls `refuse` picks fail as a store answering `answer` (by default 503) would,
+ * every retry included, before anything is sent; the others go to the store as usual.
  */
-export function refuseS3Requests(s3: S3Client, refuse: (request: S3Request) => boolean): void {
+export function refuseS3Requests(s3: S3Client, refuse: (request: S3Request) => boolean, answer: S3Refusal = serviceUnavailable): void {
   s3.middlewareStack.add(
     (next, context) => async (args) => {
       if (refuse(requestOf(context.commandName, args.input))) {
-        throw Object.assign(new Error('We encountered an internal error. Please try again.'), { name: 'ServiceUnavailable', $metadata: { httpStatusCode: 503 } });
+        throw Object.assign(new Error(answer.message), { name: answer.name, $metadata: { httpStatusCode: answer.status } });
       }
       return next(args);
     },

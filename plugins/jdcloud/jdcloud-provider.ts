@@ -1,16 +1,18 @@
-import { readFile } from 'node:fs/promises';
-import { isAbsolute, join, relative, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { createJdCloudClient, JdCloudError, loadCredentials } from '../../src/adapters/jdcloud/index.js';
 import { createFcApi, type FcApi } from '../../src/adapters/jdcloud/fc/index.js';
 import type { Problem } from '../../src/kernel/index.js';
 import { jdcloudProviderSchema } from './config/config-schema.js';
-import { fcLimits } from '../../src/domain/jdcloud-rules/index.js';
+import { endOfLifeWarning, nodeMajorOf } from './config/node-runtime.js';
+import { defaultFcEndpoint } from './config/platform-environment.js';
 import { readServiceConfig, type FunctionConfig, type ServiceConfig } from './config/read-service-config.js';
+import { chooseRuntimes, planDeploy, type DeployPlan } from './deploy/deploy-plan.js';
 import { deployService, type DeployArtifact } from './deploy/deploy-service.js';
 import { describeDeployment, formatDeploymentInfo } from './deploy/describe-deployment.js';
 import { removeService } from './deploy/remove-service.js';
-import { JdCloudPluginError } from './errors/jdcloud-plugin-error.js';
+import { JdCloudPluginError } from './errors.js';
 import { invokeLocal } from './invoke/invoke-local.js';
+import { optionText, readEvent, type CliOptions } from './invoke/read-event.js';
 import { cleanPackageDir, localBundleDir, packageFunction, readFunctionArtifact } from './package/package-functions.js';
 
 /** The parts of the Serverless Framework instance the provider uses (osls 4 / v3 plugin API). */
@@ -24,6 +26,8 @@ export interface ServerlessFramework {
     getFunction(name: string): Record<string, unknown>;
   };
   configSchemaHandler: { defineProvider(name: string, schema: object): void };
+  /** The command line as osls parsed it, e.g. `{ commands: ['deploy'] }`. */
+  processedInput?: { commands?: string[] };
   classes: { Error: new (message: string, code?: string, options?: { cause?: unknown }) => Error };
 }
 
@@ -33,7 +37,7 @@ export interface PluginLogging {
   writeText(text: string): void;
 }
 
-export type CliOptions = Record<string, unknown>;
+export type { CliOptions } from './invoke/read-event.js';
 
 /** Every lifecycle event the provider implements; plugins/jdcloud/index.js registers these names. */
 export const providerHookNames = [
@@ -52,13 +56,6 @@ export interface JdCloudProvider {
   hooks: Record<ProviderHookName, () => Promise<void>>;
 }
 
-const defaultFcEndpoint = 'https://fc.jdcloud-api.com';
-
-function optionText(options: CliOptions, name: string): string | undefined {
-  const value = options[name];
-  return typeof value === 'string' && value !== '' ? value : undefined;
-}
-
 /**
  * The JD Cloud Function Compute provider: reads serverless.yml, bundles and zips each function,
  * and deploys, removes, describes and invokes it through the fc OpenAPI. The plugin entry
@@ -67,13 +64,16 @@ function optionText(options: CliOptions, name: string): string | undefined {
 export function createJdCloudProvider(serverless: ServerlessFramework, options: CliOptions, logging: PluginLogging): JdCloudProvider {
   const defaultPackageDir = (): string => resolve(serverless.serviceDir, serverless.service.package?.path ?? '.serverless');
 
+  const fcEndpoint = (): string => process.env['JDCLOUD_FC_ENDPOINT'] || defaultFcEndpoint;
+  const isDeploy = (): boolean => serverless.processedInput?.commands?.join(' ') === 'deploy';
   // deploy reads serverless.yml twice (its package step, then deploy): warn once.
   const warned = new Set<string>();
+  const warnOnce = (message: string): void => {
+    if (!warned.has(message)) logging.log.warning(message);
+    warned.add(message);
+  };
   const printProblems = (warnings: readonly Problem[]): void => {
-    for (const warning of warnings) {
-      if (!warned.has(warning.message)) logging.log.warning(warning.message);
-      warned.add(warning.message);
-    }
+    for (const warning of warnings) warnOnce(warning.message);
   };
 
   const readConfig = (checkHandlers = true): ServiceConfig => {
@@ -86,7 +86,7 @@ export function createJdCloudProvider(serverless: ServerlessFramework, options: 
         provider,
         functions: serverless.service.functions,
       },
-      { checkHandlers },
+      { checkHandlers, fcEndpoint: fcEndpoint() },
     );
     printProblems(warnings);
     return config;
@@ -95,8 +95,7 @@ export function createJdCloudProvider(serverless: ServerlessFramework, options: 
   const withFcApi = async <T>(use: (fc: FcApi) => Promise<T>): Promise<T> => {
     // Credentials are read here and handed to the signer only; they are never logged or packaged.
     const credentials = loadCredentials(process.env);
-    const endpoint = process.env['JDCLOUD_FC_ENDPOINT'] || defaultFcEndpoint;
-    const client = createJdCloudClient({ endpoint, service: 'fc', credentials, userAgent: 'oss-image-import serverless-jdcloud' });
+    const client = createJdCloudClient({ endpoint: fcEndpoint(), service: 'fc', credentials, userAgent: 'oss-image-import serverless-jdcloud' });
     try {
       return await use(createFcApi(client));
     } finally {
@@ -112,39 +111,33 @@ export function createJdCloudProvider(serverless: ServerlessFramework, options: 
     return fn;
   };
 
-  /** The event of `invoke` / `invoke local`: `--path file.json`, `--data '…'`, or `{}`. */
-  const readEvent = async (): Promise<{ event: unknown; text: string }> => {
-    const path = optionText(options, 'path');
-    const data = optionText(options, 'data');
-    const raw = options['raw'] === true;
-    let text = '{}';
-    if (path !== undefined) text = await readFile(isAbsolute(path) ? path : join(serverless.serviceDir, path), 'utf8');
-    else if (data !== undefined) text = data;
-    if (raw) return { event: text, text: JSON.stringify(text) };
-    try {
-      const event: unknown = JSON.parse(text);
-      return { event, text: JSON.stringify(event) };
-    } catch (error) {
-      if (path !== undefined) {
-        throw new JdCloudPluginError(`The event file ${path} is not valid JSON: ${(error as Error).message}. Fix it, or pass --raw to send it as a string.`, 'JDCLOUD_INVALID_EVENT', {
-          cause: error,
-        });
-      }
-      return { event: text, text: JSON.stringify(text) };
+  /**
+   * deploy settles the runtimes (and so the bundle's Node major) before it packages: credentials
+   * first, then describeRuntimes and describeInstanceTypes; nothing is written yet.
+   */
+  let plan: DeployPlan | undefined;
+  const deployPlan = async (config: ServiceConfig): Promise<DeployPlan> => {
+    plan ??= await withFcApi((fc) => planDeploy(config, fc));
+    const today = new Date().toISOString().slice(0, 10);
+    for (const runtime of new Set(Object.values(plan.runtimes))) {
+      const warning = endOfLifeWarning(runtime, today);
+      if (warning !== undefined) warnOnce(warning);
     }
+    return plan;
   };
 
   const packageAll = async (): Promise<void> => {
     const config = readConfig();
+    const runtimes = isDeploy() ? (await deployPlan(config)).runtimes : chooseRuntimes(config);
     const packageDir = optionText(options, 'package') === undefined ? defaultPackageDir() : resolve(optionText(options, 'package') ?? '');
     await cleanPackageDir(packageDir, config.functions.map((fn) => fn.key));
     for (const fn of config.functions) {
-      const artifact = await packageFunction(config, fn, packageDir);
+      const artifact = await packageFunction(config, fn, packageDir, runtimes[fn.key] ?? '');
       for (const warning of artifact.warnings) logging.log.warning(`esbuild (${fn.key}): ${warning}`);
       // The framework's own packaging skips functions that already have an artifact.
       serverless.service.getFunction(fn.key)['package'] = { artifact: relative(serverless.serviceDir, artifact.zipPath) };
       logging.log.notice(
-        `Packaged ${fn.key}: ${relative(serverless.serviceDir, artifact.zipPath)}, ${(artifact.zipBytes / 1024).toFixed(1)} KB zip, ${(artifact.unzippedBytes / 1024).toFixed(1)} KB unzipped (${artifact.entryNames.join(', ')})`,
+        `Packaged ${fn.key}: ${relative(serverless.serviceDir, artifact.zipPath)}, ${(artifact.zipBytes / 1024).toFixed(1)} KB zip, ${(artifact.unzippedBytes / 1024).toFixed(1)} KB unzipped (${artifact.entryNames.join(', ')}), built for ${artifact.runtime}`,
       );
     }
   };
@@ -158,7 +151,19 @@ export function createJdCloudProvider(serverless: ServerlessFramework, options: 
       const artifacts = new Map<string, DeployArtifact>();
       for (const fn of config.functions) {
         const artifact = await readFunctionArtifact(packageDir, fn.key);
-        artifacts.set(fn.key, { zip: artifact.zip, sha256: artifact.sha256 });
+        artifacts.set(fn.key, { zip: artifact.zip, sha256: artifact.sha256, runtime: artifact.runtime });
+      }
+      const { runtimes } = await deployPlan(config);
+      for (const fn of config.functions) {
+        const built = artifacts.get(fn.key)?.runtime ?? '';
+        const target = runtimes[fn.key] ?? '';
+        // A bundle runs on its Node major and later ones; one built for a newer Node may not load.
+        if ((nodeMajorOf(built) ?? 0) > (nodeMajorOf(target) ?? 0)) {
+          throw new JdCloudPluginError(
+            `The package of function "${fn.key}" was built for ${built}, but it would be deployed on ${target}. Package it again (serverless package, or deploy without --package).`,
+            'JDCLOUD_PACKAGE_RUNTIME',
+          );
+        }
       }
       for (const fn of config.functions) {
         // Deploys fine, then every invocation fails with MissingCredentialsError: say so now.
@@ -169,12 +174,12 @@ export function createJdCloudProvider(serverless: ServerlessFramework, options: 
           );
         }
       }
-      const summary = await withFcApi((fc) => deployService({ config, artifacts, fc, onChange: (line) => logging.log.notice(line) }));
-      const runtimes = [...new Set(Object.values(summary.runtimes))].join(', ');
+      const summary = await withFcApi((fc) => deployService({ config, artifacts, runtimes, fc, onChange: (line) => logging.log.notice(line) }));
+      const runtimeList = [...new Set(Object.values(summary.runtimes))].join(', ');
       logging.log.success(
         summary.changes.length === 0
-          ? `No changes: service ${summary.fcServiceName} in ${summary.region} already matches serverless.yml (${runtimes}).`
-          : `Deployed service ${summary.fcServiceName} to ${summary.region} (${runtimes}): ${summary.changes.length} change${summary.changes.length === 1 ? '' : 's'}.`,
+          ? `No changes: service ${summary.fcServiceName} in ${summary.region} already matches serverless.yml (${runtimeList}).`
+          : `Deployed service ${summary.fcServiceName} to ${summary.region} (${runtimeList}): ${summary.changes.length} change${summary.changes.length === 1 ? '' : 's'}.`,
       );
     },
 
@@ -197,13 +202,7 @@ export function createJdCloudProvider(serverless: ServerlessFramework, options: 
     'invoke:invoke': async () => {
       const config = readConfig(false);
       const fn = functionConfig(config);
-      const { text } = await readEvent();
-      if (Buffer.byteLength(text) > fcLimits.maxAsyncEventBytes) {
-        throw new JdCloudPluginError(
-          `The event is ${Buffer.byteLength(text)} bytes; an asynchronous invocation takes at most ${fcLimits.maxAsyncEventBytes} bytes. Send a smaller event.`,
-          'JDCLOUD_EVENT_TOO_LARGE',
-        );
-      }
+      const { text } = await readEvent(serverless.serviceDir, options);
       const { requestId } = await withFcApi((fc) => fc.invokeFunction(config.region, config.fcServiceName, fn.key, text));
       logging.writeText(JSON.stringify({ function: fn.key, service: config.fcServiceName, invocationType: 'Async', requestId }, null, 2));
     },
@@ -211,9 +210,11 @@ export function createJdCloudProvider(serverless: ServerlessFramework, options: 
     'invoke:local:invoke': async () => {
       const config = readConfig();
       const fn = functionConfig(config);
-      const { event } = await readEvent();
+      const { event } = await readEvent(serverless.serviceDir, options);
       const packageDir = defaultPackageDir();
-      await packageFunction(config, fn, packageDir);
+      // The same bundle `serverless package` ships: built for the runtime serverless.yml names,
+      // else for nodejs16 (deploy-plan.ts chooseRuntimes).
+      await packageFunction(config, fn, packageDir, chooseRuntimes(config)[fn.key] ?? '');
       const extraEnvironment: Record<string, string> = {};
       const envOption = options['env'];
       for (const item of Array.isArray(envOption) ? envOption : typeof envOption === 'string' ? [envOption] : []) {

@@ -80,7 +80,7 @@ describe('oss-image-import plan and import', () => {
     assert.equal(missingImport.captured.err, 's3://images/cli/nothing-here.qcow2 does not exist.\n');
   });
 
-  it('exits 1 naming both variables when credentials are missing, and 2 on usage errors', async () => {
+  it('exits 1 naming both variables when credentials are missing, and 2 on usage errors, from a flag or the environment', async () => {
     const noKeys = captureIo({ ...env, JDCLOUD_ACCESS_KEY_ID: '', JDCLOUD_SECRET_ACCESS_KEY: undefined });
     assert.equal(await runCli(['plan', 's3://images/cli/ubuntu.qcow2'], noKeys.io), 1);
     assert.match(noKeys.captured.err, /JDCLOUD_ACCESS_KEY_ID is empty, JDCLOUD_SECRET_ACCESS_KEY is not set\. Set JDCLOUD_ACCESS_KEY_ID and JDCLOUD_SECRET_ACCESS_KEY\./);
@@ -91,8 +91,14 @@ describe('oss-image-import plan and import', () => {
     assert.equal(await runCli(['frobnicate'], captureIo(env).io), 2);
     const badFlag = captureIo(env);
     assert.equal(await runCli(['plan', 's3://images/cli/ubuntu.qcow2', '--region', 'north'], badFlag.io), 2);
+    // The same mistake in the environment is the same exit code.
     const badRegion = captureIo({ ...env, JDCLOUD_REGION: 'north' });
-    assert.equal(await runCli(['plan', 's3://images/cli/ubuntu.qcow2'], badRegion.io), 1);
+    assert.equal(await runCli(['plan', 's3://images/cli/ubuntu.qcow2'], badRegion.io), 2);
     assert.equal(badRegion.captured.err, 'JDCLOUD_REGION="north" is not a JD Cloud region id, e.g. cn-north-1.\n');
+    const badLogLevel = captureIo({ ...env, LOG_LEVEL: 'bogus' });
+    assert.equal(await runCli(['import', 's3://images/cli/ubuntu.qcow2', '--json'], badLogLevel.io), 2);
+    const logLevelMessage = 'LOG_LEVEL="bogus" is not allowed: use one of fatal, error, warn, info, debug, trace, silent.';
+    assert.equal(badLogLevel.captured.err, `${logLevelMessage}\n`);
+    assert.deepEqual(JSON.parse(badLogLevel.captured.out), { error: { name: 'ConfigError', message: logLevelMessage } });
   });
 });

@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { decodeEventKey, keyCandidates } from '../../src/domain/events/decode-event-key.js';
 import { selectUploads, type UploadPolicy } from '../../src/domain/events/select-uploads.js';
 
-const policy: UploadPolicy = { defaultRegion: 'cn-north-1', statusPrefix: '.image-import/' };
+const policy: UploadPolicy = { region: 'cn-north-1', statusPrefix: '.image-import/' };
 
 async function fixture(name: string): Promise<unknown> {
   return JSON.parse(await readFile(new URL(`../fixtures/events/${name}`, import.meta.url), 'utf8'));
@@ -19,6 +19,7 @@ describe('selectUploads', () => {
         {
           index: 0,
           region: 'cn-north-1',
+          eventRegion: 'cn-north-1',
           bucket: 'my-images',
           keyCandidates: ['images/centos-7.qcow2'],
           eventName: 'ObjectCreated:Put',
@@ -50,7 +51,8 @@ describe('selectUploads', () => {
     const parsed = selectUploads(event, policy);
     assert.equal(parsed.uploads.length, 1);
     assert.equal(parsed.uploads[0]?.size, 42);
-    assert.equal(parsed.uploads[0]?.region, 'cn-east-2');
+    assert.equal(parsed.uploads[0]?.region, 'cn-north-1');
+    assert.equal(parsed.uploads[0]?.eventRegion, 'cn-east-2');
     assert.deepEqual(parsed.skipped, [{ index: 0, reason: 'event event-type does not create an object', bucket: 'b', key: 'x.vhd' }]);
   });
 
@@ -64,10 +66,30 @@ describe('selectUploads', () => {
     assert.equal(upload?.source, 'ceph:s3');
   });
 
-  it('uses the configured region when a record names one that is not JD\'s (s3rver and AWS defaults)', () => {
-    const record = (awsRegion: string) => ({ eventName: 'ObjectCreated:Put', awsRegion, s3: { bucket: { name: 'b' }, object: { key: 'k.raw' } } });
-    const parsed = selectUploads({ Records: [record('us-east-1'), record('cn-east-2'), record('not a region'), record('eu-west-1')] }, policy);
-    assert.deepEqual(parsed.uploads.map((upload) => upload.region), ['cn-north-1', 'cn-east-2', 'cn-north-1', 'cn-north-1']);
+  it('imports in the configured region, and keeps the JD region a record names (not s3rver\'s or AWS\'s defaults) to check', () => {
+    const record = (awsRegion: string) => ({ eventName: 'ObjectCreated:Put', awsRegion, s3: { bucket: { name: 'b' }, object: { key: `${awsRegion || 'empty'}.raw` } } });
+    const parsed = selectUploads({ Records: [record('us-east-1'), record('cn-east-2'), record('not a region'), record('eu-west-1'), record(''), record('cn-func-2')] }, policy);
+    assert.deepEqual(
+      parsed.uploads.map((upload) => [upload.region, upload.eventRegion]),
+      [
+        ['cn-north-1', undefined],
+        ['cn-north-1', 'cn-east-2'],
+        ['cn-north-1', undefined],
+        ['cn-north-1', undefined],
+        ['cn-north-1', undefined],
+        ['cn-north-1', 'cn-func-2'],
+      ],
+    );
+  });
+
+  it('keeps one record per object version: a repeat is skipped, another ETag or bucket is not', () => {
+    const record = (bucket: string, key: string, eTag?: string) => ({ eventName: 'ObjectCreated:Put', s3: { bucket: { name: bucket }, object: { key, ...(eTag !== undefined ? { eTag } : {}) } } });
+    const parsed = selectUploads({ Records: [record('b', 'k.raw', 'e1'), record('b', 'k.raw', 'e1'), record('b', 'k.raw', 'e2'), record('c', 'k.raw', 'e1'), record('b', 'k.raw'), record('b', 'k.raw')] }, policy);
+    assert.deepEqual(parsed.uploads.map((upload) => upload.index), [0, 2, 3, 4]);
+    assert.deepEqual(parsed.skipped, [
+      { index: 1, reason: 'the same object as record 0 of this event', bucket: 'b', key: 'k.raw' },
+      { index: 5, reason: 'the same object as record 4 of this event', bucket: 'b', key: 'k.raw' },
+    ]);
   });
 
   it('reads an event delivered as JSON text or bytes', () => {
@@ -86,7 +108,8 @@ describe('selectUploads', () => {
     assert.deepEqual(parsed.uploads, [
       {
         index: 0,
-        region: 'cn-east-2',
+        region: 'cn-north-1',
+        eventRegion: 'cn-east-2',
         bucket: 'my-images',
         keyCandidates: ['win/windows-2022.vhd'],
         eventName: 'ObjectCreated:CompleteMultipartUpload',

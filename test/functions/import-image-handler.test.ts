@@ -49,6 +49,13 @@ describe('functions/import-image/handler', () => {
     assert.equal(summary.rejected, 1);
   });
 
+  it('does not fail the invocation for a bucket that does not exist: no redelivery would find it', async () => {
+    const summary = await handler(await functionEvent('no-such-bucket', 'images/centos-7.qcow2'));
+    assert.equal(summary.failed, 1);
+    assert.equal(summary.transientFailures, 0);
+    assert.equal(summary.outcomes[0]?.outcome === 'failed' ? summary.outcomes[0].retryable : undefined, false);
+  });
+
   it('fails the invocation when a transient failure outlives the retries, so the platform retries', async () => {
     await upload(stack, 'images/flaky.qcow2', makeDiskImage('qcow2', '1G'), { metadata: { platform: 'CentOS' } });
     stack.emulator.injectFault({ kind: 'status', status: 500, count: 10 });

@@ -31,7 +31,7 @@ describe('formatFromKey', () => {
         field: 'key',
         value: 'images/ubuntu.qcow2.gz',
         message:
-          'The key "images/ubuntu.qcow2.gz" ends in ".gz", a gzip-compressed file; JD Cloud imports uncompressed qcow2, vhd, vmdk or raw disk images. Decompress it (gunzip -k ubuntu.qcow2.gz) and upload "ubuntu.qcow2" instead.',
+          'The key "images/ubuntu.qcow2.gz" ends in ".gz", a gzip-compressed file; JD Cloud imports uncompressed qcow2, vhd, vmdk or raw disk images. Decompress it (gunzip -k images/ubuntu.qcow2.gz) and upload "images/ubuntu.qcow2" instead.',
       },
     });
     const expected: Array<[string, string]> = [
@@ -53,7 +53,7 @@ describe('formatFromKey', () => {
       [
         'exports/Appliance.OVA',
         'archive-extension',
-        'The key "exports/Appliance.OVA" ends in ".ova", a tar archive of a VM (descriptor and disks); JD Cloud imports uncompressed qcow2, vhd, vmdk or raw disk images. Extract it (tar -xf Appliance.OVA) and upload its .vmdk disk, or convert that disk first: qemu-img convert -f vmdk -O qcow2 disk1.vmdk disk1.qcow2',
+        'The key "exports/Appliance.OVA" ends in ".ova", a tar archive of a VM (descriptor and disks); JD Cloud imports uncompressed qcow2, vhd, vmdk or raw disk images. Extract it (tar -xf exports/Appliance.OVA) and upload its .vmdk disk, or convert that disk first: qemu-img convert -f vmdk -O qcow2 disk1.vmdk disk1.qcow2',
       ],
       [
         'ubuntu-22.04-live-server.iso',
@@ -63,7 +63,7 @@ describe('formatFromKey', () => {
       [
         'hyper-v/disk.vhdx',
         'unsupported-disk-extension',
-        'The key "hyper-v/disk.vhdx" ends in ".vhdx"; JD Cloud imports uncompressed qcow2, vhd, vmdk or raw disk images. Convert it: qemu-img convert -f vhdx -O qcow2 disk.vhdx disk.qcow2 and upload the .qcow2.',
+        'The key "hyper-v/disk.vhdx" ends in ".vhdx"; JD Cloud imports uncompressed qcow2, vhd, vmdk or raw disk images. Convert it: qemu-img convert -f vhdx -O qcow2 hyper-v/disk.vhdx hyper-v/disk.qcow2 and upload the .qcow2.',
       ],
     ];
     for (const [key, code, message] of cases) {
@@ -89,7 +89,7 @@ describe('formatFromKey', () => {
         field: 'key',
         value: 'uploads/系统盘',
         message:
-          "The key \"uploads/系统盘\" has no extension; allowed: .qcow2, .qcow, .vhd, .vmdk, .raw or .img. Name the file after its format, or convert it: qemu-img convert -O qcow2 '系统盘' '系统盘.qcow2' and upload the .qcow2.",
+          "The key \"uploads/系统盘\" has no extension; allowed: .qcow2, .qcow, .vhd, .vmdk, .raw or .img. Name the file after its format, or convert it: qemu-img convert -O qcow2 'uploads/系统盘' 'uploads/系统盘.qcow2' and upload the .qcow2.",
       },
     });
     for (const key of ['.qcow2', 'folder.qcow2/', 'disk.qcow2.', 'disk.qcow2 ', '']) {

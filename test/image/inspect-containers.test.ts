@@ -25,15 +25,15 @@ describe('inspectImage on compressed and archived images', () => {
         field: 'content',
         value: 'gzip',
         message:
-          'The content is gzip-compressed. JD Cloud imports only uncompressed qcow2, vhd, vmdk or raw images. Decompress it (gunzip -k <file>) and upload "v3.qcow2" instead.',
+          'The content is gzip-compressed. JD Cloud imports only uncompressed qcow2, vhd, vmdk or raw images. Decompress it (gunzip -k v3.qcow2.gz) and upload "v3.qcow2" instead.',
       },
     ]);
   });
 
   for (const [name, format, command] of [
-    ['v3.qcow2.xz', 'xz', 'unxz -k <file>'],
-    ['v3.qcow2.zst', 'zstd', 'unzstd <file>'],
-    ['v3.qcow2.bz2', 'bzip2', 'bunzip2 -k <file>'],
+    ['v3.qcow2.xz', 'xz', 'unxz -k v3.qcow2.xz'],
+    ['v3.qcow2.zst', 'zstd', 'unzstd v3.qcow2.zst'],
+    ['v3.qcow2.bz2', 'bzip2', 'bunzip2 -k v3.qcow2.bz2'],
   ] as const) {
     it(`${format}: recognised and rejected`, async () => {
       const facts = await inspectFile(images.path(name));
@@ -63,7 +63,7 @@ describe('inspectImage on compressed and archived images', () => {
         field: 'content',
         value: 'zip',
         message:
-          'The content is a zip archive. JD Cloud imports only uncompressed qcow2, vhd, vmdk or raw images. Extract it (unzip <file>) and upload the disk image inside (the first entry is "v3.qcow2").',
+          'The content is a zip archive. JD Cloud imports only uncompressed qcow2, vhd, vmdk or raw images. Extract it (unzip v3.qcow2.zip) and upload the disk image inside (the first entry is "v3.qcow2").',
       },
     ]);
   });
@@ -86,7 +86,7 @@ describe('inspectImage on compressed and archived images', () => {
         field: 'content',
         value: 'tar',
         message:
-          'The content is an OVA (a tar archive whose first entry is "appliance.ovf"). JD Cloud imports only uncompressed qcow2, vhd, vmdk or raw images. Extract it (tar -xf <file>) and upload the disk inside; its streamOptimized .vmdk can be uploaded as it is, or converted: qemu-img convert -f vmdk -O qcow2 disk1.vmdk disk1.qcow2',
+          'The content is an OVA (a tar archive whose first entry is "appliance.ovf"). JD Cloud imports only uncompressed qcow2, vhd, vmdk or raw images. Extract it (tar -xf appliance.ova) and upload the disk inside; its streamOptimized .vmdk can be uploaded as it is, or converted: qemu-img convert -f vmdk -O qcow2 disk1.vmdk disk1.qcow2',
       },
     ]);
   });

@@ -130,7 +130,7 @@ describe('inspectImage on qemu-img images', () => {
         field: 'content',
         value: 'vhdx',
         message:
-          'The content is VHDX, which JD Cloud does not import (it takes qcow2, vhd, vmdk or raw). Convert it: qemu-img convert -f vhdx -O qcow2 image.vhdx image.qcow2',
+          'The content is VHDX, which JD Cloud does not import (it takes qcow2, vhd, vmdk or raw). Convert it: qemu-img convert -f vhdx -O qcow2 disk.vhdx disk.qcow2',
       },
     ]);
   });

@@ -6,9 +6,10 @@ import { after, before, describe, it } from 'node:test';
 import { codes, inspectFile } from './read-test-image.js';
 import { makeTestImages, qemuVirtualSize, requireTools, type TestImages } from './test-images.js';
 
-const standalone = 'qemu-img convert -f qcow2 -O qcow2 image.qcow2 standalone.qcow2';
-const vmdkAdvice =
-  'Convert the whole disk into one file: qemu-img convert -f vmdk -O qcow2 disk.vmdk disk.qcow2 (run it where the descriptor and all its extent files are), or qemu-img convert -f vmdk -O vmdk -o subformat=streamOptimized disk.vmdk single.vmdk';
+/** The commands name the uploaded file (here the test file's name), never a placeholder. */
+const standalone = (name: string) => `qemu-img convert -f qcow2 -O qcow2 ${name}.qcow2 ${name}-standalone.qcow2`;
+const vmdkAdvice = (name: string) =>
+  `Convert the whole disk into one file: qemu-img convert -f vmdk -O qcow2 ${name}.vmdk ${name}.qcow2 (run it where the descriptor and all its extent files are), or qemu-img convert -f vmdk -O vmdk -o subformat=streamOptimized ${name}.vmdk ${name}-single.vmdk`;
 
 describe('inspectImage rejects unsafe images', () => {
   let images: TestImages;
@@ -47,7 +48,7 @@ describe('inspectImage rejects unsafe images', () => {
           code: 'qcow2-backing-file',
           field: 'content',
           value: 'v3.qcow2',
-          message: `The qcow2 image has a backing file "v3.qcow2": it holds only the changes against another image and cannot be imported alone. Flatten it into a standalone image: ${standalone}`,
+          message: `The qcow2 image has a backing file "v3.qcow2": it holds only the changes against another image and cannot be imported alone. Flatten it into a standalone image: ${standalone('overlay')}`,
         },
       ]);
     });
@@ -60,7 +61,7 @@ describe('inspectImage rejects unsafe images', () => {
           code: 'qcow2-external-data-file',
           field: 'content',
           value: 'data-file.bin',
-          message: `The qcow2 image keeps its data in an external file "data-file.bin" (data_file), which is not part of this upload and would make the import read a file by name. Convert it into a single file: ${standalone}`,
+          message: `The qcow2 image keeps its data in an external file "data-file.bin" (data_file), which is not part of this upload and would make the import read a file by name. Convert it into a single file: ${standalone('data-file')}`,
         },
       ]);
     });
@@ -80,7 +81,7 @@ describe('inspectImage rejects unsafe images', () => {
           field: 'content',
           value: 'bit 4 (extended L2 entries)',
           message:
-            'The qcow2 image uses incompatible features the import cannot rely on: bit 4 (extended L2 entries). Rewrite it without them: qemu-img convert -f qcow2 -O qcow2 -o compat=1.1 image.qcow2 plain.qcow2',
+            'The qcow2 image uses incompatible features the import cannot rely on: bit 4 (extended L2 entries). Rewrite it without them: qemu-img convert -f qcow2 -O qcow2 -o compat=1.1 extended-l2.qcow2 extended-l2-plain.qcow2',
         },
       ]);
     });
@@ -160,13 +161,13 @@ describe('inspectImage rejects unsafe images', () => {
           code: 'vmdk-unsupported-create-type',
           field: 'content',
           value: 'monolithicFlat',
-          message: `The VMDK createType is "monolithicFlat"; only single-file monolithicSparse and streamOptimized disks can be imported. ${vmdkAdvice}`,
+          message: `The VMDK createType is "monolithicFlat"; only single-file monolithicSparse and streamOptimized disks can be imported. ${vmdkAdvice('monolithicFlat')}`,
         },
         {
           code: 'vmdk-extent-outside-file',
           field: 'content',
           value: 'monolithicFlat-flat.vmdk',
-          message: `The VMDK descriptor refers to data outside this file: "monolithicFlat-flat.vmdk" (FLAT). This upload is only the descriptor: the data lives in those other files, and an import that opens them could read files it must not (CVE-2022-47951). ${vmdkAdvice}`,
+          message: `The VMDK descriptor refers to data outside this file: "monolithicFlat-flat.vmdk" (FLAT). This upload is only the descriptor: the data lives in those other files, and an import that opens them could read files it must not (CVE-2022-47951). ${vmdkAdvice('monolithicFlat')}`,
         },
       ]);
     });
@@ -197,9 +198,11 @@ describe('inspectImage rejects unsafe images', () => {
         .replace('parentCID=ffffffff', 'parentCID=12345678\nparentFileNameHint="base.vmdk"');
       await writeFile(images.path('host-path.vmdk'), descriptor, 'latin1');
       const facts = await inspectFile(images.path('host-path.vmdk'));
-      assert.deepEqual(codes(facts.problems), ['vmdk-extent-outside-file', 'vmdk-delta-disk']);
-      assert.equal(facts.problems[0]?.value, '/etc/shadow');
-      assert.equal(facts.problems[1]?.value, 'base.vmdk');
+      // A bare descriptor claiming monolithicSparse is no disk at all (qemu-img refuses it).
+      assert.deepEqual(codes(facts.problems), ['vmdk-invalid-descriptor', 'vmdk-extent-outside-file', 'vmdk-delta-disk']);
+      assert.equal(facts.problems[0]?.value, 'monolithicSparse');
+      assert.equal(facts.problems[1]?.value, '/etc/shadow');
+      assert.equal(facts.problems[2]?.value, 'base.vmdk');
     });
 
     it('streamOptimized with the grain directory at the end, cut short: no valid footer', async () => {
@@ -209,7 +212,7 @@ describe('inspectImage rejects unsafe images', () => {
           code: 'vmdk-invalid-footer',
           field: 'content',
           message:
-            'The streamOptimized VMDK footer is invalid: no footer marker 1536 bytes before the end; no end-of-stream marker in the last 512 bytes; the footer does not start with "KDMV". The upload is incomplete or the file is damaged: upload the whole file again, or qemu-img convert -f vmdk -O vmdk -o subformat=streamOptimized disk.vmdk fixed.vmdk',
+            'The streamOptimized VMDK footer is invalid: no footer marker 1536 bytes before the end; no end-of-stream marker in the last 512 bytes; the footer does not start with "KDMV". The upload is incomplete or the file is damaged: upload the whole file again, or qemu-img convert -f vmdk -O vmdk -o subformat=streamOptimized cut-footer.vmdk cut-footer-fixed.vmdk',
         },
       ]);
     });
@@ -266,7 +269,7 @@ describe('inspectImage rejects unsafe images', () => {
         field: 'content',
         value: 'qcow2,vhd',
         message:
-          'The content matches more than one format (qcow2 and vhd), for example one image hidden inside another. Such a file is unsafe to import; re-create it with a single format: qemu-img convert -f <the intended format> -O qcow2 <file> image.qcow2',
+          'The content matches more than one format (qcow2 and vhd), for example one image hidden inside another. Such a file is unsafe to import; re-create it with a single format: qemu-img convert -f <the intended format> -O qcow2 hidden.vhd hidden.qcow2',
       });
     });
 

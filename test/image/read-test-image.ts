@@ -4,10 +4,10 @@ import { inspectImage } from '../../src/domain/image/inspect-image.js';
 import type { ImageFacts } from '../../src/domain/image/image-facts.js';
 import { readLocalImageFile } from '../../src/edges/cli/commands/inspect-sources.js';
 
-/** Inspects a file exactly as the function does an object: head and tail ranges only. */
+/** Inspects a file exactly as the function does an object: head and tail ranges only, named by its file name. */
 export async function inspectFile(path: string): Promise<ImageFacts & { bytesRead: number }> {
   const bytes = await readLocalImageFile(path);
-  return { ...inspectImage(bytes), bytesRead: bytes.bytesRead };
+  return { ...inspectImage({ ...bytes, name: basename(path) }), bytesRead: bytes.bytesRead };
 }
 
 /** Inspects a file and checks its content against its own name. */

@@ -110,19 +110,24 @@ const recipes: Record<string, Recipe> = {
     await qemuImg(dir, 'convert', '-f', 'raw', '-O', 'vpc', '-o', 'subformat=fixed,force_size=on', 'mbr.raw', 'fixed-mbr.vhd');
   },
   'differencing.vhd': async (dir, make) => {
-    // qemu-img cannot create a differencing VHD: take a dynamic one, set disk type 4 in both
-    // footer copies and fix their checksums (VHD spec: footer offset 60, checksum at 64).
-    await copyFile(join(dir, await make('dynamic.vhd')), join(dir, 'differencing.vhd'));
-    const file = join(dir, 'differencing.vhd');
-    const bytes = await readFile(file);
-    for (const at of [0, bytes.length - 512]) {
-      bytes.writeUInt32BE(4, at + 60);
-      bytes.writeUInt32BE(0, at + 64);
-      let sum = 0;
-      for (let index = at; index < at + 512; index += 1) sum += bytes[index] ?? 0;
-      bytes.writeUInt32BE(~sum >>> 0, at + 64);
-    }
-    await writeFile(file, bytes);
+    // qemu-img cannot create a differencing VHD: take a dynamic one and set disk type 4.
+    await patchVhdFooters(dir, await make('dynamic.vhd'), 'differencing.vhd', (footer) => footer.writeUInt32BE(4, 60));
+  },
+  'huge-current-size.vhd': async (dir, make) => {
+    // current_size 2^60 bytes, beyond what a JS number holds exactly; a creator other than qemu
+    // or Virtual PC makes current_size (not the geometry) the virtual size, as qemu reads it.
+    await patchVhdFooters(dir, await make('dynamic.vhd'), 'huge-current-size.vhd', (footer) => {
+      footer.write('win ', 28, 'latin1');
+      footer.writeBigUInt64BE(2n ** 60n, 48);
+    });
+  },
+  'huge-capacity.vmdk': async (dir, make) => {
+    // capacity 2^45 sectors (2^54 bytes; the sparse header's u64 at 12) in grains of 2^21
+    // sectors (u64 at 20), so the grain directory stays within qemu's limit: qemu-img opens it (16 PiB).
+    const bytes = await readFile(join(dir, await make('monolithicSparse.vmdk')));
+    bytes.writeBigUInt64LE(2n ** 45n, 12);
+    bytes.writeBigUInt64LE(2n ** 21n, 20);
+    await writeFile(join(dir, 'huge-capacity.vmdk'), bytes);
   },
   'bad-checksum.vhd': async (dir, make) => {
     const file = join(dir, 'bad-checksum.vhd');
@@ -193,6 +198,23 @@ const recipes: Record<string, Recipe> = {
     await tool('tar', ['--format=ustar', '-cf', 'appliance.ova', 'appliance.ovf', 'streamOptimized.vmdk'], { cwd: dir });
   },
 };
+
+/**
+ * Copies a VHD and edits both footer copies (the first 512 bytes of a dynamic disk, and the
+ * last 512), fixing their checksums (VHD spec: the footer's checksum is the u32 at 64).
+ */
+async function patchVhdFooters(dir: string, from: string, name: string, patch: (footer: Buffer) => void): Promise<void> {
+  const bytes = await readFile(join(dir, from));
+  for (const at of [0, bytes.length - 512]) {
+    const footer = bytes.subarray(at, at + 512);
+    patch(footer);
+    footer.writeUInt32BE(0, 64);
+    let sum = 0;
+    for (const byte of footer) sum += byte;
+    footer.writeUInt32BE(~sum >>> 0, 64);
+  }
+  await writeFile(join(dir, name), bytes);
+}
 
 async function compressWith(dir: string, name: string, command: string, args: string[]): Promise<void> {
   await tool(command, [...args, name], { cwd: dir });

@@ -69,6 +69,60 @@ describe('resolveOsFields', () => {
     const resolved = resolveOsFields({}, { platform: 'Ubuntu', description: 'x'.repeat(257) }, {});
     assert.deepEqual(resolved.problems.map((problem) => problem.code), ['invalid-description']);
   });
+
+  // Issue 15, D9.
+  it('refuses control characters in description and os-version, DEL and C1 controls included', () => {
+    const cases: Array<[Record<string, string>, string]> = [
+      [{ description: 'first line\nsecond line' }, 'description "first line\\x0asecond line" (from tag description) is not allowed: use at most 256 characters, none of them control characters (line breaks, tabs, DEL).'],
+      [{ description: 'bell\u0007' }, 'description "bell\\x07" (from tag description) is not allowed: use at most 256 characters, none of them control characters (line breaks, tabs, DEL).'],
+      [{ 'os-version': '22.04\u007f' }, 'os-version "22.04\\x7f" (from tag os-version) is not allowed: use up to 64 printable characters, e.g. 22.04.'],
+      [{ 'os-version': '22.04\u0085' }, 'os-version "22.04\\x85" (from tag os-version) is not allowed: use up to 64 printable characters, e.g. 22.04.'],
+      [{ 'os-version': '22.04\tLTS' }, 'os-version "22.04\\x09LTS" (from tag os-version) is not allowed: use up to 64 printable characters, e.g. 22.04.'],
+    ];
+    for (const [tags, message] of cases) {
+      assert.deepEqual(resolveOsFields(tags, { platform: 'Ubuntu' }, {}).problems.map((problem) => problem.message), [message], JSON.stringify(tags));
+    }
+    assert.equal(resolveOsFields({ description: 'Ubuntu 22.04 — 测试 «image»' }, { platform: 'Ubuntu' }, {}).fields.description, 'Ubuntu 22.04 — 测试 «image»');
+  });
+
+  it('takes an empty description as no description, so the default applies', () => {
+    const resolved = resolveOsFields({ description: '' }, { platform: 'Ubuntu' }, {});
+    assert.equal(resolved.fields.description, undefined);
+    assert.deepEqual(resolved.problems, []);
+    const spaces = resolveOsFields({}, { platform: 'Ubuntu', description: '   ' }, {});
+    assert.equal(spaces.fields.description, undefined);
+  });
+
+  // Issue 15, D8.
+  it('names both spellings of a field set twice in one layer with different values, and picks neither', () => {
+    const resolved = resolveOsFields({ platform: 'Ubuntu', PLATFORM: 'CentOS', Architecture: 'arm64', architecture: 'x86_64' }, {}, {});
+    assert.deepEqual(resolved.problems, [
+      {
+        code: 'conflicting-field',
+        field: 'architecture',
+        value: 'arm64, x86_64',
+        message: 'The tags "Architecture" ("arm64") and "architecture" ("x86_64") both set architecture, to different values: keep one of them.',
+      },
+      {
+        code: 'conflicting-field',
+        field: 'platform',
+        value: 'Ubuntu, CentOS',
+        message: 'The tags "platform" ("Ubuntu") and "PLATFORM" ("CentOS") both set platform, to different values: keep one of them.',
+      },
+    ]);
+    assert.deepEqual(resolved.fields, {});
+    const metadata = resolveOsFields({}, { platform: 'Ubuntu', 'os-type': 'linux', os_type: 'windows', ostype: 'linux' }, {});
+    assert.deepEqual(metadata.problems.map((problem) => problem.message), [
+      'The metadata "os-type" ("linux"), "os_type" ("windows") and "ostype" ("linux") all set os-type, to different values: keep one of them.',
+    ]);
+  });
+
+  it('accepts two spellings with one value, and a conflict a higher layer overrides', () => {
+    assert.deepEqual(resolveOsFields({ platform: 'Ubuntu', Platform: ' Ubuntu ' }, {}, {}).problems, []);
+    const overridden = resolveOsFields({ 'os-type': 'linux' }, { platform: 'Ubuntu', 'os-type': 'windows', os_type: 'linux' }, {});
+    assert.deepEqual(overridden.problems, []);
+    assert.equal(overridden.fields.osType, 'linux');
+  });
 });
 
 describe('imageNameFromKey', () => {

@@ -1,21 +1,19 @@
 import assert from 'node:assert/strict';
-import { DeleteObjectCommand, GetObjectCommand, GetObjectTaggingCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, GetObjectTaggingCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
 import { pino } from 'pino';
 import { handleEvent } from '../../src/use-cases/importing/handle-event.js';
-import type { StatusRecord } from '../../src/domain/status/status-record.js';
 import type { DevStack } from '../../src/edges/local/dev-stack.js';
 import { localOssCredentials } from '../../src/edges/local/local-oss.js';
 import { makeDiskImage } from '../../harness/disk-images.js';
 import { startTestStack, upload } from '../../harness/local-stack.js';
 import { localOssClient, recordS3Requests, refuseS3Requests } from '../../harness/s3-requests.js';
+import { rawKeyNotification, readStatusRecordOf } from './stack-records.js';
 
 /** An S3-style notification for keys in the stack's bucket, as s3rver or RGW send it (raw key). */
 function notification(stack: DevStack, keys: string[], eventName = 'ObjectCreated:Put') {
-  return {
-    Records: keys.map((key) => ({ eventSource: 'ceph:s3', awsRegion: '', eventName, s3: { bucket: { name: stack.bucket }, object: { key } } })),
-  };
+  return rawKeyNotification(stack.bucket, keys, eventName);
 }
 
 /** The in-flight marker's size, or undefined when there is none. */
@@ -28,10 +26,7 @@ async function markerSize(stack: DevStack, key: string): Promise<number | undefi
   }
 }
 
-async function readRecord(stack: DevStack, key: string): Promise<StatusRecord> {
-  const response = await stack.s3.send(new GetObjectCommand({ Bucket: stack.bucket, Key: `.image-import/${key}.json` }));
-  return JSON.parse(await response.Body!.transformToString()) as StatusRecord;
-}
+const readRecord = readStatusRecordOf;
 
 describe('the pipeline against the local OSS and the VM API emulator', () => {
   let stack: DevStack;

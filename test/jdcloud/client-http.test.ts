@@ -5,12 +5,7 @@ import assert from 'node:assert/strict';
 import { Agent } from 'undici';
 import * as z from '../../src/kernel/zod.js';
 import { createJdCloudClient, type JdCloudClientOptions, type RetryNotice } from '../../src/adapters/jdcloud/client/create-jdcloud-client.js';
-import { JdCloudApiError } from '../../src/adapters/jdcloud/errors/jdcloud-api-error.js';
-import { JdCloudConfigError } from '../../src/adapters/jdcloud/errors/jdcloud-config-error.js';
-import { JdCloudNetworkError } from '../../src/adapters/jdcloud/errors/jdcloud-network-error.js';
-import { JdCloudResponseError } from '../../src/adapters/jdcloud/errors/jdcloud-response-error.js';
-import { JdCloudTimeoutError } from '../../src/adapters/jdcloud/errors/jdcloud-timeout-error.js';
-import { MissingCredentialsError } from '../../src/adapters/jdcloud/errors/missing-credentials-error.js';
+import { JdCloudApiError, JdCloudConfigError, JdCloudNetworkError, JdCloudResponseError, JdCloudTimeoutError, MissingCredentialsError } from '../../src/adapters/jdcloud/errors.js';
 import { startVmEmulator, type VmEmulator } from '../../src/edges/local/vm-emulator/vm-emulator.js';
 import { ubuntuImportRequest } from '../../harness/import-request.js';
 
@@ -74,7 +69,7 @@ describe('JD Cloud client over HTTP', () => {
     const attempts = emulator.requests.slice(before);
     assert.equal(attempts.length, 3);
     assert.equal(new Set(attempts.map((attempt) => attempt.nonce)).size, 3);
-    for (const attempt of attempts) assert.match(attempt.jdcloudDate ?? '', /^\d{8}T\d{6}Z$/);
+    for (const attempt of attempts) assert.match(attempt.jdCloudDate ?? '', /^\d{8}T\d{6}Z$/);
     assert.deepEqual(
       notices.map((notice) => [notice.attempt, notice.delayMs, notice.error.name]),
       [
@@ -148,19 +143,39 @@ describe('JD Cloud client over HTTP', () => {
     assert.equal(emulator.counters.requests, before + 1);
   });
 
-  test('a wrong secret: 401 ACCESS_ERROR, not retried', async () => {
+  test('a wrong secret: 401 ACCESS_ERROR with the credentials hint, not retried', async () => {
     const before = emulator.counters.requests;
     const error = await listTasks(client({ credentials: { ...credentials, secretAccessKey: 'wrong' } })).catch((caught: unknown) => caught);
     assert.ok(error instanceof JdCloudApiError);
     assert.equal(
       error.message,
-      `GET ${tasksUrl} failed with HTTP 401 ACCESS_ERROR: sign result is not same [gw] (code 401, request id ${lastRequestId()}, 1 attempt)`,
+      `GET ${tasksUrl} failed with HTTP 401 ACCESS_ERROR: sign result is not same [gw] (code 401, request id ${lastRequestId()}, 1 attempt). ` +
+        'Access denied or a bad signature: check JDCLOUD_ACCESS_KEY_ID / JDCLOUD_SECRET_ACCESS_KEY and that the keys may call this API.',
     );
+    assert.equal(error.apiMessage, 'sign result is not same [gw]');
     assert.doesNotMatch(error.message, /wrong|CLIENT-TEST-SK/);
     assert.equal(emulator.counters.requests, before + 1);
   });
 
-  test('a clock 20 minutes slow is refused by the gateway, not retried', async () => {
+  test('each attempt takes its date from now() and its nonce from nonce()', async () => {
+    let made = 0;
+    const signedAt = new Date(Date.now() - 60_000);
+    const two = (value: number) => String(value).padStart(2, '0');
+    const expectedDate = `${signedAt.getUTCFullYear()}${two(signedAt.getUTCMonth() + 1)}${two(signedAt.getUTCDate())}T${two(signedAt.getUTCHours())}${two(signedAt.getUTCMinutes())}${two(signedAt.getUTCSeconds())}Z`;
+    emulator.injectFault({ kind: 'status', status: 500 });
+    const before = emulator.requests.length;
+    const response = await listTasks(client({ now: () => signedAt, nonce: () => `client-http-nonce-${++made}` }));
+    assert.equal(response.attempts, 2);
+    assert.deepEqual(
+      emulator.requests.slice(before).map((attempt) => [attempt.nonce, attempt.jdCloudDate, attempt.outcome]),
+      [
+        ['client-http-nonce-1', expectedDate, 500],
+        ['client-http-nonce-2', expectedDate, 200],
+      ],
+    );
+  });
+
+  test('a clock 20 minutes slow (the deprecated clock option) is refused by the gateway, not retried', async () => {
     const slow = client({ clock: () => new Date(Date.now() - 20 * 60_000) });
     const error = await listTasks(slow).catch((caught: unknown) => caught);
     assert.ok(error instanceof JdCloudApiError);
@@ -333,6 +348,12 @@ describe('JD Cloud client over HTTP', () => {
         return true;
       },
     );
+    for (const path of ['/images/..', '/images/./x']) {
+      await assert.rejects(client().call({ method: 'GET', regionId: 'cn-north-1', path, schema: tasksSchema }), {
+        name: 'JdCloudConfigError',
+        message: `path "${path}" has a "." or ".." segment, which would reach another path.`,
+      });
+    }
     assert.equal(emulator.counters.requests, before);
   });
 

@@ -13,9 +13,7 @@ import {
   parseRetryAfterMs,
 } from '../../src/adapters/jdcloud/client/retry-policy.js';
 import { readResponse, type ReceivedResponse } from '../../src/adapters/jdcloud/client/read-response.js';
-import { JdCloudApiError } from '../../src/adapters/jdcloud/errors/jdcloud-api-error.js';
-import { JdCloudResponseError } from '../../src/adapters/jdcloud/errors/jdcloud-response-error.js';
-import { JdCloudConfigError } from '../../src/adapters/jdcloud/errors/jdcloud-config-error.js';
+import { JdCloudApiError, JdCloudResponseError, JdCloudConfigError } from '../../src/adapters/jdcloud/errors.js';
 
 describe('endpoint', () => {
   test('https anywhere, http only on loopback, a base path kept without trailing slash', () => {
@@ -148,6 +146,24 @@ describe('reading a response', () => {
     assert.deepEqual(
       { httpStatus: error.httpStatus, status: error.status, code: error.code, apiMessage: error.apiMessage, requestId: error.requestId, retryable: error.retryable },
       { httpStatus: 400, status: 'OUT_OF_RANGE', code: 400, apiMessage: 'SystemDiskSizeGB must be multiple of 10', requestId: 'r2', retryable: false },
+    );
+  });
+
+  test('a 2xx without result is a success only for a call that expects nothing (fc async invoke)', () => {
+    assert.deepEqual(readResponse(response({ body: '{"requestId":"r8"}' }), z.unknown()), { ok: true, result: undefined, requestId: 'r8' });
+    assert.deepEqual(readResponse(response({ body: '', headers: { 'x-jdcloud-request-id': 'h8' } }), z.unknown()).ok, false);
+  });
+
+  test('a 401 ends its message with the credentials hint; other statuses do not', () => {
+    const body = '{"requestId":"r9","error":{"status":"ACCESS_ERROR","code":401,"message":"accessKey not exist[gw]"}}';
+    assert.equal(
+      failure({ httpStatus: 401, body })?.error.message,
+      'POST https://vm.jdcloud-api.com/v1/regions/cn-north-1/images:import failed with HTTP 401 ACCESS_ERROR: accessKey not exist[gw] (code 401, request id r9, 1 attempt). ' +
+        'Access denied or a bad signature: check JDCLOUD_ACCESS_KEY_ID / JDCLOUD_SECRET_ACCESS_KEY and that the keys may call this API.',
+    );
+    assert.equal(
+      failure({ httpStatus: 403, body: body.replace(/401/g, '403') })?.error.message,
+      'POST https://vm.jdcloud-api.com/v1/regions/cn-north-1/images:import failed with HTTP 403 ACCESS_ERROR: accessKey not exist[gw] (code 403, request id r9, 1 attempt)',
     );
   });
 

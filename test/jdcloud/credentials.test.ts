@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { checkCredentials, loadCredentials } from '../../src/adapters/jdcloud/credentials.js';
-import { MissingCredentialsError } from '../../src/adapters/jdcloud/errors/missing-credentials-error.js';
+import { MissingCredentialsError } from '../../src/adapters/jdcloud/errors.js';
 
 test('loadCredentials reads both variables', () => {
   assert.deepEqual(loadCredentials({ JDCLOUD_ACCESS_KEY_ID: 'AK1', JDCLOUD_SECRET_ACCESS_KEY: 'SK1' }), {

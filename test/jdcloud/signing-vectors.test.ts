@@ -4,18 +4,19 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as z from '../../src/kernel/zod.js';
-import { buildSignedRequest, signRequest } from '../../src/adapters/jdcloud/signing/sign-request.js';
-import { signCanonicalRequest } from '../../src/adapters/jdcloud/signing/sign-canonical-request.js';
-import { canonicalUri } from '../../src/adapters/jdcloud/signing/canonical-uri.js';
-import { canonicalQuery, parseQueryPairs } from '../../src/adapters/jdcloud/signing/canonical-query.js';
-import { canonicalHeaders } from '../../src/adapters/jdcloud/signing/canonical-headers.js';
-import { emptyPayloadHash, payloadHash } from '../../src/adapters/jdcloud/signing/payload-hash.js';
-import { credentialScope, shortDate } from '../../src/adapters/jdcloud/signing/credential-scope.js';
-import { canonicalRequest } from '../../src/adapters/jdcloud/signing/canonical-request.js';
-import { stringToSign } from '../../src/adapters/jdcloud/signing/string-to-sign.js';
-import { signature, signingKey } from '../../src/adapters/jdcloud/signing/signing-key.js';
-import { authorizationHeader, parseAuthorizationHeader } from '../../src/adapters/jdcloud/signing/authorization.js';
-import { formatJdcloudDate, parseJdcloudDate } from '../../src/adapters/jdcloud/signing/jdcloud-date.js';
+import { buildSignedRequest, signCanonicalRequest, signRequest } from '../../src/adapters/jdcloud/signing/sign-request.js';
+import {
+  canonicalHeaders,
+  canonicalQuery,
+  canonicalRequest,
+  canonicalUri,
+  emptyPayloadHash,
+  parseQueryPairs,
+  payloadHash,
+} from '../../src/adapters/jdcloud/signing/canonical-request.js';
+import { credentialScope, shortDate, signingKey } from '../../src/adapters/jdcloud/signing/signing-key.js';
+import { authorizationHeader, parseAuthorizationHeader, signature, stringToSign } from '../../src/adapters/jdcloud/signing/authorization.js';
+import { formatJdCloudDate, parseJdCloudDate } from '../../src/adapters/jdcloud/signing/jdcloud-date.js';
 
 // The vectors come from the official SDKs' signers (each names its source).
 const fixtureUrl = new URL('../fixtures/jdcloud-signing-vectors.json', import.meta.url);
@@ -60,7 +61,7 @@ describe('signing vectors from the official SDK signers', () => {
         canonicalQuery: vector.canonicalQueryString,
         headers: vector.signedHeaders,
         payloadHash: payloadHash(vector.body),
-        jdcloudDate: vector.xJdcloudDate,
+        jdCloudDate: vector.xJdcloudDate,
         region: vector.region,
         service: vector.service,
         credentials,
@@ -80,7 +81,7 @@ describe('signing vectors from the official SDK signers', () => {
 
       // Give signRequest only the headers it does not add itself (the JS SDK also signs accept).
       const given = Object.fromEntries(Object.entries(vector.signedHeaders).filter(([name]) => !addedBySigner.has(name)));
-      const date = parseJdcloudDate(vector.xJdcloudDate);
+      const date = parseJdCloudDate(vector.xJdcloudDate);
       assert.ok(date !== undefined);
       const input = {
         method: vector.method,
@@ -179,10 +180,10 @@ describe('signing steps, one exact value each', () => {
   });
 
   test('date: formatted without separators or milliseconds, parsed back exactly', () => {
-    assert.equal(formatJdcloudDate(new Date('2024-05-06T07:08:09.999Z')), '20240506T070809Z');
-    assert.deepEqual(parseJdcloudDate('20240506T070809Z'), new Date('2024-05-06T07:08:09Z'));
-    assert.equal(parseJdcloudDate('20240231T000000Z'), undefined);
-    assert.equal(parseJdcloudDate('2024-05-06T07:08:09Z'), undefined);
+    assert.equal(formatJdCloudDate(new Date('2024-05-06T07:08:09.999Z')), '20240506T070809Z');
+    assert.deepEqual(parseJdCloudDate('20240506T070809Z'), new Date('2024-05-06T07:08:09Z'));
+    assert.equal(parseJdCloudDate('20240231T000000Z'), undefined);
+    assert.equal(parseJdCloudDate('2024-05-06T07:08:09Z'), undefined);
   });
 
   test('scope', () => {

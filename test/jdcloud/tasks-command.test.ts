@@ -51,18 +51,35 @@ describe('oss-image-import tasks', () => {
     );
   });
 
-  test('the table shows id, status, progress, image, created time and message', async () => {
+  test('the table shows id, status, progress, image, created time in UTC and message', async () => {
     const result = await tasks([], env);
     assert.equal(result.code, 0, result.err);
+    // JD writes 2024-05-06 09:02:03 (China time, no zone) for a task created at 01:02:03 UTC.
     assert.equal(
       result.out,
       [
-        'TASK ID  STATUS   PROGRESS  IMAGE           CREATED              MESSAGE',
-        `${failed.taskId}     failed   10%       ${failed.imageId}  2024-05-06 09:02:03  The image file is damaged`,
-        `${running.taskId}     running  42%       ${running.imageId}  2024-05-06 09:02:03`,
+        'TASK ID  STATUS   PROGRESS  IMAGE           CREATED (UTC)         MESSAGE',
+        `${failed.taskId}     failed   10%       ${failed.imageId}  2024-05-06T01:02:03Z  The image file is damaged`,
+        `${running.taskId}     running  42%       ${running.imageId}  2024-05-06T01:02:03Z`,
         '',
       ].join('\n'),
     );
+  });
+
+  test('on a terminal the message is cut to the width; piped it is whole', async () => {
+    const { io, captured } = captureIo(env, { isTty: true, columns: 76 });
+    assert.equal(await runCli(['tasks'], io), 0, captured.err);
+    const line = captured.out.split('\n')[1] ?? '';
+    assert.equal(line, `${failed.taskId}     failed   10%       ${failed.imageId}  2024-05-06T01:02:03Z  The image…`);
+    assert.equal(line.length, 76);
+  });
+
+  test('a --task-id that is not a number is refused before any request (exit 2)', async () => {
+    const before = emulator.counters.requests;
+    const result = await tasks(['--task-id', '794', '--task-id', 'abc'], env);
+    assert.equal(result.code, 2);
+    assert.equal(result.err, '--task-id "abc" is not a task id: JD\'s task ids are whole numbers such as 794.\nUsage: oss-image-import tasks [--task-id ID]... [--region R] [--json]\n');
+    assert.equal(emulator.counters.requests, before);
   });
 
   test('--task-id repeats; --region and JDCLOUD_REGION pick the region', async () => {
@@ -94,21 +111,21 @@ describe('oss-image-import tasks', () => {
     assert.equal(emulator.counters.requests, before);
   });
 
-  test('a bad --region is a usage error; a bad JDCLOUD_REGION or endpoint exits 1', async () => {
+  test('a bad --region, JDCLOUD_REGION or endpoint is a usage error (exit 2), from a flag or the environment', async () => {
     const flag = await tasks(['--region', 'beijing'], env);
     assert.equal(flag.code, 2);
     assert.equal(flag.err, '--region "beijing" is not a JD Cloud region id; use the form cn-north-1.\nUsage: oss-image-import tasks [--task-id ID]... [--region R] [--json]\n');
     const region = await tasks([], { ...env, JDCLOUD_REGION: 'north' });
-    assert.equal(region.code, 1);
+    assert.equal(region.code, 2);
     assert.equal(
       region.err,
       'JDCLOUD_REGION="north" is not a JD Cloud region id, e.g. cn-north-1.\n',
     );
     const endpoint = await tasks([], { ...env, JDCLOUD_VM_ENDPOINT: 'localhost:9000' });
-    assert.equal(endpoint.code, 1);
+    assert.equal(endpoint.code, 2);
     assert.equal(endpoint.err, 'JDCLOUD_VM_ENDPOINT "localhost:9000" uses localhost; expected a base URL such as https://vm.jdcloud-api.com.\n');
     const plain = await tasks([], { ...env, JDCLOUD_VM_ENDPOINT: 'http://vm.jdcloud-api.com' });
-    assert.equal(plain.code, 1);
+    assert.equal(plain.code, 2);
     assert.match(plain.err, /^JDCLOUD_VM_ENDPOINT "http:\/\/vm.jdcloud-api.com" uses plain http for a host that is not loopback/);
   });
 
@@ -117,7 +134,7 @@ describe('oss-image-import tasks', () => {
     assert.equal(result.code, 1);
     assert.match(
       result.err,
-      /^GET http:\/\/127\.0\.0\.1:\d+\/v1\/regions\/cn-north-1\/imageTasks\?pageNumber=1&pageSize=100&taskAction=ImportImage failed with HTTP 401 ACCESS_ERROR: sign result is not same \[gw\] \(code 401, request id [a-z0-9]{32}, 1 attempt\)\n$/,
+      /^GET http:\/\/127\.0\.0\.1:\d+\/v1\/regions\/cn-north-1\/imageTasks\?pageNumber=1&pageSize=100&taskAction=ImportImage failed with HTTP 401 ACCESS_ERROR: sign result is not same \[gw\] \(code 401, request id [a-z0-9]{32}, 1 attempt\)\. Access denied or a bad signature: check JDCLOUD_ACCESS_KEY_ID \/ JDCLOUD_SECRET_ACCESS_KEY and that the keys may call this API\.\n$/,
     );
     assert.doesNotMatch(result.err, /not-the-secret/);
   });

@@ -2,8 +2,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createJdCloudClient, type JdCloudClient } from '../../src/adapters/jdcloud/client/create-jdcloud-client.js';
-import { JdCloudApiError } from '../../src/adapters/jdcloud/errors/jdcloud-api-error.js';
-import { JdCloudInputError } from '../../src/adapters/jdcloud/errors/jdcloud-input-error.js';
+import { JdCloudApiError, JdCloudInputError } from '../../src/adapters/jdcloud/errors.js';
 import type { ImportImageInput } from '../../src/adapters/jdcloud/vm/import-image.js';
 import { createVmApi, type VmApi } from '../../src/adapters/jdcloud/vm/vm-api.js';
 import { startVmEmulator, type VmEmulator } from '../../src/edges/local/vm-emulator/vm-emulator.js';
@@ -33,9 +32,9 @@ describe('VM API', () => {
   before(async () => {
     emulator = await startVmEmulator({ credentials: [credentials], taskStepMs: 1000, now: () => clockMs });
     legacy = await startVmEmulator({ credentials: [credentials], legacyTaskIds: true });
-    const options = { service: 'vm', credentials, clock: () => new Date(clockMs), retry: { baseDelayMs: 1 } };
+    const options = { service: 'vm', credentials, now: () => new Date(clockMs), retry: { baseDelayMs: 1 } };
     client = createJdCloudClient({ ...options, endpoint: emulator.url });
-    legacyClient = createJdCloudClient({ ...options, endpoint: legacy.url, clock: () => new Date() });
+    legacyClient = createJdCloudClient({ ...options, endpoint: legacy.url, now: () => new Date() });
     vm = createVmApi(client);
   });
   after(async () => {

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { importImageInputSchema, importImageResultSchema, type ImportImageInput } from '../../src/adapters/jdcloud/vm/import-image.js';
 import { describeImageTasksQuerySchema } from '../../src/adapters/jdcloud/vm/describe-image-tasks.js';
 import { parseInput } from '../../src/adapters/jdcloud/vm/input-rules.js';
-import { JdCloudInputError } from '../../src/adapters/jdcloud/errors/jdcloud-input-error.js';
+import { JdCloudInputError } from '../../src/adapters/jdcloud/errors.js';
 
 const valid: ImportImageInput = {
   architecture: 'x86_64',

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { request } from 'undici';
 import { signRequest } from '../../src/adapters/jdcloud/signing/sign-request.js';
 import { startVmEmulator, type VmEmulator } from '../../src/edges/local/vm-emulator/vm-emulator.js';
+import { createSender } from './vm-emulator-send.js';
 import { ubuntuImportRequest } from '../../harness/import-request.js';
 
 const credentials = { accessKeyId: 'EMULATOR-AK', secretAccessKey: 'EMULATOR-SK' };
@@ -14,40 +15,7 @@ const ubuntu = ubuntuImportRequest('ubuntu-2204');
 // The emulator's clock, moved by hand so task progress needs no waiting.
 let clockMs = Date.parse('2024-05-06T07:08:09Z');
 
-interface Sent {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  json: any;
-}
-
-async function send(
-  emulator: VmEmulator,
-  method: 'GET' | 'POST',
-  path: string,
-  options: { body?: unknown; sign?: boolean; headers?: Record<string, string>; date?: Date; nonce?: string; keys?: typeof credentials; region?: string } = {},
-): Promise<Sent> {
-  const url = `${emulator.url}${path}`;
-  const body = options.body === undefined ? undefined : typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
-  const headers =
-    options.sign === false
-      ? { 'content-type': 'application/json', ...options.headers }
-      : {
-          ...signRequest({
-            method,
-            url,
-            ...(body !== undefined ? { body } : {}),
-            credentials: options.keys ?? credentials,
-            region: options.region ?? 'cn-north-1',
-            service: 'vm',
-            date: options.date ?? new Date(clockMs),
-            ...(options.nonce !== undefined ? { nonce: options.nonce } : {}),
-          }),
-          ...options.headers,
-        };
-  const response = await request(url, { method, headers, body: body ?? null });
-  const text = await response.body.text();
-  return { status: response.statusCode, headers: response.headers, json: text === '' ? undefined : JSON.parse(text) };
-}
+const send = createSender({ credentials, now: () => clockMs });
 
 describe('VM API emulator', () => {
   let emulator: VmEmulator;

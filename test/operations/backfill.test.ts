@@ -120,7 +120,7 @@ describe('oss-image-import backfill', () => {
   it('fails clearly for a bucket that does not exist, and says when a prefix has no images', async () => {
     const missing = captureIo(env);
     assert.equal(await runCli(['backfill', 's3://no-such-bucket/'], missing.io), 1);
-    assert.equal(missing.captured.err, 'ListObjectsV2 s3://no-such-bucket/ failed: NoSuchBucket (HTTP 404).\n');
+    assert.equal(missing.captured.err, 'ListObjectsV2 s3://no-such-bucket/ failed: the bucket "no-such-bucket" does not exist (NoSuchBucket, HTTP 404). Check the bucket name, and that OSS_ENDPOINT or JDCLOUD_REGION is the bucket\'s region.\n');
     const empty = captureIo(env);
     assert.equal(await runCli(['backfill', `s3://${stack.bucket}/fleet/notes/`], empty.io), 0);
     assert.match(empty.captured.err, /No image keys \(\.qcow2, \.qcow, \.vhd, \.vmdk, \.raw, \.img, or packed: \.gz, \.xz, \.zst, \.bz2, \.zip, \.tar, \.tgz, \.ova\) under s3:\/\/images\/fleet\/notes\/\.\n$/);

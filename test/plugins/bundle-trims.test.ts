@@ -16,7 +16,7 @@ let work: string;
 async function bundleSource(name: string, source: string): Promise<Awaited<ReturnType<typeof bundleFunction>>> {
   const entryFile = join(work, name);
   await writeFile(entryFile, source);
-  return bundleFunction({ functionKey: 'probe', entryFile, serviceDir: work, minify: true, sourcemap: false, awsDefaultCredentialChain: false });
+  return bundleFunction({ functionKey: 'probe', entryFile, serviceDir: work, minify: true, sourcemap: false, awsDefaultCredentialChain: false, nodeMajor: 16 });
 }
 
 /** The message of the BundleFailedError the source fails with. */
@@ -256,6 +256,7 @@ describe('the importImage and refreshStatus bundles', () => {
         minify: true,
         sourcemap: false,
         awsDefaultCredentialChain: false,
+        nodeMajor: 16,
       });
       const inputs = Object.keys(bundle.inputBytes);
       assert.deepEqual(

@@ -37,7 +37,7 @@ describe('the fc emulator gateway', () => {
   }
 
   it('answers a request signed with JDCLOUD2 for service fc', async () => {
-    assert.deepEqual(await runtimes({}), { status: 200, message: undefined, result: { runtimes: ['nodejs16', 'nodejs20', 'nodejs22'], totalCount: 3 } });
+    assert.deepEqual(await runtimes({}), { status: 200, message: undefined, result: { runtimes: ['nodejs16'], totalCount: 1 } });
   });
 
   it('turns away unsigned requests, wrong secrets, another service\'s scope and a reused nonce', async () => {
@@ -56,7 +56,7 @@ describe('createFcApi against the fc emulator', () => {
   let zip: Buffer;
 
   before(async () => {
-    emulator = await startFcEmulator({ credentials: [credentials] });
+    emulator = await startFcEmulator({ credentials: [credentials], runtimes: ['nodejs16', 'nodejs22'] });
     client = createJdCloudClient({ endpoint: emulator.url, service: 'fc', credentials, retry: { maxAttempts: 1 } });
     fc = createFcApi(client);
     zip = await zipEntries([{ name: 'index.js', data: Buffer.from('exports.handler = async () => 1;\n') }]);
@@ -69,15 +69,20 @@ describe('createFcApi against the fc emulator', () => {
   const spec = (functionName: string) => ({ functionName, code: { zipFile: zip.toString('base64') }, runtime: 'nodejs22', handler: 'index.handler' });
 
   it('creates a service and a function, and reports the package checksum as SHA-256', async () => {
-    assert.deepEqual(await fc.describeRuntimes(region), ['nodejs16', 'nodejs20', 'nodejs22']);
+    assert.deepEqual(await fc.describeRuntimes(region), ['nodejs16', 'nodejs22']);
+    assert.deepEqual(await fc.describeInstanceTypes(region), [
+      { cpu: 0.15, memorySize: 256 },
+      { cpu: 0.75, memorySize: 1024 },
+      { cpu: 1, memorySize: 1024 },
+    ]);
     assert.equal(await fc.findService(region, 'images'), undefined);
     await fc.createService(region, { serviceName: 'images', description: 'disk images' });
     assert.equal((await fc.findService(region, 'images'))?.description, 'disk images');
     await fc.createFunction(region, 'images', { ...spec('importImage'), timeout: 120, envs: [{ name: 'A', value: '1' }] });
     const deployed = await fc.findFunction(region, 'images', 'importImage');
     assert.deepEqual(
-      { runtime: deployed?.runtime, handler: deployed?.handler, timeout: deployed?.timeout, memorySize: deployed?.memorySize, envs: deployed?.envs, codeSize: deployed?.codeSize },
-      { runtime: 'nodejs22', handler: 'index.handler', timeout: 120, memorySize: 1024, envs: [{ name: 'A', value: '1' }], codeSize: zip.length },
+      { runtime: deployed?.runtime, handler: deployed?.handler, timeout: deployed?.timeout, cpu: deployed?.cpu, memorySize: deployed?.memorySize, envs: deployed?.envs, codeSize: deployed?.codeSize },
+      { runtime: 'nodejs22', handler: 'index.handler', timeout: 120, cpu: 1, memorySize: 1024, envs: [{ name: 'A', value: '1' }], codeSize: zip.length },
     );
     assert.equal((await fc.describeFunctionCode(region, 'images', 'importImage')).checkSum, createHash('sha256').update(zip).digest('hex'));
   });
@@ -86,7 +91,17 @@ describe('createFcApi against the fc emulator', () => {
     await assert.rejects(fc.createFunction(region, 'images', { ...spec('other'), runtime: 'nodejs99' }), (error: unknown) => {
       assert.ok(error instanceof JdCloudApiError);
       assert.equal(error.httpStatus, 400);
-      assert.equal(error.apiMessage, 'runtime "nodejs99" is not supported; supported: nodejs16, nodejs20, nodejs22');
+      assert.equal(error.apiMessage, 'runtime "nodejs99" is not supported; supported: nodejs16, nodejs22');
+      return true;
+    });
+    await assert.rejects(fc.createFunction(region, 'images', { ...spec('other'), cpu: 0.15, memorySize: 1024 }), (error: unknown) => {
+      assert.ok(error instanceof JdCloudApiError);
+      assert.equal(error.apiMessage, 'cpu 0.15 with memorySize 1024 is not an instance type; offered: 0.15 vCPU / 256 MB, 0.75 vCPU / 1024 MB, 1 vCPU / 1024 MB');
+      return true;
+    });
+    await assert.rejects(fc.createFunction(region, 'images', { ...spec('other'), timeout: 901 }), (error: unknown) => {
+      assert.ok(error instanceof JdCloudApiError);
+      assert.equal(error.apiMessage, 'functionSpec.timeout: Too big: expected number to be <=900');
       return true;
     });
     const trigger = { triggerType: 'oss' as const, sourceJrn: 'jrn:oss:cn-north-1::disk-images', triggerConfig: '{"events":["oss:ObjectCreated:*"],"filter":{"key":{"suffix":".qcow2"}}}' };
@@ -107,11 +122,64 @@ describe('createFcApi against the fc emulator', () => {
     assert.equal(await fc.findFunction(region, 'images', 'importImage'), undefined);
   });
 
-  it('invokes asynchronously and records the event text', async () => {
-    await fc.createFunction(region, 'images', spec('importImage'));
+  it('invokes asynchronously: answers a request id at once, then runs the deployed bundle with the function\'s environment', async () => {
+    // A handler that waits, so the answer provably comes before the function ends.
+    const code = await zipEntries([
+      {
+        name: 'index.js',
+        data: Buffer.from(
+          "exports.handler = async (event, context) => { await new Promise((r) => setTimeout(r, 300)); return { event, mode: process.env.MODE, home: process.env.HOME ?? null, requestId: context.requestId, fn: context.function.name }; };\n",
+        ),
+      },
+    ]);
+    await fc.createFunction(region, 'images', { ...spec('importImage'), code: { zipFile: code.toString('base64') }, envs: [{ name: 'MODE', value: 'follow' }] });
     const { requestId } = await fc.invokeFunction(region, 'images', 'importImage', '{"Records":[]}');
     assert.match(requestId, /^[a-z0-9]{32}$/);
-    assert.deepEqual(emulator.invocations, [{ region, serviceName: 'images', functionName: 'importImage', event: '{"Records":[]}', invocationType: 'Async' }]);
+    const [invocation] = emulator.invocations;
+    assert.deepEqual(
+      { ...invocation, settled: undefined },
+      { requestId, region, serviceName: 'images', functionName: 'importImage', event: '{"Records":[]}', invocationType: 'Async', settled: undefined },
+    );
+    const outcome = await invocation?.settled;
+    assert.deepEqual(
+      { status: outcome?.status, result: outcome?.result, exitCode: outcome?.exitCode, node: outcome?.node },
+      { status: 'succeeded', result: { event: { Records: [] }, mode: 'follow', home: null, requestId, fn: 'importImage' }, exitCode: 0, node: process.version },
+    );
+    assert.equal(invocation?.outcome, outcome);
+  });
+
+  it('lets the function connect to loopback only', async () => {
+    const code = await zipEntries([
+      {
+        name: 'index.js',
+        data: Buffer.from(
+          "const net = require('net');\nexports.handler = () => new Promise((resolve) => { const socket = net.connect(9, '0.0.0.0'); socket.on('error', (error) => resolve(error.message)); socket.on('connect', () => { socket.destroy(); resolve('connected'); }); });\n",
+        ),
+      },
+    ]);
+    await fc.createFunction(region, 'images', { ...spec('outbound'), code: { zipFile: code.toString('base64') } });
+    await fc.invokeFunction(region, 'images', 'outbound', '{}');
+    const outcome = await emulator.invocations.at(-1)?.settled;
+    assert.deepEqual({ status: outcome?.status, result: outcome?.result }, { status: 'succeeded', result: 'fc emulator: the function may connect to loopback only, not to 0.0.0.0' });
+  });
+
+  it('kills an invocation at the function\'s timeout, and reports a handler that throws', async () => {
+    const code = await zipEntries([
+      {
+        name: 'index.js',
+        data: Buffer.from("exports.handler = async (event) => { if (event.fail) throw new Error('bad event'); await new Promise((r) => setTimeout(r, 60000)); };\n"),
+      },
+    ]);
+    await fc.createFunction(region, 'images', { ...spec('slow'), timeout: 1, code: { zipFile: code.toString('base64') } });
+    await fc.invokeFunction(region, 'images', 'slow', '{}');
+    await fc.invokeFunction(region, 'images', 'slow', '{"fail":true}');
+    const [timedOut, failed] = await emulator.settled().then((all) => all.slice(-2));
+    assert.deepEqual(
+      { status: timedOut?.status, error: timedOut?.error, signal: timedOut?.signal },
+      { status: 'timed-out', error: 'the function ran past its timeout of 1 s and was killed', signal: 'SIGKILL' },
+    );
+    assert.deepEqual({ status: failed?.status, exitCode: failed?.exitCode }, { status: 'failed', exitCode: 1 });
+    assert.match(failed?.error ?? '', /^Error: bad event\n/);
   });
 
   it('lists every function across pages of 100', async () => {

@@ -8,7 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import JdCloudProviderPlugin from '../../plugins/jdcloud/index.js';
 import { providerHookNames } from '../../plugins/jdcloud/jdcloud-provider.js';
 import { zipEntries } from '../../plugins/jdcloud/package/zip-bundle.js';
-import { listZipEntries, readZipEntry } from '../../plugins/jdcloud/package/zip-contents.js';
+import { listZipEntries, readZipEntry } from '../../src/adapters/jdcloud/fc/index.js';
 import { fixtureYml, frameworkError, makeServiceDir, repoRoot, runServerless, type ServiceDir } from './serverless-cli.js';
 
 function zipNames(zip: Buffer): string[] {
@@ -39,9 +39,9 @@ describe('serverless package with the repository serverless.yml', () => {
 
   it('packages every function: one zip each, and nothing else in the package directory', async () => {
     for (const key of functionKeys) {
-      assert.match(stderr, new RegExp(`^Packaged ${key}: .*${key}\\.zip, [\\d.]+ KB zip, [\\d.]+ KB unzipped \\(index\\.js\\)$`, 'm'));
+      assert.match(stderr, new RegExp(`^Packaged ${key}: .*${key}\\.zip, [\\d.]+ KB zip, [\\d.]+ KB unzipped \\(index\\.js\\), built for nodejs16$`, 'm'));
     }
-    assert.deepEqual((await readdir(output)).sort(), ['bundle', 'importImage.zip', 'refreshStatus.zip']);
+    assert.deepEqual((await readdir(output)).sort(), ['bundle', 'importImage.runtime.json', 'importImage.zip', 'refreshStatus.runtime.json', 'refreshStatus.zip']);
   });
 
   for (const key of functionKeys) {

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { newestNodeRuntime } from '../../plugins/jdcloud/config/node-runtime.js';
+import { endOfLifeWarning, newestNodeRuntime } from '../../plugins/jdcloud/config/node-runtime.js';
 import { normalizeOssEventType, type OssEventType } from '../../plugins/jdcloud/config/oss-event-types.js';
 import { readServiceConfig, type ServerlessServiceView } from '../../plugins/jdcloud/config/read-service-config.js';
 import { findTriggerOverlaps } from '../../plugins/jdcloud/config/trigger-overlap.js';
-import { ServiceConfigInvalidError } from '../../plugins/jdcloud/errors/service-config-invalid-error.js';
+import { ServiceConfigInvalidError } from '../../plugins/jdcloud/errors.js';
 import { repoRoot } from './serverless-cli.js';
 
 const serviceDir = join(repoRoot, 'test', 'plugins', 'fixtures', 'service');
@@ -50,8 +50,17 @@ describe('readServiceConfig', () => {
     assert.equal(fn?.handlerFile, join(serviceDir, 'handler.ts'));
     assert.equal(fn?.fcHandler, 'index.handler');
     assert.equal(fn?.timeout, 30);
-    // An empty value means "not set": it is not deployed.
-    assert.deepEqual(fn?.environment, { A: '1', B: '2' });
+    // An empty value means "not set": it is not deployed. The plugin adds where the function runs.
+    assert.deepEqual(fn?.environment, {
+      A: '1',
+      B: '2',
+      OSS_IMAGE_IMPORT_FC_SERVICE: 'fixture-images-dev',
+      OSS_IMAGE_IMPORT_FC_FUNCTION: 'importImage',
+      OSS_IMAGE_IMPORT_FC_REGION: 'cn-north-1',
+      JDCLOUD_FC_ENDPOINT: 'https://fc.jdcloud-api.com',
+    });
+    // No cpu or memorySize: fc's default instance type, sent explicitly.
+    assert.deepEqual({ cpu: fn?.cpu, memorySize: fn?.memorySize }, { cpu: 1, memorySize: 1024 });
     assert.deepEqual(fn?.triggers, [
       { where: 'functions.importImage.events[0].oss', name: 'oss-1', bucket: 'disk-images', events: ['oss:ObjectCreated:*'], prefix: '', suffix: '.qcow2', enabled: true },
     ]);
@@ -69,10 +78,37 @@ describe('readServiceConfig', () => {
     ]);
   });
 
-  it('rejects a runtime the bundle cannot run on, at provider and function level', () => {
-    assert.deepEqual(problemsOf(view({ provider: { runtime: 'nodejs16' }, function: { runtime: 'python3.9' } })), [
-      'provider.runtime: "nodejs16" is not a runtime this function can run on; the bundle needs Node.js 20 or newer. Use nodejs20, nodejs22, nodejs24, or leave provider.runtime out to deploy on the newest Node.js runtime fc offers.',
-      'functions.importImage.runtime: "python3.9" is not a runtime this function can run on; the bundle needs Node.js 20 or newer. Use nodejs20, nodejs22, nodejs24, or leave functions.importImage.runtime out to deploy on the newest Node.js runtime fc offers.',
+  it('rejects a runtime the bundle is not built for, at provider and function level; takes nodejs16 to nodejs24', () => {
+    assert.deepEqual(problemsOf(view({ provider: { runtime: 'nodejs14' }, function: { runtime: 'python3.9' } })), [
+      'provider.runtime: "nodejs14" is not a runtime this function is built for; use one of nodejs16, nodejs18, nodejs20, nodejs22, nodejs24, or leave provider.runtime out to deploy on the newest of them that fc offers.',
+      'functions.importImage.runtime: "python3.9" is not a runtime this function is built for; use one of nodejs16, nodejs18, nodejs20, nodejs22, nodejs24, or leave functions.importImage.runtime out to deploy on the newest of them that fc offers.',
+    ]);
+    for (const runtime of ['nodejs16', 'nodejs18', 'nodejs20', 'nodejs22', 'nodejs24']) assert.equal(readServiceConfig(view({ provider: { runtime } })).config.runtime, runtime);
+  });
+
+  it('takes the instance type from cpu, memorySize or both, and rejects a pair fc does not offer', () => {
+    const pair = (settings: { provider?: Record<string, unknown>; function?: Record<string, unknown> }) => {
+      const [fn] = readServiceConfig(view(settings)).config.functions;
+      return `${fn?.cpu}/${fn?.memorySize}`;
+    };
+    assert.equal(pair({ provider: { cpu: 0.15 } }), '0.15/256');
+    assert.equal(pair({ provider: { memorySize: 256 } }), '0.15/256');
+    assert.equal(pair({ provider: { memorySize: 1024 } }), '1/1024');
+    assert.equal(pair({ provider: { cpu: 0.75 } }), '0.75/1024');
+    // A function's own setting replaces the provider's pair as a whole.
+    assert.equal(pair({ provider: { cpu: 0.15, memorySize: 256 }, function: { memorySize: 1024 } }), '1/1024');
+    assert.deepEqual(problemsOf(view({ provider: { cpu: 0.15, memorySize: 1024 }, function: { memorySize: 512 } })), [
+      'functions.importImage: memorySize 512 is not an instance type fc offers; use one of 0.15 vCPU / 256 MB, 0.75 vCPU / 1024 MB, 1 vCPU / 1024 MB (set cpu, memorySize or both).',
+    ]);
+    assert.deepEqual(problemsOf(view({ provider: { cpu: 0.15, memorySize: 1024 } })), [
+      'provider: cpu 0.15 with memorySize 1024 is not an instance type fc offers; use one of 0.15 vCPU / 256 MB, 0.75 vCPU / 1024 MB, 1 vCPU / 1024 MB (set cpu, memorySize or both).',
+    ]);
+  });
+
+  it('names the field and the type when a setting has the wrong type', () => {
+    assert.deepEqual(problemsOf(view({ provider: { timeout: '30' }, function: { events: [{ oss: { bucket: 'disk-images', filter: { suffix: 7 } } }] } })), [
+      'provider.timeout: Invalid input: expected number, received string.',
+      'functions.importImage.events[0].oss.filter.suffix: Invalid input: expected string, received number.',
     ]);
   });
 
@@ -122,20 +158,36 @@ describe('readServiceConfig', () => {
     );
   });
 
-  it('rejects more than 50 environment variables and values over 128 bytes, naming no value', () => {
-    const environment = Object.fromEntries(Array.from({ length: 51 }, (_, index) => [`VAR_${index}`, 'x']));
-    environment['VAR_0'] = 's'.repeat(129);
-    assert.deepEqual(problemsOf(view({ provider: { environment } })), [
-      'functions.importImage.environment (with provider.environment) has 51 variables; fc allows at most 50. Remove some, or combine related settings into one variable.',
-      'functions.importImage.environment (with provider.environment).VAR_0: the value is 129 bytes; fc allows at most 128 bytes per value. Shorten it, or store it elsewhere (e.g. an object in the bucket) and pass its location.',
+  it('rejects more than 50 environment variables, counting the plugin\'s own, naming no value', () => {
+    // 46 of ours + the 4 the plugin adds = 50: allowed; one more is not.
+    const environment = Object.fromEntries(Array.from({ length: 46 }, (_, index) => [`VAR_${index}`, 'x']));
+    assert.equal(Object.keys(readServiceConfig(view({ provider: { environment } })).config.functions[0]?.environment ?? {}).length, 50);
+    assert.deepEqual(problemsOf(view({ provider: { environment: { ...environment, VAR_46: 'x' } } })), [
+      'functions.importImage.environment (with provider.environment and the 4 the plugin adds) has 51 variables; fc allows at most 50. Remove some, or combine related settings into one variable.',
     ]);
   });
 
-  it('counts value bytes in UTF-8 and rejects reserved and malformed names', () => {
-    assert.deepEqual(problemsOf(view({ function: { environment: { NOTE: 'é'.repeat(65), FUN_MODE: 'a', '1ST': 'b' } } })), [
-      'functions.importImage.environment (with provider.environment).NOTE: the value is 130 bytes; fc allows at most 128 bytes per value. Shorten it, or store it elsewhere (e.g. an object in the bucket) and pass its location.',
-      'functions.importImage.environment (with provider.environment).FUN_MODE: "FUN_MODE" is reserved by the platform (names starting FUN_); rename the variable.',
-      'functions.importImage.environment (with provider.environment).1ST: "1ST" is not a valid variable name: start with a letter, then use letters, digits and "_", at most 64 bytes.',
+  it('takes long values and any name fc does not reserve (the legacy Function Service limits are not fc\'s)', () => {
+    const environment = { NOTE: 'é'.repeat(2000), '1ST': 'b', 'with-dash': 'c' };
+    assert.deepEqual(Object.keys(readServiceConfig(view({ function: { environment } })).config.functions[0]?.environment ?? {}).slice(0, 3), ['NOTE', '1ST', 'with-dash']);
+    assert.deepEqual(problemsOf(view({ function: { environment: { FUN_MODE: 'a', path: 'b' } } })), [
+      'functions.importImage.environment (with provider.environment and the 4 the plugin adds).FUN_MODE: "FUN_MODE" is reserved by the platform (names starting FUN_); rename the variable.',
+      'functions.importImage.environment (with provider.environment and the 4 the plugin adds).path: "path" is reserved by the platform (PATH); rename the variable.',
+    ]);
+  });
+
+  it('names the refresh function in every function\'s environment, and rejects one that is not in the service', () => {
+    const refreshing = { ...view(), functions: { ...view().functions, refreshStatus: { handler: 'handler.handler' } } };
+    const { config } = readServiceConfig(refreshing, { fcEndpoint: 'http://127.0.0.1:9000' });
+    assert.deepEqual(
+      config.functions.map((fn) => [fn.environment['OSS_IMAGE_IMPORT_FC_FUNCTION'], fn.environment['OSS_IMAGE_IMPORT_FC_REFRESH_FUNCTION'], fn.environment['JDCLOUD_FC_ENDPOINT']]),
+      [
+        ['importImage', 'refreshStatus', 'http://127.0.0.1:9000'],
+        ['refreshStatus', 'refreshStatus', 'http://127.0.0.1:9000'],
+      ],
+    );
+    assert.deepEqual(problemsOf(view({ provider: { refreshFunction: 'follow' } })), [
+      'provider.refreshFunction: "follow" is not a function of this service; name one under functions: (importImage).',
     ]);
   });
 
@@ -189,8 +241,21 @@ describe('trigger overlap', () => {
 });
 
 describe('newestNodeRuntime', () => {
-  it('picks the newest nodejsNN with NN ≥ 20 among the offered runtimes', () => {
+  it('picks the newest nodejsNN the bundle is built for (16 to 24) among the offered runtimes', () => {
     assert.equal(newestNodeRuntime(['nodejs16', 'nodejs22', 'python3.9', 'nodejs20', 'nodejs24']), 'nodejs24');
-    assert.equal(newestNodeRuntime(['nodejs16', 'nodejs18', 'java11']), undefined);
+    assert.equal(newestNodeRuntime(['nodejs16', 'java11']), 'nodejs16');
+    assert.equal(newestNodeRuntime(['nodejs14', 'nodejs26', 'java11']), undefined);
+  });
+});
+
+describe('endOfLifeWarning', () => {
+  it('warns for a runtime past its upstream end of life, saying why it is allowed', () => {
+    assert.equal(
+      endOfLifeWarning('nodejs16', '2026-12-05'),
+      'nodejs16: Node.js 16 reached its end of life upstream on 2023-09-11 (no more security fixes from the Node.js project). It is allowed because JD\'s Function Compute documents nodejs16 as its runtime and may offer nothing newer; the bundle is built and tested for it. Set provider.runtime to a newer nodejsNN once fc offers one.',
+    );
+    assert.equal(endOfLifeWarning('nodejs18', '2025-04-29'), undefined);
+    assert.match(endOfLifeWarning('nodejs18', '2025-04-30') ?? '', /^nodejs18: Node\.js 18 reached its end of life upstream on 2025-04-30 /);
+    assert.equal(endOfLifeWarning('nodejs24', '2026-12-05'), undefined);
   });
 });

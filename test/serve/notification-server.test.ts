@@ -283,6 +283,58 @@ describe('serve: bodies', () => {
       assert.equal(gate.calls.length, 0);
     });
   });
+
+  it('answers 400 for a JSON object that is no notification, naming its keys, without calling the handler', async () => {
+    const gate = gatedHandler();
+    await withServer({ handleNotification: gate.handler }, async (server) => {
+      const expected: Array<[unknown, string]> = [
+        [{}, 'an empty object'],
+        [{ foo: 1 }, 'an object with key "foo"'],
+        [{ Records: 'x', Bucket: 'images' }, 'an object with keys "Records", "Bucket"'],
+        [{ a: 1, b: 2, c: 3, d: 4, e: 5, f: 6 }, 'an object with keys "a", "b", "c", "d", "e", …'],
+      ];
+      for (const [body, got] of expected) {
+        const res = await post(server, body);
+        assert.equal(res.status, 400, JSON.stringify(body));
+        assert.deepEqual(JSON.parse(res.body), {
+          error: `Body is not a bucket notification: expected {"Records":[…]} as S3, Ceph RGW, MinIO and JD OSS send; got ${got}.`,
+        });
+      }
+      assert.equal(gate.calls.length, 0);
+      assert.equal(server.counters.refused, expected.length);
+    });
+  });
+
+  it('answers 400 with the handler\'s reason when it understands none of the records', async () => {
+    const unrecognised = 'None of the 1 record is an upload record (S3, Ceph RGW, MinIO or JD Cloud shape): record 0: s3: required.';
+    await withServer({ handleNotification: async () => ({ transientFailure: false, unrecognised }) }, async (server) => {
+      const res = await post(server, { Records: [{ foo: 1 }] });
+      assert.equal(res.status, 400);
+      assert.deepEqual(JSON.parse(res.body), { error: unrecognised, outcome: { transientFailure: false, unrecognised } });
+    });
+  });
+
+  it('answers 413 to a 17 MiB chunked body at the default limits, keeps serving, and finishes the notification in flight', async () => {
+    const gate = gatedHandler();
+    await withServer({ handleNotification: gate.handler }, async (server) => {
+      const inFlight = post(server, rgwFixture);
+      await gate.waitForCalls(1);
+      const huge = await send(server.notificationUrl, {
+        headers: { authorization: `Bearer ${token}`, 'transfer-encoding': 'chunked' },
+        chunks: Array.from({ length: 17 }, () => Buffer.alloc(1024 * 1024, 0x20)),
+      });
+      assert.equal(huge.status, 413);
+      assert.match(JSON.parse(huge.body).error, /^Request body is too large: at least \d+ bytes; the limit is 1048576 bytes\.$/);
+      const health = await send(`${server.url}/healthz`, { method: 'GET' });
+      assert.deepEqual(JSON.parse(health.body), { status: 'ok', active: 1, queued: 0 });
+      gate.releaseAll();
+      assert.equal((await inFlight).status, 200);
+      const after = post(server, rgwFixture);
+      await gate.waitForCalls(2);
+      gate.releaseAll();
+      assert.equal((await after).status, 200);
+    });
+  });
 });
 
 describe('serve: JD OSS verification handshake and S3 test events', () => {

@@ -6,6 +6,8 @@
  */
 
 const positiveInteger = { type: 'integer', minimum: 1 } as const;
+/** vCPU of the function's instance type: 0.15, 0.75 or 1 (read-service-config checks the pair). */
+const cpu = { type: 'number', exclusiveMinimum: 0 } as const;
 
 /** Names JD accepts for services, functions and triggers: letters, digits, `_`, `-`, Chinese. */
 const jdResourceName = { type: 'string', minLength: 1, maxLength: 32 } as const;
@@ -22,7 +24,10 @@ export const providerSchema = {
     runtime: { type: 'string' },
     /** fc service name; defaults to `<service>-<stage>`. */
     serviceName: jdResourceName,
+    /** The function that refreshes status records (its name goes into every function's environment). */
+    refreshFunction: { type: 'string' },
     description: { type: 'string', maxLength: 256 },
+    cpu,
     memorySize: positiveInteger,
     timeout: positiveInteger,
     environment: environmentSchema,
@@ -43,6 +48,7 @@ export const functionSchema = {
     handler: { type: 'string', minLength: 3 },
     description: { type: 'string', maxLength: 256 },
     runtime: { type: 'string' },
+    cpu,
     memorySize: positiveInteger,
     timeout: positiveInteger,
     environment: environmentSchema,

@@ -1,63 +1,27 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import * as z from '../../../src/kernel/zod.js';
 import type { Problem } from '../../../src/kernel/index.js';
-import { ServiceConfigInvalidError } from '../errors/service-config-invalid-error.js';
-import { bucketNameProblem } from './bucket-name.js';
+import { fcLimits, isRegionId } from '../../../src/domain/jdcloud-rules/index.js';
+import { ServiceConfigInvalidError } from '../errors.js';
 import { environmentProblems } from './environment-limits.js';
-import { fcLimits, fcResourceNamePattern, isRegionId } from '../../../src/domain/jdcloud-rules/index.js';
+import { resolveInstanceType } from './function-resources.js';
+import { defaultFcEndpoint, platformEnvironment, type PlatformFacts } from './platform-environment.js';
 import { runtimeProblem } from './node-runtime.js';
-import { defaultOssEventTypes, normalizeOssEventType, ossEventTypes, type OssEventType } from './oss-event-types.js';
+import { readTriggers } from './read-triggers.js';
+import { resourceNameProblem } from './resource-name.js';
 import { findTriggerOverlaps } from './trigger-overlap.js';
+import {
+  functionInputSchema,
+  providerInputSchema,
+  type FunctionConfig,
+  type FunctionInput,
+  type ProviderInput,
+  type ServerlessServiceView,
+  type ServiceConfig,
+} from './service-config-shape.js';
 
-/** What the plugin reads from the framework: `serverless.service` after variables are resolved. */
-export interface ServerlessServiceView {
-  serviceDir: string;
-  /** `service:` in serverless.yml. */
-  service: string;
-  stage: string;
-  provider: Readonly<Record<string, unknown>>;
-  functions: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
-}
-
-export interface TriggerConfig {
-  /** Where it is written, e.g. `functions.importImage.events[0].oss`. */
-  where: string;
-  name: string;
-  bucket: string;
-  events: OssEventType[];
-  prefix: string;
-  suffix: string;
-  description?: string;
-  enabled: boolean;
-}
-
-export interface FunctionConfig {
-  /** The key under `functions:`; also the fc function name. */
-  key: string;
-  /** Absolute path of the source file the bundle starts from. */
-  handlerFile: string;
-  handlerExport: string;
-  /** The handler fc calls inside the zip: the bundle is always `index.js`. */
-  fcHandler: string;
-  runtime?: string;
-  description?: string;
-  memorySize?: number;
-  timeout?: number;
-  /** provider.environment overlaid with the function's own. */
-  environment: Record<string, string>;
-  triggers: TriggerConfig[];
-}
-
-export interface ServiceConfig {
-  serviceDir: string;
-  region: string;
-  fcServiceName: string;
-  description?: string;
-  /** undefined: choose the newest Node.js runtime fc offers at deploy time. */
-  runtime?: string;
-  bundle: { sourcemap: boolean; minify: boolean; awsDefaultCredentialChain: boolean };
-  functions: FunctionConfig[];
-}
+export type { FunctionConfig, ServerlessServiceView, ServiceConfig, TriggerConfig } from './service-config-shape.js';
 
 export interface ReadServiceConfigResult {
   config: ServiceConfig;
@@ -67,49 +31,42 @@ export interface ReadServiceConfigResult {
 
 const handlerExtensions = ['.ts', '.mts', '.js', '.mjs', '.cjs'];
 
-function text(value: unknown): string | undefined {
-  return typeof value === 'string' ? value : undefined;
+/** Parses one part of serverless.yml; a wrong type becomes a problem naming its path. */
+function parsePart<T>(schema: z.ZodMiniType<T>, where: string, value: unknown, problems: Problem[]): T | undefined {
+  const parsed = z.safeParse(schema, value ?? {});
+  if (parsed.success) return parsed.data;
+  for (const issue of parsed.error.issues) {
+    const field = [where, ...issue.path.map((part) => (typeof part === 'number' ? `[${part}]` : `.${String(part)}`))].join('').replace(/\.\[/g, '[');
+    problems.push({ code: 'invalid-config-type', field, message: `${field}: ${issue.message}.` });
+  }
+  return undefined;
 }
 
-function integer(value: unknown): number | undefined {
-  return typeof value === 'number' && Number.isInteger(value) ? value : undefined;
-}
-
-function record(value: unknown): Readonly<Record<string, unknown>> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
-}
-
-/**
- * An `environment` map. A variable whose value is empty is left out, so `${env:NAME, ''}` in
- * serverless.yml means "only when set"; `invoke local` then keeps the shell's value.
- */
-function environmentRecord(value: unknown): Record<string, string> {
-  const result: Record<string, string> = {};
-  for (const [name, item] of Object.entries(record(value))) if (typeof item === 'string' && item !== '') result[name] = item;
-  return result;
-}
-
-function resourceNameProblem(field: string, name: string, what: string): Problem | undefined {
-  if (fcResourceNamePattern.test(name)) return undefined;
+function timeoutProblem(field: string, timeout: number | undefined): Problem | undefined {
+  if (timeout === undefined || (Number.isInteger(timeout) && timeout >= fcLimits.minTimeoutSeconds && timeout <= fcLimits.maxTimeoutSeconds)) return undefined;
   return {
-    code: 'invalid-resource-name',
+    code: 'timeout-out-of-range',
     field,
-    value: name,
-    message: `${field}: "${name}" cannot be an fc ${what} name: use at most ${fcLimits.maxResourceNameLength} letters, digits, "_", "-" or Chinese characters.`,
+    value: String(timeout),
+    message: `${field}: ${timeout} seconds is outside fc's range; use ${fcLimits.minTimeoutSeconds} to ${fcLimits.maxTimeoutSeconds}.`,
   };
 }
 
-function readTimeout(field: string, value: unknown, problems: Problem[]): number | undefined {
-  const timeout = integer(value);
-  if (timeout !== undefined && (timeout < fcLimits.minTimeoutSeconds || timeout > fcLimits.maxTimeoutSeconds)) {
-    problems.push({
-      code: 'timeout-out-of-range',
-      field,
-      value: String(timeout),
-      message: `${field}: ${timeout} seconds is outside fc's range; use ${fcLimits.minTimeoutSeconds} to ${fcLimits.maxTimeoutSeconds}.`,
-    });
+function regionProblem(region: string | undefined): Problem | undefined {
+  if (region === undefined || region.trim() === '') {
+    return {
+      code: 'missing-region',
+      field: 'provider.region',
+      message: 'provider.region is missing: set it in serverless.yml to the JD Cloud region of the bucket, e.g. "region: cn-north-1".',
+    };
   }
-  return timeout;
+  if (isRegionId(region)) return undefined;
+  return {
+    code: 'invalid-region',
+    field: 'provider.region',
+    value: region,
+    message: `provider.region: "${region}" is not a JD Cloud region id; use one like cn-north-1, cn-east-1, cn-east-2 or cn-south-1.`,
+  };
 }
 
 function resolveHandler(serviceDir: string, key: string, handler: string, problems: Problem[]): { file: string; exportName: string } | undefined {
@@ -139,151 +96,90 @@ function resolveHandler(serviceDir: string, key: string, handler: string, proble
   return { file, exportName };
 }
 
-function readTriggers(key: string, events: unknown, problems: Problem[], warnings: Problem[]): TriggerConfig[] {
-  const triggers: TriggerConfig[] = [];
-  const list = Array.isArray(events) ? events : [];
-  for (const [index, item] of list.entries()) {
-    const oss = record(record(item)['oss']);
-    const where = `functions.${key}.events[${index}].oss`;
-    const bucket = text(oss['bucket']) ?? '';
-    const bucketProblem = bucketNameProblem(`${where}.bucket`, bucket);
-    if (bucketProblem !== undefined) problems.push(bucketProblem);
+interface FunctionContext {
+  view: ServerlessServiceView;
+  provider: ProviderInput;
+  platform: PlatformFacts;
+  checkHandlers: boolean;
+  problems: Problem[];
+  warnings: Problem[];
+}
 
-    const eventTypes: OssEventType[] = [];
-    const rawEvents = Array.isArray(oss['events']) ? (oss['events'] as unknown[]) : defaultOssEventTypes;
-    for (const [eventIndex, rawEvent] of rawEvents.entries()) {
-      const type = normalizeOssEventType(String(rawEvent));
-      if (type === undefined) {
-        problems.push({
-          code: 'unsupported-event-type',
-          field: `${where}.events[${eventIndex}]`,
-          value: String(rawEvent),
-          message: `${where}.events[${eventIndex}]: "${String(rawEvent)}" is not an OSS event type fc triggers on; use one of ${ossEventTypes.join(', ')} (the "oss:" may also be written "s3:").`,
-        });
-      } else if (!eventTypes.includes(type)) eventTypes.push(type);
-    }
-
-    const filter = record(oss['filter']);
-    const prefix = text(filter['prefix']) ?? '';
-    const suffix = text(filter['suffix']) ?? '';
-    for (const [name, value] of [['prefix', prefix], ['suffix', suffix]] as const) {
-      if (Buffer.byteLength(value) > fcLimits.maxFilterValueBytes) {
-        problems.push({
-          code: 'filter-too-long',
-          field: `${where}.filter.${name}`,
-          value: `${Buffer.byteLength(value)} bytes`,
-          message: `${where}.filter.${name} is ${Buffer.byteLength(value)} bytes; OSS allows at most ${fcLimits.maxFilterValueBytes}.`,
-        });
-      }
-    }
-    if (prefix === '' && suffix === '') {
-      warnings.push({
-        code: 'trigger-without-filter',
-        field: `${where}.filter`,
-        message: `${where} has no filter, so every object written to bucket "${bucket}" runs the function, including the status records it writes. Set filter.suffix (e.g. ".qcow2") or filter.prefix; JD strongly recommends a filter to avoid invocation loops.`,
-      });
-    }
-
-    const name = text(oss['name']) ?? `oss-${index + 1}`;
-    const nameProblem = resourceNameProblem(`${where}.name`, name, 'trigger');
-    if (nameProblem !== undefined) problems.push(nameProblem);
-    if (triggers.some((other) => other.name === name)) {
-      problems.push({
-        code: 'duplicate-trigger-name',
-        field: `${where}.name`,
-        value: name,
-        message: `${where}.name: "${name}" is already used by another trigger of function ${key}; trigger names must be unique per function.`,
-      });
-    }
-    const description = text(oss['description']);
-    triggers.push({
-      where,
-      name,
-      bucket,
-      events: eventTypes,
-      prefix,
-      suffix,
-      ...(description !== undefined ? { description } : {}),
-      enabled: oss['enabled'] !== false,
-    });
-  }
-  if (triggers.length > fcLimits.maxTriggersPerFunction) {
-    problems.push({
-      code: 'too-many-triggers',
-      field: `functions.${key}.events`,
-      value: String(triggers.length),
-      message: `functions.${key}.events has ${triggers.length} oss triggers; fc allows at most ${fcLimits.maxTriggersPerFunction} per function. Combine filters, or split the work into another function.`,
-    });
-  }
-  return triggers;
+function readFunction(context: FunctionContext, key: string, fn: FunctionInput): FunctionConfig {
+  const { view, provider, problems } = context;
+  const add = (problem: Problem | undefined): void => {
+    if (problem !== undefined) problems.push(problem);
+  };
+  add(resourceNameProblem(`functions.${key}`, key, 'function'));
+  // remove, info and invoke need no code, so a moved handler file must not block them.
+  const handler = resolveHandler(view.serviceDir, key, fn.handler ?? '', context.checkHandlers ? problems : []);
+  if (fn.runtime !== undefined) add(runtimeProblem(`functions.${key}.runtime`, fn.runtime));
+  const platform = platformEnvironment(context.platform, key);
+  const environment = { ...provider.environment, ...fn.environment, ...platform };
+  const environmentField = `functions.${key}.environment (with provider.environment and the ${Object.keys(platform).length} the plugin adds)`;
+  problems.push(...environmentProblems(environmentField, environment));
+  add(timeoutProblem(`functions.${key}.timeout`, fn.timeout));
+  const timeout = fn.timeout ?? provider.timeout;
+  // A function that sets cpu or memorySize takes its instance type from those alone.
+  const own = fn.cpu !== undefined || fn.memorySize !== undefined;
+  const instance = resolveInstanceType(own ? `functions.${key}` : 'provider', own ? fn : provider);
+  if ('problem' in instance) add(instance.problem);
+  const type = 'type' in instance ? instance.type : { cpu: 0, memorySize: 0 };
+  const exportName = handler?.exportName ?? 'handler';
+  return {
+    key,
+    handlerFile: handler?.file ?? '',
+    handlerExport: exportName,
+    fcHandler: `index.${exportName}`,
+    ...(fn.runtime !== undefined ? { runtime: fn.runtime } : {}),
+    ...(fn.description !== undefined ? { description: fn.description } : {}),
+    cpu: type.cpu,
+    memorySize: type.memorySize,
+    ...(timeout !== undefined ? { timeout } : {}),
+    environment,
+    triggers: readTriggers(key, fn.events ?? [], problems, context.warnings),
+  };
 }
 
 /**
  * Turns the framework's view of serverless.yml into what the plugin deploys, checking every
- * JD Cloud rule that can be checked offline (`checkHandlers: false` skips the handler files). Throws ServiceConfigInvalidError listing all
- * problems; returns warnings for things that deploy but misbehave.
+ * JD Cloud rule that can be checked offline (`checkHandlers: false` skips the handler files).
+ * Throws ServiceConfigInvalidError listing all problems; returns warnings for things that
+ * deploy but misbehave.
  */
-export function readServiceConfig(view: ServerlessServiceView, options: { checkHandlers?: boolean } = {}): ReadServiceConfigResult {
-  const checkHandlers = options.checkHandlers ?? true;
+export function readServiceConfig(view: ServerlessServiceView, options: { checkHandlers?: boolean; fcEndpoint?: string } = {}): ReadServiceConfigResult {
   const problems: Problem[] = [];
   const warnings: Problem[] = [];
-  const provider = view.provider;
+  const provider = parsePart(providerInputSchema, 'provider', view.provider, problems);
+  if (provider === undefined) {
+    // The rules below need the provider's settings: report every wrongly typed part first.
+    for (const [key, raw] of Object.entries(view.functions)) parsePart(functionInputSchema, `functions.${key}`, raw, problems);
+    throw new ServiceConfigInvalidError(problems);
+  }
+  const add = (problem: Problem | undefined): void => {
+    if (problem !== undefined) problems.push(problem);
+  };
+  add(regionProblem(provider.region));
+  if (provider.runtime !== undefined) add(runtimeProblem('provider.runtime', provider.runtime));
+  const fcServiceName = provider.serviceName ?? `${view.service}-${view.stage}`;
+  add(resourceNameProblem(provider.serviceName === undefined ? 'service and stage ("<service>-<stage>")' : 'provider.serviceName', fcServiceName, 'service'));
+  add(timeoutProblem('provider.timeout', provider.timeout));
 
-  const region = text(provider['region']);
-  if (region === undefined || region.trim() === '') {
+  const refreshFunction = provider.refreshFunction ?? ('refreshStatus' in view.functions ? 'refreshStatus' : undefined);
+  if (refreshFunction !== undefined && !(refreshFunction in view.functions)) {
     problems.push({
-      code: 'missing-region',
-      field: 'provider.region',
-      message: 'provider.region is missing: set it in serverless.yml to the JD Cloud region of the bucket, e.g. "region: cn-north-1".',
-    });
-  } else if (!isRegionId(region)) {
-    problems.push({
-      code: 'invalid-region',
-      field: 'provider.region',
-      value: region,
-      message: `provider.region: "${region}" is not a JD Cloud region id; use one like cn-north-1, cn-east-1, cn-east-2 or cn-south-1.`,
+      code: 'unknown-refresh-function',
+      field: 'provider.refreshFunction',
+      value: refreshFunction,
+      message: `provider.refreshFunction: "${refreshFunction}" is not a function of this service; name one under functions: (${Object.keys(view.functions).join(', ')}).`,
     });
   }
-
-  const runtime = text(provider['runtime']);
-  const runtimeIssue = runtime === undefined ? undefined : runtimeProblem('provider.runtime', runtime);
-  if (runtimeIssue !== undefined) problems.push(runtimeIssue);
-
-  const fcServiceName = text(provider['serviceName']) ?? `${view.service}-${view.stage}`;
-  const serviceNameIssue = resourceNameProblem(provider['serviceName'] === undefined ? 'service and stage ("<service>-<stage>")' : 'provider.serviceName', fcServiceName, 'service');
-  if (serviceNameIssue !== undefined) problems.push(serviceNameIssue);
-
-  const providerTimeout = readTimeout('provider.timeout', provider['timeout'], problems);
-  const providerEnvironment = environmentRecord(provider['environment']);
-  const bundle = record(provider['bundle']);
-
+  const platform = { fcServiceName, region: provider.region ?? '', fcEndpoint: options.fcEndpoint ?? defaultFcEndpoint, refreshFunction };
+  const context: FunctionContext = { view, provider, platform, checkHandlers: options.checkHandlers ?? true, problems, warnings };
   const functions: FunctionConfig[] = [];
-  for (const [key, fn] of Object.entries(view.functions)) {
-    const nameIssue = resourceNameProblem(`functions.${key}`, key, 'function');
-    if (nameIssue !== undefined) problems.push(nameIssue);
-    // remove, info and invoke need no code, so a moved handler file must not block them.
-    const handler = resolveHandler(view.serviceDir, key, text(fn['handler']) ?? '', checkHandlers ? problems : []);
-    const functionRuntime = text(fn['runtime']);
-    const functionRuntimeIssue = functionRuntime === undefined ? undefined : runtimeProblem(`functions.${key}.runtime`, functionRuntime);
-    if (functionRuntimeIssue !== undefined) problems.push(functionRuntimeIssue);
-    const environment = { ...providerEnvironment, ...environmentRecord(fn['environment']) };
-    problems.push(...environmentProblems(`functions.${key}.environment (with provider.environment)`, environment));
-    const timeout = readTimeout(`functions.${key}.timeout`, fn['timeout'], problems) ?? providerTimeout;
-    const memorySize = integer(fn['memorySize']) ?? integer(provider['memorySize']);
-    const description = text(fn['description']);
-    const exportName = handler?.exportName ?? 'handler';
-    functions.push({
-      key,
-      handlerFile: handler?.file ?? '',
-      handlerExport: exportName,
-      fcHandler: `index.${exportName}`,
-      ...(functionRuntime !== undefined ? { runtime: functionRuntime } : {}),
-      ...(description !== undefined ? { description } : {}),
-      ...(memorySize !== undefined ? { memorySize } : {}),
-      ...(timeout !== undefined ? { timeout } : {}),
-      environment,
-      triggers: readTriggers(key, fn['events'], problems, warnings),
-    });
+  for (const [key, raw] of Object.entries(view.functions)) {
+    const fn = parsePart(functionInputSchema, `functions.${key}`, raw, problems);
+    if (fn !== undefined) functions.push(readFunction(context, key, fn));
   }
 
   const overlaps = findTriggerOverlaps(functions.flatMap((fn) => fn.triggers));
@@ -291,15 +187,18 @@ export function readServiceConfig(view: ServerlessServiceView, options: { checkH
   warnings.push(...overlaps.warnings);
 
   if (problems.length > 0) throw new ServiceConfigInvalidError(problems);
-  const description = text(provider['description']);
   return {
     config: {
       serviceDir: view.serviceDir,
-      region: region ?? '',
+      region: provider.region ?? '',
       fcServiceName,
-      ...(description !== undefined ? { description } : {}),
-      ...(runtime !== undefined ? { runtime } : {}),
-      bundle: { sourcemap: bundle['sourcemap'] === true, minify: bundle['minify'] !== false, awsDefaultCredentialChain: bundle['awsDefaultCredentialChain'] === true },
+      ...(provider.description !== undefined ? { description: provider.description } : {}),
+      ...(provider.runtime !== undefined ? { runtime: provider.runtime } : {}),
+      bundle: {
+        sourcemap: provider.bundle?.sourcemap === true,
+        minify: provider.bundle?.minify !== false,
+        awsDefaultCredentialChain: provider.bundle?.awsDefaultCredentialChain === true,
+      },
       functions,
     },
     warnings,

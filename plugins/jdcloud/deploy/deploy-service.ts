@@ -1,7 +1,5 @@
 import type { FcApi, FcFunction } from '../../../src/adapters/jdcloud/fc/index.js';
-import { newestNodeRuntime } from '../config/node-runtime.js';
 import type { FunctionConfig, ServiceConfig } from '../config/read-service-config.js';
-import { RuntimeNotOfferedError } from '../errors/runtime-not-offered-error.js';
 import {
   checksumMatches,
   compareTrigger,
@@ -14,6 +12,8 @@ export interface DeployArtifact {
   zip: Buffer;
   /** Lower-case hex SHA-256 of `zip`. */
   sha256: string;
+  /** The runtime the bundle was built for. */
+  runtime: string;
 }
 
 export interface DeployInput {
@@ -21,6 +21,8 @@ export interface DeployInput {
   /** One zip per function key. */
   artifacts: ReadonlyMap<string, DeployArtifact>;
   fc: FcApi;
+  /** Each function's runtime, chosen before packaging (deploy-plan.ts). */
+  runtimes: Readonly<Record<string, string>>;
   /** One line per change, as it is made (never a secret: environment values are not shown). */
   onChange?: (line: string) => void;
 }
@@ -34,23 +36,9 @@ export interface DeploySummary {
   changes: string[];
 }
 
-/** Picks each function's runtime and checks fc offers it, before anything is written. */
-function chooseRuntimes(config: ServiceConfig, offered: readonly string[]): Record<string, string> {
-  const fallback = config.runtime ?? newestNodeRuntime(offered);
-  const runtimes: Record<string, string> = {};
-  for (const fn of config.functions) {
-    const runtime = fn.runtime ?? fallback;
-    if (runtime === undefined || !offered.includes(runtime)) {
-      throw new RuntimeNotOfferedError({ runtime: fn.runtime ?? config.runtime, region: config.region, offered });
-    }
-    runtimes[fn.key] = runtime;
-  }
-  return runtimes;
-}
-
 /**
  * Makes fc match serverless.yml (issue 5): the service, each function (code, runtime, handler,
- * memory, timeout, environment) and its OSS triggers are created when missing, updated only in
+ * cpu and memory, timeout, environment) and its OSS triggers are created when missing, updated only in
  * what differs, and deleted when no longer configured. With nothing changed, it only reads.
  */
 export async function deployService(input: DeployInput): Promise<DeploySummary> {
@@ -63,8 +51,7 @@ export async function deployService(input: DeployInput): Promise<DeploySummary> 
     input.onChange?.(line);
   };
 
-  const runtimes = chooseRuntimes(config, await fc.describeRuntimes(region));
-
+  const runtimes = { ...input.runtimes };
   const service = await fc.findService(region, serviceName);
   if (service === undefined) {
     await fc.createService(region, { serviceName, ...(config.description !== undefined ? { description: config.description } : {}) });

@@ -35,7 +35,7 @@ export function formatDeploymentInfo(info: DeploymentInfo): string[] {
   lines.push('functions:');
   for (const { function: fn, triggers } of info.functions) {
     lines.push(
-      `  ${fn.functionName}: ${fn.runtime ?? '?'}, handler ${fn.handler ?? '?'}, ${fn.memorySize ?? '?'} MB, timeout ${fn.timeout ?? '?'} s, status ${fn.status ?? '?'}`,
+      `  ${fn.functionName}: ${fn.runtime ?? '?'}, handler ${fn.handler ?? '?'}, ${fn.cpu ?? '?'} vCPU / ${fn.memorySize ?? '?'} MB, timeout ${fn.timeout ?? '?'} s, status ${fn.status ?? '?'}`,
     );
     if (fn.codeSize !== null && fn.codeSize !== undefined) lines.push(`    code: ${fn.codeSize} bytes, checksum ${fn.checkSum ?? '?'}`);
     const envNames = (fn.envs ?? []).map((env) => env.name);

@@ -1,14 +1,14 @@
 import type { FcEnvironment, FcFunction, FcFunctionUpdate, FcTrigger, FcTriggerSpec, FcTriggerUpdate } from '../../../src/adapters/jdcloud/fc/index.js';
+import { fcFunctionDefaults } from '../../../src/domain/jdcloud-rules/index.js';
 import type { FunctionConfig, TriggerConfig } from '../config/read-service-config.js';
-
-/** fc's defaults (docs §3.2), used so that removing a setting from serverless.yml resets it. */
-export const fcFunctionDefaults = { timeout: 60, memorySize: 1024 } as const;
 
 /** The function settings deploy keeps in sync (the code is compared by checksum). */
 export interface FunctionSettings {
   runtime: string;
   handler: string;
   timeout: number;
+  /** Always sent together: fc ties memory to cpu (docs §3.2). */
+  cpu: number;
   memorySize: number;
   description: string;
   envs: FcEnvironment[];
@@ -18,8 +18,10 @@ export function desiredFunctionSettings(fn: FunctionConfig, runtime: string): Fu
   return {
     runtime,
     handler: fn.fcHandler,
+    // fc's default applies when serverless.yml has none, so removing a setting resets it.
     timeout: fn.timeout ?? fcFunctionDefaults.timeout,
-    memorySize: fn.memorySize ?? fcFunctionDefaults.memorySize,
+    cpu: fn.cpu,
+    memorySize: fn.memorySize,
     description: fn.description ?? '',
     envs: Object.entries(fn.environment).map(([name, value]) => ({ name, value })),
   };
@@ -36,7 +38,11 @@ export function functionSettingsChanges(deployed: FcFunction, desired: FunctionS
   if (deployed.runtime !== desired.runtime) changes.runtime = desired.runtime;
   if (deployed.handler !== desired.handler) changes.handler = desired.handler;
   if (deployed.timeout !== desired.timeout) changes.timeout = desired.timeout;
-  if (deployed.memorySize !== desired.memorySize) changes.memorySize = desired.memorySize;
+  // A changed instance type sends both halves: fc checks them as a pair.
+  if (deployed.cpu !== desired.cpu || deployed.memorySize !== desired.memorySize) {
+    changes.cpu = desired.cpu;
+    changes.memorySize = desired.memorySize;
+  }
   if ((deployed.description ?? '') !== desired.description) changes.description = desired.description;
   if (!sameEnvironment(deployed.envs, desired.envs)) changes.envs = desired.envs;
   return changes;

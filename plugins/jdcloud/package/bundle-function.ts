@@ -1,6 +1,7 @@
 import { relative } from 'node:path';
 import { build, type BuildFailure, type BuildResult, type Metafile } from 'esbuild';
-import { BundleFailedError } from '../errors/bundle-failed-error.js';
+import { BundleFailedError } from '../errors.js';
+import { compatBanner } from './node-compat.js';
 import { awsCredentialChainStub } from './aws-credential-chain-stub.js';
 import { awsEventStreamsStub } from './aws-event-streams-stub.js';
 import { awsSchemaLiteralKeys } from './aws-schema-literal-keys.js';
@@ -18,6 +19,8 @@ export interface BundleInput {
   sourcemap: boolean;
   /** Keep `@aws-sdk/credential-provider-node` (see aws-credential-chain-stub.ts). */
   awsDefaultCredentialChain: boolean;
+  /** The Node.js major of the fc runtime it runs on: esbuild's target and the shims it needs. */
+  nodeMajor: number;
 }
 
 export interface BundledFunction {
@@ -33,8 +36,8 @@ export interface BundledFunction {
 /**
  * Bundles one handler into a single minified CommonJS file for fc's Node runtime. `mainFields`
  * puts `module` first so packages with an ES build (the AWS SDK v3: `@aws-sdk/client-s3`,
- * `@smithy/*`) are tree-shaken down to the commands the handler uses; `target: node20` keeps
- * the output runnable on every runtime we support (Node 20, 22, 24). The plugins leave out code
+ * `@smithy/*`) are tree-shaken down to the commands the handler uses; `target` is the runtime's
+ * Node major, and a banner adds the few APIs an older major lacks (node-compat.ts). The plugins leave out code
  * the functions never run: all of undici but Pool, pino's worker-thread transports, the S3
  * event-stream codec and (unless asked for) the default AWS credential chain; each part is
  * replaced by a stub that says so. Another lets esbuild drop the S3 schemas of operations the
@@ -49,7 +52,8 @@ export async function bundleFunction(input: BundleInput): Promise<BundledFunctio
       bundle: true,
       platform: 'node',
       format: 'cjs',
-      target: 'node20',
+      target: `node${input.nodeMajor}`,
+      banner: { js: compatBanner(input.nodeMajor) },
       mainFields: ['module', 'main'],
       minify: input.minify,
       sourcemap: input.sourcemap ? 'linked' : false,

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { fcLimits } from '../../../src/domain/jdcloud-rules/index.js';
-import { CodePackageTooLargeError } from '../errors/code-package-too-large-error.js';
-import { listZipEntries } from './zip-contents.js';
+import { CodePackageTooLargeError } from '../errors.js';
+import { listZipEntries } from '../../../src/adapters/jdcloud/fc/index.js';
 
 export interface CodePackageFacts {
   zipBytes: number;
@@ -13,13 +13,10 @@ export interface CodePackageFacts {
 
 const megabytes = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 
-/** Measures a function's zip and throws CodePackageTooLargeError when fc would refuse it. */
+/** Measures a function's zip and throws CodePackageTooLargeError when fc would refuse it (unzipped > 250 MB, docs §3.2 Code). */
 export function checkCodePackage(functionKey: string, zip: Buffer): CodePackageFacts {
   const entries = listZipEntries(zip);
   const unzippedBytes = entries.reduce((sum, entry) => sum + entry.uncompressedBytes, 0);
-  if (zip.length > fcLimits.maxZipCodeBytes) {
-    throw new CodePackageTooLargeError(functionKey, `the zip is ${megabytes(zip.length)}, over the ${megabytes(fcLimits.maxZipCodeBytes)} limit`);
-  }
   if (unzippedBytes > fcLimits.maxUnzippedCodeBytes) {
     throw new CodePackageTooLargeError(functionKey, `it unzips to ${megabytes(unzippedBytes)}, over the ${megabytes(fcLimits.maxUnzippedCodeBytes)} limit`);
   }

@@ -1,5 +1,5 @@
-import { MissingCredentialsError } from './errors/missing-credentials-error.js';
-import type { JdCloudCredentials } from './signing/sign-canonical-request.js';
+import { MissingCredentialsError } from './errors.js';
+import type { JdCloudCredentials } from './signing/sign-request.js';
 
 export const accessKeyIdVariable = 'JDCLOUD_ACCESS_KEY_ID';
 export const secretAccessKeyVariable = 'JDCLOUD_SECRET_ACCESS_KEY';

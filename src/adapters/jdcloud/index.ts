@@ -1,15 +1,20 @@
 // The library API: `import { signRequest } from 'oss-image-import/jdcloud'` (package.json "exports").
-export { signRequest, buildSignedRequest } from './signing/sign-request.js';
-export type { SignRequestInput, SignedRequest } from './signing/sign-request.js';
-export { signCanonicalRequest } from './signing/sign-canonical-request.js';
-export type { JdCloudCredentials, CanonicalSigningInput, SignatureSteps } from './signing/sign-canonical-request.js';
-export { canonicalUri } from './signing/canonical-uri.js';
-export { canonicalQuery, parseQueryPairs } from './signing/canonical-query.js';
-export type { QueryPair } from './signing/canonical-query.js';
-export { canonicalHeaders } from './signing/canonical-headers.js';
-export { payloadHash, emptyPayloadHash } from './signing/payload-hash.js';
-export { formatJdcloudDate, parseJdcloudDate } from './signing/jdcloud-date.js';
-export { encodeRfc3986 } from './signing/rfc3986.js';
+export { signRequest, buildSignedRequest, signCanonicalRequest } from './signing/sign-request.js';
+export type { SignRequestInput, SignedRequest, JdCloudCredentials, CanonicalSigningInput, SignatureSteps } from './signing/sign-request.js';
+export {
+  canonicalUri,
+  canonicalQuery,
+  parseQueryPairs,
+  canonicalHeaders,
+  payloadHash,
+  emptyPayloadHash,
+  encodeRfc3986,
+  decodePercent,
+} from './signing/canonical-request.js';
+export type { QueryPair } from './signing/canonical-request.js';
+export { formatJdCloudDate, parseJdCloudDate } from './signing/jdcloud-date.js';
+export { parseAuthorizationHeader } from './signing/authorization.js';
+export { SigningKeyCache } from './signing/signing-key.js';
 
 export { createJdCloudClient, defaultTimeouts } from './client/create-jdcloud-client.js';
 export type {
@@ -28,15 +33,17 @@ export { checkRegionId } from './region.js';
 export { isRegionId, knownRegionIds } from '../../domain/jdcloud-rules/index.js';
 export { loadCredentials, checkCredentials, accessKeyIdVariable, secretAccessKeyVariable } from './credentials.js';
 
-export { JdCloudError } from './errors/jdcloud-error.js';
-export { JdCloudApiError } from './errors/jdcloud-api-error.js';
-export { JdCloudNetworkError } from './errors/jdcloud-network-error.js';
-export { JdCloudTimeoutError } from './errors/jdcloud-timeout-error.js';
-export { JdCloudResponseError } from './errors/jdcloud-response-error.js';
-export { MissingCredentialsError } from './errors/missing-credentials-error.js';
-export { JdCloudConfigError } from './errors/jdcloud-config-error.js';
-export { JdCloudInputError } from './errors/jdcloud-input-error.js';
-export type { InputIssue } from './errors/jdcloud-input-error.js';
+export {
+  JdCloudError,
+  JdCloudApiError,
+  JdCloudNetworkError,
+  JdCloudTimeoutError,
+  JdCloudResponseError,
+  MissingCredentialsError,
+  JdCloudConfigError,
+  JdCloudInputError,
+} from './errors.js';
+export type { InputIssue } from './errors.js';
 
 export { createVmApi } from './vm/vm-api.js';
 export type { VmApi } from './vm/vm-api.js';
@@ -49,10 +56,16 @@ export { architectures, osTypes, platforms, diskFormats } from '../../domain/jdc
 export type { ImportImageInput, ImportImageResult } from './vm/import-image.js';
 export { describeImageTasks, describeImageTasksQuerySchema, taskActions, taskStatuses } from './vm/describe-image-tasks.js';
 export type { DescribeImageTasksQuery, DescribeImageTasksResult, ImageTask } from './vm/describe-image-tasks.js';
-export { describeImage, imageStatuses } from './vm/describe-image.js';
+export { describeImage } from './vm/describe-image.js';
+export { imageStatuses, maxCopyImagesSourceIds } from '../../domain/jdcloud-rules/index.js';
 export type { DescribeImageResult, VmImage } from './vm/describe-image.js';
-export { parseAuthorizationHeader } from './signing/authorization.js';
-export { decodePercent } from './signing/rfc3986.js';
-export { SigningKeyCache } from './signing/signing-key.js';
-export { describeImages } from './vm/describe-images.js';
+export { describeImages, describeImagesQuerySchema, imageSources } from './vm/describe-images.js';
+export type { DescribeImagesQuery, DescribeImagesResult } from './vm/describe-images.js';
+export { copyImages, copyImagesInputSchema } from './vm/copy-images.js';
+export type { CopyImagesInput, CopyImagesResult, ImageCopy } from './vm/copy-images.js';
+export { shareImage, shareImageInputSchema } from './vm/share-image.js';
+export type { ShareImageInput, ShareImageResult } from './vm/share-image.js';
 export { listImageTasks, taskPageSize } from './vm/list-image-tasks.js';
+
+// Old spellings (`Jdcloud`), deprecated aliases so existing imports keep working.
+export { formatJdcloudDate, parseJdcloudDate } from './signing/jdcloud-date.js';

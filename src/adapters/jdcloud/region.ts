@@ -1,5 +1,5 @@
 import { isRegionId, knownRegionIds } from '../../domain/jdcloud-rules/index.js';
-import { JdCloudConfigError } from './errors/jdcloud-config-error.js';
+import { JdCloudConfigError } from './errors.js';
 
 /** Returns the region id, or throws JdCloudConfigError naming the field, the value and the form expected. */
 export function checkRegionId(value: string, field = 'regionId'): string {

@@ -1,6 +1,6 @@
 import { GetObjectTaggingCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { httpStatusOf, isNotFound, ObjectStoreError } from './object-store-error.js';
-import { readImageBytes, type ImageBytes } from './read-image-bytes.js';
+import { readImageBytes, type ImageRangesRead } from './read-image-bytes.js';
 
 /** Everything the decision needs to know about one object, read without reading the object. */
 export interface ObjectFacts {
@@ -18,10 +18,17 @@ export interface ObjectFacts {
    * tagging" (JD OSS) or a missing permission: the upload goes on without tags, and says so.
    */
   tagsUnreadable?: string;
-  bytes: ImageBytes;
+  bytes: ImageRangesRead;
 }
 
-export type ObjectFactsResult = { found: true; facts: ObjectFacts } | { found: false; triedKeys: string[] };
+export type ObjectFactsResult = { kind: 'found'; facts: ObjectFacts } | { kind: 'not-found'; triedKeys: string[] };
+
+/** What GetObjectTagging told: the tags, no tagging at all, or tags that could not be read (and why). */
+type TagsRead =
+  | { kind: 'tags'; tags: Record<string, string> }
+  | { kind: 'unsupported' }
+  | { kind: 'unreadable'; reason: string }
+  | { kind: 'not-found' };
 
 async function headObject(s3: S3Client, bucket: string, key: string) {
   try {
@@ -39,27 +46,24 @@ function isTaggingUnsupported(error: unknown): boolean {
   return name === 'NotImplemented' || status === 501 || status === 400 || status === 403 || status === 405;
 }
 
-async function getTags(s3: S3Client, bucket: string, key: string) {
+async function getTags(s3: S3Client, bucket: string, key: string): Promise<TagsRead> {
   try {
     const response = await s3.send(new GetObjectTaggingCommand({ Bucket: bucket, Key: key }));
     const tags: Record<string, string> = {};
     for (const tag of response.TagSet ?? []) {
       if (tag.Key !== undefined) tags[tag.Key] = tag.Value ?? '';
     }
-    return { tags, supported: true };
+    return { kind: 'tags', tags };
   } catch (error) {
-    if (isNotFound(error)) return 'not-found' as const;
-    if (isTaggingUnsupported(error)) {
-      const status = httpStatusOf(error);
-      // NotImplemented/501/405 plainly mean "no tagging here"; 400 and 403 may hide a problem.
-      if (status !== 400 && status !== 403) return { tags: {}, supported: false };
-      return {
-        tags: {},
-        supported: false,
-        unreadable: `GetObjectTagging answered ${error instanceof Error ? error.name : 'an error'} (HTTP ${status}): tags were not used. Grant oss:GetObjectTagging if the store supports tagging.`,
-      };
-    }
-    throw new ObjectStoreError('GetObjectTagging', `s3://${bucket}/${key}`, error);
+    if (isNotFound(error)) return { kind: 'not-found' };
+    if (!isTaggingUnsupported(error)) throw new ObjectStoreError('GetObjectTagging', `s3://${bucket}/${key}`, error);
+    const status = httpStatusOf(error);
+    // NotImplemented/501/405 plainly mean "no tagging here"; 400 and 403 may hide a problem.
+    if (status !== 400 && status !== 403) return { kind: 'unsupported' };
+    return {
+      kind: 'unreadable',
+      reason: `GetObjectTagging answered ${error instanceof Error ? error.name : 'an error'} (HTTP ${status}): tags were not used. Grant oss:GetObjectTagging if the store supports tagging.`,
+    };
   }
 }
 
@@ -71,38 +75,44 @@ async function readOneKey(s3: S3Client, bucket: string, key: string) {
     getTags(s3, bucket, key),
     readImageBytes(s3, { bucket, key }),
   ]);
-  if (head === 'not-found' || tagging === 'not-found' || bytes === 'not-found') return undefined;
+  if (head === 'not-found' || tagging.kind === 'not-found' || bytes === 'not-found') return undefined;
   const etag = (head.ETag ?? '').replace(/"/g, '');
   const objectSize = head.ContentLength ?? 0;
   if ((bytes.etag !== undefined && bytes.etag !== etag) || (bytes.sizeFromRange !== undefined && bytes.sizeFromRange !== objectSize)) {
     // Overwritten between our reads: the facts would describe two different objects.
-    throw new ObjectStoreError('read', `s3://${bucket}/${key}`, new Error('ObjectChangedWhileReading'));
+    const changed = new Error('the object changed while it was read (its ETag or size differ between the reads); a later delivery reads it again');
+    changed.name = 'ObjectChangedWhileReading';
+    throw new ObjectStoreError('read', `s3://${bucket}/${key}`, changed);
   }
   const facts: ObjectFacts = {
     key,
     size: objectSize,
     etag,
     metadata: Object.fromEntries(Object.entries(head.Metadata ?? {}).map(([name, value]) => [name.toLowerCase(), value])),
-    tags: tagging.tags,
-    taggingSupported: tagging.supported,
-    ...('unreadable' in tagging ? { tagsUnreadable: tagging.unreadable } : {}),
+    tags: tagging.kind === 'tags' ? tagging.tags : {},
+    taggingSupported: tagging.kind === 'tags',
+    ...(tagging.kind === 'unreadable' ? { tagsUnreadable: tagging.reason } : {}),
     bytes,
   };
   return facts;
 }
 
 /**
- * Reads HEAD, tags and the head and tail bytes of the first candidate key that exists.
- * Candidates differ only when an event key could be URL-encoded; then a second round trip
- * is made for the other spelling if the first is missing.
+ * Reads HEAD, tags and the head and tail bytes of the object a key names. Candidates differ
+ * only when an event key could be URL-encoded: the first that exists is the object, unless the
+ * event's ETag says another one is (a second round trip, only when the first one's ETag differs).
+ * When no spelling has that ETag (the object changed since the event), the first that exists is taken.
  */
 export async function readObjectFacts(
   s3: S3Client,
-  target: { bucket: string; keyCandidates: readonly string[] },
+  target: { bucket: string; keyCandidates: readonly string[]; etag?: string },
 ): Promise<ObjectFactsResult> {
+  let firstFound: ObjectFacts | undefined;
   for (const key of target.keyCandidates) {
     const facts = await readOneKey(s3, target.bucket, key);
-    if (facts !== undefined) return { found: true, facts };
+    if (facts === undefined) continue;
+    if (target.etag === undefined || facts.etag === target.etag) return { kind: 'found', facts };
+    firstFound ??= facts;
   }
-  return { found: false, triedKeys: [...target.keyCandidates] };
+  return firstFound !== undefined ? { kind: 'found', facts: firstFound } : { kind: 'not-found', triedKeys: [...target.keyCandidates] };
 }

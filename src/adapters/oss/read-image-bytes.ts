@@ -2,7 +2,11 @@ import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { headBytes, httpRangeHeader, imageByteRanges, tailBytes as tailLength } from '../../domain/image/index.js';
 import { isNotFound, httpStatusOf, ObjectStoreError } from './object-store-error.js';
 
-export interface ImageBytes {
+/**
+ * The head and tail ranges of an object as the store answered them. With the object's size this
+ * is what the inspector reads (ImageBytesRead in src/domain/image).
+ */
+export interface ImageRangesRead {
   head: Uint8Array;
   tail: Uint8Array;
   bytesRead: number;
@@ -24,7 +28,7 @@ async function readRange(s3: S3Client, bucket: string, key: string, range: strin
     if (response.ContentRange === undefined && (response.ContentLength ?? 0) > headBytes) {
       // The store ignored Range and is sending the whole image: never read it.
       (response.Body as { destroy?: () => void } | undefined)?.destroy?.();
-      const ignored = new Error(`asked ${range}, got ${response.ContentLength} bytes`);
+      const ignored = new Error(`the store ignored the Range header (asked ${range}, got ${response.ContentLength} bytes), so the image was not read`);
       ignored.name = 'RangeIgnored';
       throw new ObjectStoreError('GetObject (range)', `s3://${bucket}/${key}`, ignored, { retryable: false });
     }
@@ -36,6 +40,7 @@ async function readRange(s3: S3Client, bucket: string, key: string, range: strin
       ...(response.ETag !== undefined ? { etag: response.ETag.replace(/"/g, '') } : {}),
     };
   } catch (error) {
+    if (error instanceof ObjectStoreError) throw error;
     if (isNotFound(error)) return 'not-found';
     // An empty object has no satisfiable range.
     if (httpStatusOf(error) === 416) return { bytes: new Uint8Array(), total: 0 };
@@ -50,7 +55,7 @@ async function readRange(s3: S3Client, bucket: string, key: string, range: strin
 export async function readImageBytes(
   s3: S3Client,
   target: { bucket: string; key: string; size?: number },
-): Promise<ImageBytes | 'not-found'> {
+): Promise<ImageRangesRead | 'not-found'> {
   const { bucket, key, size } = target;
   if (size === 0) return { head: new Uint8Array(), tail: new Uint8Array(), bytesRead: 0, sizeFromRange: 0 };
   const ranges = size === undefined ? undefined : imageByteRanges(size);

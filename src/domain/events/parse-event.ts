@@ -47,21 +47,26 @@ function jsonValueOf(delivered: unknown): unknown {
 }
 
 /**
- * The region a record names, when it is a JD region; otherwise the configured one. RGW sends
- * `""`, s3rver and AWS-shaped senders `us-east-1`, MinIO whatever it was set to: importing
- * into (and presigning for) a region that is not JD's would only fail later.
+ * The JD region a record names, if it names one. RGW sends `""`, s3rver and AWS-shaped senders
+ * `us-east-1`, MinIO whatever it was set to: those say nothing about where the bucket is.
  */
-function eventRegion(region: string | undefined, defaultRegion: string): string {
-  if (region === undefined || !isRegionId(region)) return defaultRegion;
+function jdRegionOf(region: string | undefined): string | undefined {
+  if (region === undefined || !isRegionId(region)) return undefined;
   // JD's regions are cn-* (cn-north-1, cn-east-2, internal ones like cn-func-2).
-  return region.startsWith('cn-') || (knownRegionIds as readonly string[]).includes(region) ? region : defaultRegion;
+  return region.startsWith('cn-') || (knownRegionIds as readonly string[]).includes(region) ? region : undefined;
+}
+
+/** The function's region, and the JD region the record named (which may be another). */
+function regionsOf(named: string | undefined, configuredRegion: string): Pick<Upload, 'region' | 'eventRegion'> {
+  const eventRegion = jdRegionOf(named);
+  return { region: configuredRegion, ...(eventRegion !== undefined ? { eventRegion } : {}) };
 }
 
 /**
  * Reads every record of an upload event, in either delivery shape. A bad record is reported
  * in `invalid` and never stops the good ones.
  */
-export function parseEventRecords(delivered: unknown, defaultRegion: string): ParsedRecords {
+export function parseEventRecords(delivered: unknown, configuredRegion: string): ParsedRecords {
   const event = jsonValueOf(delivered);
   const envelope = envelopeSchema.safeParse(event);
   if (!envelope.success) {
@@ -86,7 +91,7 @@ export function parseEventRecords(delivered: unknown, defaultRegion: string): Pa
       const { object } = detail.s3;
       records.push({
         index,
-        region: eventRegion(region, defaultRegion),
+        ...regionsOf(region, configuredRegion),
         bucket: detail.s3.bucket.name,
         keyCandidates: keyCandidates(object.key, 'unknown'),
         eventName: normaliseEventName(detail.eventName),
@@ -104,7 +109,7 @@ export function parseEventRecords(delivered: unknown, defaultRegion: string): Pa
     const { s3, awsRegion, eventSource, eventName } = parsed.data;
     records.push({
       index,
-      region: eventRegion(awsRegion, defaultRegion),
+      ...regionsOf(awsRegion, configuredRegion),
       bucket: s3.bucket.name,
       keyCandidates: keyCandidates(s3.object.key, keyEncodingOf(eventSource)),
       eventName: normaliseEventName(eventName),

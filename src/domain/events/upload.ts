@@ -1,6 +1,9 @@
 /** One object-created notification, normalised from whichever shape delivered it. */
 export interface Upload {
+  /** Where the function imports: the configured region (JDCLOUD_REGION), never one an event names. */
   region: string;
+  /** The JD region the event named, when it named one; an upload from another region is not imported. */
+  eventRegion?: string;
   bucket: string;
   /**
    * Keys to try, most likely first. S3-style senders disagree on encoding: AWS form-encodes

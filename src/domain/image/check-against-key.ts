@@ -1,6 +1,6 @@
 import type { Problem } from '../../kernel/index.js';
 import { isDiskFormat, type DiskFormat } from '../jdcloud-rules/index.js';
-import { formatFromKey } from './format-from-key.js';
+import { formatFromKey, unknownExtensionMessage } from './format-from-key.js';
 import type { ImageFacts } from './image-facts.js';
 
 const extensionFor: Record<DiskFormat, string> = { qcow2: '.qcow2', vhd: '.vhd', vmdk: '.vmdk', raw: '.raw' };
@@ -16,7 +16,9 @@ export function checkImageAgainstKey(key: string, facts: ImageFacts): { format?:
   const problems: Problem[] = [];
   let format: DiskFormat | undefined;
   if (!claimed.ok) {
-    problems.push(claimed.problem);
+    // Text is no disk image: converting it with qemu-img is no way out.
+    const noConvert = facts.format === 'text' && claimed.problem.code === 'unknown-extension';
+    problems.push(noConvert ? { ...claimed.problem, message: unknownExtensionMessage(key, 'none') } : claimed.problem);
   } else if (claimed.decidedByContent) {
     if (isDiskFormat(facts.format)) format = facts.format;
   } else if (facts.format === claimed.format) {

@@ -3,7 +3,8 @@ import type { DiskFormat } from '../jdcloud-rules/index.js';
 /**
  * What the bytes of an object turned out to be. Everything but the four `DiskFormat`s is
  * recognised only so that it can be rejected with a precise message.
- * `ambiguous`: more than one format matched; `unknown`: nothing could be read (empty object).
+ * `ambiguous`: more than one format matched; `unknown`: nothing could be read (empty object);
+ * `text`: no format matched and the bytes are text, so no disk image at all.
  */
 export type DetectedFormat =
   | DiskFormat
@@ -21,5 +22,6 @@ export type DetectedFormat =
   | '7z'
   | 'zip'
   | 'tar'
+  | 'text'
   | 'ambiguous'
   | 'unknown';

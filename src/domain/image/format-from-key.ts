@@ -1,5 +1,6 @@
 import type { Problem } from '../../kernel/index.js';
 import type { DiskFormat } from '../jdcloud-rules/index.js';
+import { convertToQcow2Command, outputArgument, shellWord } from './fix-commands.js';
 
 export type FormatFromKey =
   | { ok: true; format: DiskFormat; decidedByContent: boolean }
@@ -45,33 +46,31 @@ const importable = 'JD Cloud imports uncompressed qcow2, vhd, vmdk or raw disk i
 
 /**
  * The disk format a key's extension claims (case-insensitive), or the problem with the name.
- * `.img` says "a disk image" without saying which format: the content decides.
+ * `.img` says "a disk image" without saying which format: the content decides. Commands in
+ * the messages name the key itself, so they can be run as they are.
  */
 export function formatFromKey(key: string): FormatFromKey {
-  const baseName = key.slice(key.lastIndexOf('/') + 1);
-  const dot = baseName.lastIndexOf('.');
-  const extension = dot > 0 ? baseName.slice(dot + 1).toLowerCase() : '';
-  const stem = dot > 0 ? baseName.slice(0, dot) : baseName;
+  const { extension, stem } = splitKey(key);
   const format = diskExtensions[extension];
   if (format !== undefined) return { ok: true, format, decidedByContent: extension === 'img' };
 
   const quotedKey = JSON.stringify(key);
-  const shownName = shellWord(baseName);
+  const shownKey = shellWord(key);
   const compressor = compressors[extension];
   if (compressor !== undefined) {
     const inner = innerExtension(stem);
-    const target = inner !== undefined && diskExtensions[inner] !== undefined ? `"${stem}"` : 'the uncompressed disk image';
+    const target = inner !== undefined && diskExtensions[inner] !== undefined ? `"${key.slice(0, key.length - extension.length - 1)}"` : 'the uncompressed disk image';
     return problem(
       'compressed-extension',
       key,
-      `The key ${quotedKey} ends in ".${extension}", a ${compressor.name}-compressed file; ${importable}. Decompress it (${compressor.decompress(shownName)}) and upload ${target} instead.`,
+      `The key ${quotedKey} ends in ".${extension}", a ${compressor.name}-compressed file; ${importable}. Decompress it (${compressor.decompress(shownKey)}) and upload ${target} instead.`,
     );
   }
   if (extension === 'ova') {
     return problem(
       'archive-extension',
       key,
-      `The key ${quotedKey} ends in ".ova", a tar archive of a VM (descriptor and disks); ${importable}. Extract it (tar -xf ${shownName}) and upload its .vmdk disk, or convert that disk first: qemu-img convert -f vmdk -O qcow2 disk1.vmdk disk1.qcow2`,
+      `The key ${quotedKey} ends in ".ova", a tar archive of a VM (descriptor and disks); ${importable}. Extract it (tar -xf ${shownKey}) and upload its .vmdk disk, or convert that disk first: qemu-img convert -f vmdk -O qcow2 disk1.vmdk disk1.qcow2`,
     );
   }
   const archiveKind = archives[extension];
@@ -79,7 +78,7 @@ export function formatFromKey(key: string): FormatFromKey {
     return problem(
       'archive-extension',
       key,
-      `The key ${quotedKey} ends in ".${extension}", ${archiveKind.name}; ${importable}. Extract it (${archiveKind.extract(shownName)}) and upload the disk image inside.`,
+      `The key ${quotedKey} ends in ".${extension}", ${archiveKind.name}; ${importable}. Extract it (${archiveKind.extract(shownKey)}) and upload the disk image inside.`,
     );
   }
   if (extension === 'iso') {
@@ -91,18 +90,27 @@ export function formatFromKey(key: string): FormatFromKey {
   }
   const other = otherDiskFormats[extension];
   if (other !== undefined) {
-    return problem(
-      'unsupported-disk-extension',
-      key,
-      `The key ${quotedKey} ends in ".${extension}"; ${importable}. Convert it: qemu-img convert -f ${other} -O qcow2 ${shownName} ${shellWord(`${stem}.qcow2`)} and upload the .qcow2.`,
-    );
+    return problem('unsupported-disk-extension', key, `The key ${quotedKey} ends in ".${extension}"; ${importable}. Convert it: ${convertToQcow2Command(other, key)} and upload the .qcow2.`);
   }
+  return problem('unknown-extension', key, unknownExtensionMessage(key, 'convert'));
+}
+
+/**
+ * A key whose extension names no disk format. With `convert`, the message offers qemu-img's
+ * conversion; for content that is no disk image at all (text) it does not.
+ */
+export function unknownExtensionMessage(key: string, hint: 'convert' | 'none'): string {
+  const { extension } = splitKey(key);
   const described = extension === '' ? 'has no extension' : `ends in ".${extension}", which is not a disk image extension`;
-  return problem(
-    'unknown-extension',
-    key,
-    `The key ${quotedKey} ${described}; allowed: ${allowedList}. Name the file after its format, or convert it: qemu-img convert -O qcow2 ${shownName} ${shellWord(`${stem}.qcow2`)} and upload the .qcow2.`,
-  );
+  const convert = ` Name the file after its format, or convert it: qemu-img convert -O qcow2 ${shellWord(key)} ${outputArgument(key, 'qcow2')} and upload the .qcow2.`;
+  return `The key ${JSON.stringify(key)} ${described}; allowed: ${allowedList}.${hint === 'convert' ? convert : ''}`;
+}
+
+/** The last extension of the key's file name (lower-cased, without the dot) and the name before it. */
+function splitKey(key: string): { extension: string; stem: string } {
+  const baseName = key.slice(key.lastIndexOf('/') + 1);
+  const dot = baseName.lastIndexOf('.');
+  return { extension: dot > 0 ? baseName.slice(dot + 1).toLowerCase() : '', stem: dot > 0 ? baseName.slice(0, dot) : baseName };
 }
 
 function innerExtension(stem: string): string | undefined {
@@ -112,10 +120,4 @@ function innerExtension(stem: string): string | undefined {
 
 function problem(code: string, key: string, message: string): { ok: false; problem: Problem } {
   return { ok: false, problem: { code, field: 'key', value: key, message } };
-}
-
-/** A file name as it would be typed in a shell: quoted when it holds anything unusual. */
-function shellWord(name: string): string {
-  if (name === '') return "''";
-  return /^[A-Za-z0-9._+%@=:,-]+$/.test(name) ? name : `'${name.replace(/'/g, `'\\''`)}'`;
 }

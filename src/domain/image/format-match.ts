@@ -29,9 +29,3 @@ export interface FormatMatch {
 export function contentProblem(code: string, message: string, value?: string): Problem {
   return value === undefined ? { code, field: 'content', message } : { code, field: 'content', value, message };
 }
-
-/** The `qemu-img convert` command line a user can run to get an importable qcow2. */
-export function convertToQcow2Command(qemuFormat: string, sourceName = `image.${qemuFormat}`): string {
-  const target = sourceName.replace(/\.[^./]*$/, '') + '.qcow2';
-  return `qemu-img convert -f ${qemuFormat} -O qcow2 ${sourceName} ${target}`;
-}

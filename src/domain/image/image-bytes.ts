@@ -8,15 +8,18 @@ export interface ImageBytes {
   readonly size: number;
   /** How many bytes from offset 0 are available. */
   readonly headLength: number;
+  /** The object's key (or the file's path), for the commands a problem tells the user to run; undefined when unknown. */
+  readonly name: string | undefined;
   /** Bytes [offset, offset + length), or undefined when they were not read or lie outside the object. */
   slice(offset: number, length: number): Uint8Array | undefined;
 }
 
-export function imageBytesOf(head: Uint8Array, tail: Uint8Array, size: number): ImageBytes {
+export function imageBytesOf(head: Uint8Array, tail: Uint8Array, size: number, name?: string): ImageBytes {
   const tailStart = size - tail.length;
   return {
     size,
     headLength: head.length,
+    name,
     slice(offset, length) {
       if (!Number.isSafeInteger(offset) || !Number.isSafeInteger(length) || offset < 0 || length < 0) return undefined;
       const end = offset + length;
@@ -36,6 +39,7 @@ export function leadingBytesOf(bytes: ImageBytes, dataSize: number): ImageBytes 
   return {
     size: dataSize,
     headLength: Math.min(bytes.headLength, dataSize),
+    name: bytes.name,
     slice(offset, length) {
       if (offset + length > dataSize) return undefined;
       return bytes.slice(offset, length);

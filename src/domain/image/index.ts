@@ -13,6 +13,7 @@ export type { ByteRange } from './byte-ranges.js';
 export {
   checkSystemDiskSizeCoversImage,
   systemDiskSizeFromVirtualSize,
+  virtualSizeUnknownProblem,
 } from './system-disk-size.js';
 export type { SystemDiskSize } from './system-disk-size.js';
 export { describeByteSize } from './byte-size-text.js';

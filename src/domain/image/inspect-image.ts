@@ -4,11 +4,13 @@ import { describeByteSize } from './byte-size-text.js';
 import { contentProblem, type FormatMatch } from './format-match.js';
 import type { ImageFacts } from './image-facts.js';
 import { imageBytesOf, type ImageBytes } from './image-bytes.js';
+import { fileArgument, outputArgument } from './fix-commands.js';
 import { probe7z, probeBzip2, probeGzip, probeLz4, probeTar, probeXz, probeZip, probeZstd } from './probes/containers.js';
 import { probeIso } from './probes/iso.js';
 import { probeLuks, probeQed, probeVdi } from './probes/other-formats.js';
 import { probeQcow2 } from './probes/qcow2.js';
 import { rawImage } from './probes/raw.js';
+import { probeText } from './probes/text.js';
 import { probeVhd } from './probes/vhd.js';
 import { probeVhdx } from './probes/vhdx.js';
 import { probeVmdkCowd, probeVmdkDescriptor, probeVmdkSparse } from './probes/vmdk.js';
@@ -20,6 +22,8 @@ export interface ImageBytesRead {
   tail: Uint8Array;
   /** Size of the whole object in bytes. */
   size: number;
+  /** The object's key (or the file's path): the commands problems suggest name it. */
+  name?: string;
 }
 
 
@@ -63,7 +67,7 @@ export function inspectImage(input: ImageBytesRead): ImageFacts {
   }
 }
 
-function inspect({ head, tail, size }: ImageBytesRead): ImageFacts {
+function inspect({ head, tail, size, name }: ImageBytesRead): ImageFacts {
   if (!Number.isSafeInteger(size) || size < 0 || head.length > size || tail.length > size) {
     return unknown(
       contentProblem(
@@ -76,11 +80,11 @@ function inspect({ head, tail, size }: ImageBytesRead): ImageFacts {
   if (size === 0) {
     return unknown(contentProblem('image-empty', 'The object is empty (0 bytes). Upload the disk image itself.', '0'));
   }
-  const bytes = imageBytesOf(head, tail, size);
+  const bytes = imageBytesOf(head, tail, size, name);
   const found = probes.map((probe) => probe(bytes)).filter((match): match is FormatMatch => match !== undefined);
   const strong = found.filter((match) => match.weak !== true);
   const matches = strong.length > 0 ? strong : found;
-  const facts = matches.length === 0 ? rawImage(bytes) : matches.length === 1 ? (matches[0] as FormatMatch) : ambiguous(matches);
+  const facts = matches.length === 0 ? (probeText(bytes) ?? rawImage(bytes)) : matches.length === 1 ? (matches[0] as FormatMatch) : ambiguous(matches, name);
   const ignored = found.filter((match) => !matches.includes(match));
   if (ignored.length > 0) {
     facts.details.warnings.push(
@@ -93,7 +97,7 @@ function inspect({ head, tail, size }: ImageBytesRead): ImageFacts {
     problems.push(
       contentProblem(
         'image-too-large',
-        `The object is ${describeByteSize(size)}; JD Cloud imports image files up to 500 GiB. Shrink the disk, or convert it to qcow2, which stores only used space: qemu-img convert -O qcow2 <file> image.qcow2`,
+        `The object is ${describeByteSize(size)}; JD Cloud imports image files up to 500 GiB. Shrink the disk, or convert it to qcow2, which stores only used space: qemu-img convert -O qcow2 ${fileArgument(name)} ${outputArgument(name, 'qcow2')}`,
         String(size),
       ),
     );
@@ -102,7 +106,7 @@ function inspect({ head, tail, size }: ImageBytesRead): ImageFacts {
 }
 
 /** More than one format matched: "if someone hid one format inside another, reject it". */
-function ambiguous(matches: FormatMatch[]): FormatMatch {
+function ambiguous(matches: FormatMatch[], name: string | undefined): FormatMatch {
   const formats = matches.map((match) => match.format);
   return {
     format: 'ambiguous',
@@ -115,7 +119,7 @@ function ambiguous(matches: FormatMatch[]): FormatMatch {
     problems: [
       contentProblem(
         'multiple-formats',
-        `The content matches more than one format (${formats.join(' and ')}), for example one image hidden inside another. Such a file is unsafe to import; re-create it with a single format: qemu-img convert -f <the intended format> -O qcow2 <file> image.qcow2`,
+        `The content matches more than one format (${formats.join(' and ')}), for example one image hidden inside another. Such a file is unsafe to import; re-create it with a single format: qemu-img convert -f <the intended format> -O qcow2 ${fileArgument(name)} ${outputArgument(name, 'qcow2')}`,
         formats.join(','),
       ),
       ...matches.flatMap((match) => match.problems),

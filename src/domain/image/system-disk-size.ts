@@ -1,6 +1,7 @@
 import { systemDiskSizeGb } from '../jdcloud-rules/index.js';
 import type { Problem } from '../../kernel/index.js';
 import { describeByteSize } from './byte-size-text.js';
+import { convertToQcow2Command, qemuFormatOf } from './fix-commands.js';
 
 const GiB = 2 ** 30;
 const minSystemDiskSizeGb = systemDiskSizeGb.min;
@@ -58,5 +59,20 @@ export function checkSystemDiskSizeCoversImage(
       value: String(givenGb),
       message: `system-disk-size-gb is ${givenGb}, but the image's virtual size is ${describeByteSize(virtualSizeBytes)}, which does not fit in ${givenGb} GiB. ${advice}`,
     },
+  };
+}
+
+/**
+ * The image's header gives no virtual size, or one no number holds exactly (a VMDK of 2^45
+ * sectors, a VHD of 2^60 bytes): nothing to size the disk by, nor to check a given size against.
+ * `name` is the object's key (or file), for the command to run.
+ */
+export function virtualSizeUnknownProblem(format: string, name: string): Problem {
+  return {
+    code: 'virtual-size-unknown',
+    field: 'content',
+    message:
+      "The image's virtual size could not be read (the header gives none, or one beyond 2^53 bytes), so it can neither size the system disk nor be checked against system-disk-size-gb. " +
+      `Convert the image to qcow2 and upload that: ${convertToQcow2Command(qemuFormatOf(format), name)}`,
   };
 }

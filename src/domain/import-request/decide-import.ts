@@ -9,6 +9,7 @@ import {
   formatFromKey,
   systemDiskSizeFromVirtualSize,
   type ImageFacts,
+  virtualSizeUnknownProblem,
 } from '../image/index.js';
 
 /** The importImage body before the presigned imageUrl is added. */
@@ -72,6 +73,11 @@ export function decideImportRequest(input: DecisionInput): Decision {
 
   let systemDiskSizeGB = os.fields.systemDiskSizeGB;
   const virtualSize = source.size > 0 ? (image.virtualSizeBytes ?? undefined) : undefined;
+  // What `inspect` calls unknown is never imported, even with a size given: the size could not
+  // be checked against the image. A content problem already says why the size is missing.
+  if (source.size > 0 && virtualSize === undefined && !problems.some((problem) => problem.field === 'content')) {
+    problems.push(virtualSizeUnknownProblem(image.format, source.key));
+  }
   const derived = virtualSize === undefined ? undefined : systemDiskSizeFromVirtualSize(virtualSize);
   const givenByUser = sources.systemDiskSizeGB === 'tag' || sources.systemDiskSizeGB === 'metadata';
   if (derived !== undefined && !derived.ok) {

@@ -1,5 +1,4 @@
 import type { Problem } from '../../kernel/index.js';
-
 import {
   type ApiArchitecture,
   isSystemDiskSizeGb,
@@ -11,18 +10,15 @@ import {
   platforms,
   systemDiskSizeRule,
 } from '../jdcloud-rules/index.js';
+import { collectRawFields, describeSource, type FieldSource, hasControlCharacters, type RawField, shownValue } from './raw-fields.js';
 
 export type { OsType, Platform };
+export type { FieldSource };
+export { normaliseFieldName } from './raw-fields.js';
 /** The architectures a user may set: the API also lists the legacy i386, which users may not. */
 export type Architecture = Extract<ApiArchitecture, 'x86_64' | 'arm64'>;
 
-/**
- * Where a field's value came from; tags win over metadata, metadata over an OVA's OVF descriptor
- * (`ovf`: its OS hint, issue 14), that over configured defaults.
- */
-export type FieldSource = 'tag' | 'metadata' | 'ovf' | 'default' | 'derived';
-
-/** The user-settable fields, by their documented metadata/tag names (docs/architecture.md). */
+/** The user-settable fields, by their documented metadata/tag names (README, "Metadata and tags"). */
 export interface OsFields {
   architecture: Architecture;
   osType: OsType;
@@ -38,11 +34,6 @@ export interface ResolvedOsFields {
   fields: Partial<OsFields>;
   sources: Partial<Record<keyof OsFields, FieldSource>>;
   problems: Problem[];
-}
-
-/** `os-type`, `osType`, `OS_TYPE` are one name: case and `-`/`_` are ignored. */
-export function normaliseFieldName(name: string): string {
-  return name.toLowerCase().replace(/[-_]/g, '');
 }
 
 const architectureAliases: Record<string, Architecture> = {
@@ -63,44 +54,80 @@ function windowsPlatform(platform: Platform): boolean {
   return platform === 'Windows Server' || platform === 'Other Windows';
 }
 
-interface RawField {
-  value: string;
-  source: FieldSource;
-  /** The name as the user spelt it, for messages. */
+/** A value read: the field's value, none at all (the field is as if unset), or what is allowed instead. */
+type Reading<T> = { kind: 'value'; value: T } | { kind: 'unset' } | { kind: 'invalid'; allowed: string };
+
+/** How each field is read from its text, by normalised name, in the order problems are reported. */
+interface FieldRule<K extends keyof OsFields> {
+  key: K;
+  /** The documented name. */
   name: string;
+  read(value: string): Reading<NonNullable<OsFields[K]>>;
 }
 
-/** Picks each field from tags, then metadata, then defaults. */
-function collectRawFields(
-  tags: Record<string, string>,
-  metadata: Record<string, string>,
-  defaults: Record<string, string>,
-  hints: Record<string, string>,
-): Map<string, RawField> {
-  const found = new Map<string, RawField>();
-  const layers: Array<[FieldSource, Record<string, string>]> = [
-    ['tag', tags],
-    ['metadata', metadata],
-    ['ovf', hints],
-    ['default', defaults],
-  ];
-  for (const [source, values] of layers) {
-    for (const [name, value] of Object.entries(values)) {
-      const normalised = normaliseFieldName(name);
-      if (!found.has(normalised)) found.set(normalised, { value: value.trim(), source, name });
-    }
-  }
-  return found;
-}
+const fieldRule = <K extends keyof OsFields>(rule: FieldRule<K>) => rule;
+const value = <T>(read: T): Reading<T> => ({ kind: 'value', value: read });
+const invalidUnless = <T>(read: T | undefined, allowed: string): Reading<T> => (read === undefined ? { kind: 'invalid', allowed } : value(read));
 
-function describeSource(raw: RawField): string {
-  const where = raw.source === 'tag' ? 'tag' : raw.source === 'metadata' ? 'metadata' : raw.source === 'ovf' ? 'the OVF descriptor, field' : 'configured default';
-  return `${where} ${raw.name}`;
-}
+const rules = {
+  architecture: fieldRule({
+    key: 'architecture',
+    name: 'architecture',
+    read: (text) => invalidUnless(architectureAliases[text.toLowerCase().replace(/[-_]/g, '')], 'use x86_64 or arm64 (amd64 and aarch64 are accepted)'),
+  }),
+  platform: fieldRule({ key: 'platform', name: 'platform', read: (text) => invalidUnless(platformByLooseName.get(looseName(text)), `use one of ${platforms.join(', ')}`) }),
+  ostype: fieldRule({
+    key: 'osType',
+    name: 'os-type',
+    read: (text) => {
+      const lower = text.toLowerCase();
+      return lower === 'linux' || lower === 'windows' ? value(lower) : { kind: 'invalid', allowed: 'use linux or windows' };
+    },
+  }),
+  osversion: fieldRule({
+    key: 'osVersion',
+    name: 'os-version',
+    read: (text) =>
+      text === '' ? { kind: 'unset' } : text.length > maxOsVersionCharacters || hasControlCharacters(text) ? { kind: 'invalid', allowed: `use up to ${maxOsVersionCharacters} printable characters, e.g. 22.04` } : value(text),
+  }),
+  systemdisksizegb: fieldRule({
+    key: 'systemDiskSizeGB',
+    name: 'system-disk-size-gb',
+    read: (text) => {
+      const size = /^\d+$/.test(text) ? Number(text) : Number.NaN;
+      return isSystemDiskSizeGb(size) ? value(size) : { kind: 'invalid', allowed: `use ${systemDiskSizeRule}` };
+    },
+  }),
+  imagename: fieldRule({
+    key: 'imageName',
+    name: 'image-name',
+    read: (text) => (isValidImageName(text) ? value(text) : { kind: 'invalid', allowed: 'use 1 to 32 characters: letters, digits, Chinese characters, "_" and "-"' }),
+  }),
+  // An empty description is no description: the default one applies.
+  description: fieldRule({
+    key: 'description',
+    name: 'description',
+    read: (text) =>
+      text === ''
+        ? { kind: 'unset' }
+        : [...text].length > maxDescriptionCharacters || hasControlCharacters(text)
+          ? { kind: 'invalid', allowed: `use at most ${maxDescriptionCharacters} characters, none of them control characters (line breaks, tabs, DEL)` }
+          : value(text),
+  }),
+  forceimport: fieldRule({
+    key: 'forceImport',
+    name: 'force-import',
+    read: (text) => {
+      const lower = text.toLowerCase();
+      return lower === 'true' || lower === 'false' ? value(lower === 'true') : { kind: 'invalid', allowed: 'use true or false' };
+    },
+  }),
+};
 
 /**
  * Reads the OS fields from an object's tags and metadata, normalised to the API's spelling.
- * Reports every problem at once; never throws.
+ * Reports every problem at once; never throws. A field set twice in one layer with different
+ * values is a problem, and no default stands in for it.
  */
 export function resolveOsFields(
   tags: Record<string, string>,
@@ -109,118 +136,53 @@ export function resolveOsFields(
   /** Hints read from the image itself (an OVA's OS section), by metadata name. */
   hints: Record<string, string> = {},
 ): ResolvedOsFields {
-  const raw = collectRawFields(tags, metadata, defaults, hints);
+  const { found, conflicts } = collectRawFields(tags, metadata, defaults, hints);
   const fields: Partial<OsFields> = {};
   const sources: ResolvedOsFields['sources'] = {};
-  const problems: Problem[] = [];
-  const invalid = (field: string, entry: RawField, allowed: string) =>
-    problems.push({
-      code: `invalid-${field}`,
-      field,
-      value: entry.value,
-      message: `${field} "${entry.value}" (from ${describeSource(entry)}) is not allowed: ${allowed}.`,
-    });
+  const problems: Problem[] = [...conflicts.values()].sort((a, b) => a.field.localeCompare(b.field));
+  /** Reads one field into `fields`; says whether the user left it out altogether. */
+  const resolve = <K extends keyof OsFields>(normalised: string, rule: FieldRule<K>): 'absent' | 'set' => {
+    const raw: RawField | undefined = found.get(normalised);
+    if (raw === undefined) return conflicts.has(normalised) ? 'set' : 'absent';
+    const reading = rule.read(raw.value);
+    if (reading.kind === 'unset') return 'absent';
+    if (reading.kind === 'invalid') {
+      problems.push({ code: `invalid-${rule.name}`, field: rule.name, value: raw.value, message: `${rule.name} "${shownValue(raw.value)}" (from ${describeSource(raw)}) is not allowed: ${reading.allowed}.` });
+    } else {
+      fields[rule.key] = reading.value;
+      sources[rule.key] = raw.source;
+    }
+    return 'set';
+  };
 
-  const architecture = raw.get('architecture');
-  if (architecture === undefined) {
-    // The documented example upload sets no architecture: x86_64 is what nearly every image is.
+  // The documented example upload sets no architecture: x86_64 is what nearly every image is.
+  if (resolve('architecture', rules.architecture) === 'absent') {
     fields.architecture = 'x86_64';
     sources.architecture = 'derived';
-  } else {
-    const value = architectureAliases[architecture.value.toLowerCase().replace(/[-_]/g, '')];
-    if (value === undefined) invalid('architecture', architecture, 'use x86_64 or arm64 (amd64 and aarch64 are accepted)');
-    else {
-      fields.architecture = value;
-      sources.architecture = architecture.source;
-    }
   }
-
-  const platform = raw.get('platform');
-  if (platform === undefined) {
-    problems.push({
-      code: 'missing-platform',
-      field: 'platform',
-      message: `platform is missing: set metadata or a tag "platform" to one of ${platforms.join(', ')}.`,
-    });
-  } else {
-    const value = platformByLooseName.get(looseName(platform.value));
-    if (value === undefined) invalid('platform', platform, `use one of ${platforms.join(', ')}`);
-    else {
-      fields.platform = value;
-      sources.platform = platform.source;
-    }
+  if (resolve('platform', rules.platform) === 'absent') {
+    problems.push({ code: 'missing-platform', field: 'platform', message: `platform is missing: set metadata or a tag "platform" to one of ${platforms.join(', ')}.` });
   }
-
-  const osType = raw.get('ostype');
-  if (osType !== undefined) {
-    const value = osType.value.toLowerCase();
-    if (value !== 'linux' && value !== 'windows') invalid('os-type', osType, 'use linux or windows');
-    else {
-      fields.osType = value;
-      sources.osType = osType.source;
-      if (fields.platform !== undefined && windowsPlatform(fields.platform) !== (value === 'windows')) {
-        problems.push({
-          code: 'os-type-contradicts-platform',
-          field: 'os-type',
-          value: osType.value,
-          message: `os-type "${osType.value}" contradicts platform "${fields.platform}": remove os-type or make them agree.`,
-        });
-      }
-    }
-  } else if (fields.platform !== undefined) {
+  if (resolve('ostype', rules.ostype) === 'absent' && fields.platform !== undefined) {
     fields.osType = windowsPlatform(fields.platform) ? 'windows' : 'linux';
     sources.osType = 'derived';
+  } else if (fields.osType !== undefined && fields.platform !== undefined && windowsPlatform(fields.platform) !== (fields.osType === 'windows')) {
+    const given = found.get('ostype')?.value ?? fields.osType;
+    problems.push({
+      code: 'os-type-contradicts-platform',
+      field: 'os-type',
+      value: given,
+      message: `os-type "${given}" contradicts platform "${fields.platform}": remove os-type or make them agree.`,
+    });
   }
-
-  const osVersion = raw.get('osversion');
-  if (osVersion !== undefined && osVersion.value !== '') {
-    if (osVersion.value.length > maxOsVersionCharacters || /[\u0000-\u001f]/.test(osVersion.value)) {
-      invalid('os-version', osVersion, `use up to ${maxOsVersionCharacters} printable characters, e.g. 22.04`);
-    } else {
-      fields.osVersion = osVersion.value;
-      sources.osVersion = osVersion.source;
-    }
+  for (const [normalised, rule] of [
+    ['osversion', rules.osversion],
+    ['systemdisksizegb', rules.systemdisksizegb],
+    ['imagename', rules.imagename],
+    ['description', rules.description],
+    ['forceimport', rules.forceimport],
+  ] as const) {
+    resolve(normalised, rule);
   }
-
-  const diskSize = raw.get('systemdisksizegb');
-  if (diskSize !== undefined) {
-    const value = /^\d+$/.test(diskSize.value) ? Number(diskSize.value) : Number.NaN;
-    if (!isSystemDiskSizeGb(value)) {
-      invalid('system-disk-size-gb', diskSize, `use ${systemDiskSizeRule}`);
-    } else {
-      fields.systemDiskSizeGB = value;
-      sources.systemDiskSizeGB = diskSize.source;
-    }
-  }
-
-  const imageName = raw.get('imagename');
-  if (imageName !== undefined) {
-    if (!isValidImageName(imageName.value)) {
-      invalid('image-name', imageName, 'use 1 to 32 characters: letters, digits, Chinese characters, "_" and "-"');
-    } else {
-      fields.imageName = imageName.value;
-      sources.imageName = imageName.source;
-    }
-  }
-
-  const description = raw.get('description');
-  if (description !== undefined) {
-    if ([...description.value].length > maxDescriptionCharacters) invalid('description', description, `use at most ${maxDescriptionCharacters} characters`);
-    else {
-      fields.description = description.value;
-      sources.description = description.source;
-    }
-  }
-
-  const forceImport = raw.get('forceimport');
-  if (forceImport !== undefined) {
-    const value = forceImport.value.toLowerCase();
-    if (value !== 'true' && value !== 'false') invalid('force-import', forceImport, 'use true or false');
-    else {
-      fields.forceImport = value === 'true';
-      sources.forceImport = forceImport.source;
-    }
-  }
-
   return { fields, sources, problems };
 }

@@ -18,5 +18,17 @@ export {
 } from './image-import.js';
 export type { ApiArchitecture, DiskFormat, OsType, Platform } from './image-import.js';
 export { isRegionId, knownRegionIds, regionIdPattern } from './regions.js';
-export { bucketNameRulesBroken, ossInternalEndpoint, ossPublicEndpoint, ossRegionOfHost } from './oss.js';
-export { fcLimits, fcResourceNamePattern, reservedEnvironmentNames, reservedEnvironmentPrefixes } from './function-compute.js';
+export { describeImagesPageSize, imageStatuses, maxCopyImagesSourceIds, maxImageIdCharacters } from './vm-images.js';
+export type { ImageStatus } from './vm-images.js';
+export { bucketNameRulesBroken, maxObjectKeyBytes, ossInternalEndpoint, ossPublicEndpoint, ossRegionOfHost } from './oss.js';
+export {
+  instanceTypesText,
+  fcDocumentedRuntime,
+  fcFunctionDefaults,
+  fcInstanceTypes,
+  fcLimits,
+  fcResourceNamePattern,
+  reservedEnvironmentNames,
+  reservedEnvironmentPrefixes,
+} from './function-compute.js';
+export type { FcInstanceType } from './function-compute.js';

@@ -19,6 +19,12 @@ export function ossRegionOfHost(hostname: string): string | undefined {
 }
 
 /**
+ * Object keys: at most 1024 bytes of UTF-8, as in S3 (a longer one is refused with
+ * KeyTooLongError). JD OSS is S3-compatible (docs/reference/jdcloud-api.md §4.4).
+ */
+export const maxObjectKeyBytes = 1024;
+
+/**
  * Bucket names: 3–63 characters of lower-case letters, digits and `-`, starting and ending with
  * a letter or digit, with no `--`. Returns the rules a name breaks (none when it is valid).
  */

@@ -1,4 +1,5 @@
 import * as z from '../../kernel/zod.js';
+import { maxObjectKeyBytes } from '../jdcloud-rules/index.js';
 
 export const statusStates = ['submitted', 'rejected', 'failed', 'importing', 'ready', 'error'] as const;
 export type StatusState = (typeof statusStates)[number];
@@ -10,18 +11,22 @@ const problemSchema = z.object({
   message: z.string(),
 });
 
+/**
+ * A failed call. The pipeline always writes `httpStatus` and `requestId`, null when unknown (no
+ * response, or none that said); records written before they were always there may lack them.
+ */
 const apiErrorSchema = z.object({
   message: z.string(),
-  httpStatus: z.optional(z.number()),
+  httpStatus: z.optional(z.nullable(z.number())),
   status: z.optional(z.string()),
   code: z.optional(z.union([z.number(), z.string()])),
-  requestId: z.optional(z.string()),
+  requestId: z.optional(z.nullable(z.string())),
   retryable: z.boolean(),
 });
 
 /**
  * `<IMAGE_STATUS_PREFIX><key>.json` in the source bucket: what happened to one upload.
- * A contract (docs/architecture.md): users' scripts and the `status`/`backfill` commands read it.
+ * A contract (README.md, "The status record"): users' scripts and the `status`/`backfill` commands read it.
  * It never holds a secret: the presigned URL's signature and key id are redacted.
  */
 export const statusRecordSchema = z.object({
@@ -70,6 +75,24 @@ const inFlightSuffix = '.in-flight';
 /** Where an object's record lives; the prefix keeps records out of the import trigger. */
 export function statusRecordKey(statusPrefix: string, key: string): string {
   return `${statusPrefix}${key}${recordSuffix}`;
+}
+
+/**
+ * Why an object's status record cannot be written, when its key would be longer than the store
+ * allows; undefined when it fits. No redelivery changes that: the upload fails for good.
+ */
+export function statusRecordKeyProblem(statusPrefix: string, key: string): string | undefined {
+  const bytes = utf8Length(statusRecordKey(statusPrefix, key));
+  if (bytes <= maxObjectKeyBytes) return undefined;
+  const room = maxObjectKeyBytes - (bytes - utf8Length(key));
+  return (
+    `The status record key would be ${bytes} bytes (IMAGE_STATUS_PREFIX "${statusPrefix}", the object key, "${recordSuffix}"), and S3 keys hold at most ${maxObjectKeyBytes} bytes, so this upload cannot be recorded. ` +
+    `Rename the object to a key of at most ${room} bytes, or set a shorter IMAGE_STATUS_PREFIX.`
+  );
+}
+
+function utf8Length(text: string): number {
+  return new TextEncoder().encode(text).length;
 }
 
 /**

@@ -1,4 +1,3 @@
-import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { isRegionId } from '../../domain/jdcloud-rules/index.js';
 
 /** A command line that does not fit the command: exit code 2. */
@@ -6,66 +5,49 @@ export class UsageError extends Error {
   override name = 'UsageError';
 }
 
-export type OptionSpec = NonNullable<ParseArgsConfig['options']>;
+export type OptionValue = string | boolean | number | string[] | undefined;
 
+/** A command's arguments after parsing: option values by flag name (`dry-run`), then the positionals. */
 export interface ParsedArgs {
-  values: Record<string, string | boolean | string[] | undefined>;
+  values: Record<string, OptionValue>;
   positionals: string[];
 }
 
-/** Parses a command's arguments; `positionals` is [min, max] count. Throws UsageError. */
-export function parseCliArgs(argv: string[], options: OptionSpec, positionals: readonly [number, number]): ParsedArgs {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      options: { ...options, help: { type: 'boolean', short: 'h' } },
-      allowPositionals: true,
-      strict: true,
-    });
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
-  }
-  const [min, max] = positionals;
-  if (parsed.values.help !== true && (parsed.positionals.length < min || parsed.positionals.length > max)) {
-    throw new UsageError(
-      min === max
-        ? `Expected ${min} argument${min === 1 ? '' : 's'}, got ${parsed.positionals.length}.`
-        : `Expected ${min} to ${max} arguments, got ${parsed.positionals.length}.`,
-    );
-  }
-  return { values: parsed.values as ParsedArgs['values'], positionals: parsed.positionals };
+/** An option parser for a whole number in [min, max]. Throws UsageError naming the flag. */
+export function wholeNumber(min: number, max: number): (text: string, flag: string) => number {
+  return (text, flag) => {
+    const number = Number(text);
+    if (text.trim() === '' || !Number.isInteger(number) || number < min || number > max) {
+      throw new UsageError(`${flag} "${text}" is not allowed: use a whole number from ${min} to ${max}.`);
+    }
+    return number;
+  };
 }
 
-type OptionValue = ParsedArgs['values'][string];
-
-/** A whole-number option in [min, max]; undefined when not given. Throws UsageError. */
-export function wholeNumberOption(value: OptionValue, name: string, min: number, max: number): number | undefined {
-  if (typeof value !== 'string') return undefined;
-  const number = Number(value);
-  if (value.trim() === '' || !Number.isInteger(number) || number < min || number > max) {
-    throw new UsageError(`--${name} "${value}" is not allowed: use a whole number from ${min} to ${max}.`);
+/** An option parser for a positive number (may be fractional, e.g. a rate). */
+export function positiveNumber(text: string, flag: string): number {
+  const number = Number(text);
+  if (text.trim() === '' || !Number.isFinite(number) || number <= 0) {
+    throw new UsageError(`${flag} "${text}" is not allowed: use a positive number.`);
   }
   return number;
 }
 
-/** A positive number option (may be fractional, e.g. a rate); undefined when not given. */
-export function positiveNumberOption(value: OptionValue, name: string): number | undefined {
-  if (typeof value !== 'string') return undefined;
-  const number = Number(value);
-  if (value.trim() === '' || !Number.isFinite(number) || number <= 0) {
-    throw new UsageError(`--${name} "${value}" is not allowed: use a positive number.`);
-  }
-  return number;
+/** The option parser of `--region`: a bad flag is a usage error, as a bad JDCLOUD_REGION is. */
+export function regionId(text: string, flag: string): string {
+  if (!isRegionId(text)) throw new UsageError(`${flag} ${JSON.stringify(text)} is not a JD Cloud region id; use the form cn-north-1.`);
+  return text;
 }
 
-/**
- * The environment with `--region` laid over JDCLOUD_REGION. A bad `--region` is a usage
- * error (exit 2); a bad JDCLOUD_REGION is a configuration error, reported by loadConfig.
- */
+/** A number option that has a default; the declarations guarantee it is set. */
+export function numberValue(args: ParsedArgs, name: string): number {
+  const value = args.values[name];
+  if (typeof value !== 'number') throw new TypeError(`option --${name} has no number value`);
+  return value;
+}
+
+/** The environment with `--region` laid over JDCLOUD_REGION. */
 export function envWithRegionOption(args: ParsedArgs, env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   const region = args.values['region'];
-  if (typeof region !== 'string') return env;
-  if (!isRegionId(region)) throw new UsageError(`--region ${JSON.stringify(region)} is not a JD Cloud region id; use the form cn-north-1.`);
-  return { ...env, JDCLOUD_REGION: region };
+  return typeof region === 'string' ? { ...env, JDCLOUD_REGION: region } : env;
 }

@@ -5,6 +5,8 @@ export interface CliIo {
   env: NodeJS.ProcessEnv;
   /** True when stdout is a terminal (progress bars, colours). */
   isTty: boolean;
+  /** The terminal's width when stdout is one. */
+  columns?: number | undefined;
   /** Aborted on Ctrl-C, so long-running commands can finish in-flight work. */
   signal: AbortSignal;
 }
@@ -23,6 +25,9 @@ export const stdio: CliIo = {
   err: (text) => process.stderr.write(text),
   env: process.env,
   isTty: process.stdout.isTTY === true,
+  get columns() {
+    return process.stdout.isTTY === true ? process.stdout.columns : undefined;
+  },
   get signal() {
     processSignal ??= interruptSignal();
     return processSignal;

@@ -1,45 +1,76 @@
-import { parseCliArgs, UsageError } from './args.js';
-import { printJsonError, stdio, type CliIo } from './io.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CommanderError } from 'commander';
+import { JdCloudConfigError } from '../../adapters/jdcloud/index.js';
+import { ConfigError } from '../../use-cases/config/index.js';
+import { packageRoot } from '../local/index.js';
+import { UsageError } from './args.js';
 import { cliCommands } from './commands/index.js';
+import { type CliCommand, usageLine } from './commands/command.js';
 import { exitCodes } from './exit-codes.js';
+import { printJsonError, stdio, type CliIo } from './io.js';
+import { buildProgram, type ProgramState } from './program.js';
 
-const usage = `Usage: oss-image-import <command> [options]
+function packageVersion(): string {
+  return (JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version;
+}
 
-Commands:
-${cliCommands.map((command) => `  ${command.usage}\n      ${command.summary}`).join('\n')}
+/** A bad value, whether typed as a flag or set in the environment, is the same mistake: exit 2. */
+function isUsageMistake(error: unknown): boolean {
+  return error instanceof UsageError || error instanceof ConfigError || error instanceof JdCloudConfigError;
+}
 
-Exit codes: 0 done, 1 operational failure, 2 usage error, 3 input rejected.
-`;
+/** Too few or too many positional arguments, said as the CLI always has: `Expected 1 argument, got 0.` */
+function argumentCountMessage(error: CommanderError, command: CliCommand | undefined): string | undefined {
+  if (command === undefined) return undefined;
+  let given: number;
+  if (error.code === 'commander.missingArgument') {
+    // commander names the first missing one; the ones before it were given.
+    given = command.arguments.findIndex((argument) => error.message.includes(`'${argument.name}'`));
+  } else if (error.code === 'commander.excessArguments') {
+    given = Number(/got (\d+)/.exec(error.message)?.[1] ?? Number.NaN);
+  } else {
+    return undefined;
+  }
+  if (!Number.isInteger(given) || given < 0) return undefined;
+  const min = command.arguments.filter((argument) => argument.required).length;
+  const max = command.arguments.length;
+  return min === max ? `Expected ${min} argument${min === 1 ? '' : 's'}, got ${given}.` : `Expected ${min} to ${max} arguments, got ${given}.`;
+}
 
 /** Runs one command line and returns its exit code; never calls process.exit. */
 export async function runCli(argv: string[], io: CliIo = stdio): Promise<number> {
-  const [name, ...rest] = argv;
-  if (name === undefined) {
-    io.err(usage);
+  const state: ProgramState = { exitCode: exitCodes.done };
+  const program = buildProgram(cliCommands, packageVersion(), io, state);
+  if (argv.length === 0) {
+    io.err(program.helpInformation());
     return exitCodes.usage;
   }
-  if (name === '--help' || name === '-h' || name === 'help') {
-    io.out(usage);
-    return exitCodes.done;
-  }
-  const command = cliCommands.find((candidate) => candidate.name === name);
-  if (command === undefined) {
-    io.err(`Unknown command "${name}".\n\n${usage}`);
-    return exitCodes.usage;
-  }
+  // `help imprt` is the same mistake as `imprt`: commander's answer to that one has the did-you-mean.
+  const [first, second] = argv;
+  const line = first === 'help' && second !== undefined && !cliCommands.some((command) => command.name === second) ? [second] : argv;
   try {
-    const args = parseCliArgs(rest, command.options, command.positionals);
-    if (args.values['help'] === true) {
-      io.out(`Usage: oss-image-import ${command.usage}\n\n${command.summary}\n`);
-      return exitCodes.done;
-    }
-    return await command.run(args, io);
+    await program.parseAsync(line, { from: 'user' });
+    return state.exitCode;
   } catch (error) {
-    const usageError = error instanceof UsageError;
-    const message = error instanceof Error ? error.message : String(error);
-    io.err(usageError ? `${message}\nUsage: oss-image-import ${command.usage}\n` : `${message}\n`);
+    // Help and --version end with exit code 0: nothing went wrong.
+    if (error instanceof CommanderError && error.exitCode === 0) return exitCodes.done;
+    // commander has printed the help to stderr already (e.g. options but no command).
+    if (error instanceof CommanderError && error.code === 'commander.help') return exitCodes.usage;
+    const usage = state.command === undefined ? '<command> [options]' : usageLine(state.command);
+    let message: string;
+    if (error instanceof CommanderError) {
+      // commander's own words, e.g. "error: unknown option '--dryrun'\n(Did you mean --dry-run?)".
+      message = argumentCountMessage(error, state.command) ?? error.message.replace(/^error: /, '');
+      io.err(`${message}\nUsage: oss-image-import ${usage}\n`);
+    } else {
+      message = error instanceof Error ? error.message : String(error);
+      io.err(error instanceof UsageError ? `${message}\nUsage: oss-image-import ${usage}\n` : `${message}\n`);
+    }
     // A script reading --json output still gets one document when the command fails.
-    if (rest.includes('--json')) printJsonError(io, error instanceof Error ? error.name : 'Error', message);
-    return usageError ? exitCodes.usage : exitCodes.failed;
+    // commander's errors are usage errors like ours: one name for scripts to match.
+    const name = error instanceof CommanderError ? 'UsageError' : error instanceof Error ? error.name : 'Error';
+    if (argv.includes('--json')) printJsonError(io, name, message);
+    return error instanceof CommanderError || isUsageMistake(error) ? exitCodes.usage : exitCodes.failed;
   }
 }

@@ -24,6 +24,24 @@ export interface DevStackOptions {
   onSummary?: (summary: EventSummary) => void;
 }
 
+/** A port of the stack is taken by another process; `server` says which flag moves it. */
+export class PortInUseError extends Error {
+  override name = 'PortInUseError';
+  readonly server: 'oss' | 'vm';
+  readonly port: number;
+
+  constructor(server: 'oss' | 'vm', port: number, cause: unknown) {
+    super(`Port ${port} is in use (${server === 'oss' ? 'local OSS' : 'VM API emulator'}).`, { cause });
+    this.server = server;
+    this.port = port;
+  }
+}
+
+function portInUse(error: unknown, server: 'oss' | 'vm', port: number | undefined): unknown {
+  const code = (error as { code?: unknown }).code;
+  return code === 'EADDRINUSE' && port !== undefined ? new PortInUseError(server, port, error) : error;
+}
+
 export interface DevStack {
   bucket: string;
   region: string;
@@ -50,12 +68,20 @@ export async function startDevStack(options: DevStackOptions): Promise<DevStack>
     buckets: [bucket],
     ...(options.ossPort !== undefined ? { port: options.ossPort } : {}),
     ...(options.ossResponseDelayMs !== undefined ? { responseDelayMs: options.ossResponseDelayMs } : {}),
+  }).catch((error: unknown) => {
+    throw portInUse(error, 'oss', options.ossPort);
   });
-  const emulator = await startVmEmulator({
-    credentials: [localOssCredentials],
-    ...(options.vmPort !== undefined ? { port: options.vmPort } : {}),
-    ...(options.taskStepMs !== undefined ? { taskStepMs: options.taskStepMs } : {}),
-  });
+  let emulator: Awaited<ReturnType<typeof startVmEmulator>>;
+  try {
+    emulator = await startVmEmulator({
+      credentials: [localOssCredentials],
+      ...(options.vmPort !== undefined ? { port: options.vmPort } : {}),
+      ...(options.taskStepMs !== undefined ? { taskStepMs: options.taskStepMs } : {}),
+    });
+  } catch (error) {
+    await oss.stop();
+    throw portInUse(error, 'vm', options.vmPort);
+  }
   const config = loadConfig({
     ...(options.env ?? {}),
     JDCLOUD_REGION: region,

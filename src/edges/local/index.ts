@@ -1,4 +1,4 @@
-export { startDevStack } from './dev-stack.js';
+export { PortInUseError, startDevStack } from './dev-stack.js';
 export type { DevStack, DevStackOptions } from './dev-stack.js';
 export { localOssCredentials } from './local-oss.js';
 export { packageRoot } from './package-root.js';

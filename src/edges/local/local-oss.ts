@@ -1,12 +1,11 @@
 import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { applyS3rverCompat } from './s3rver-compat.js';
-import { applyListObjectsV2Fix } from './s3rver-list-v2.js';
-import { applyS3rverMultipart } from './s3rver-multipart.js';
+import { listenHttp } from '../../kernel/index.js';
 
-/** s3rver accepts any secret, but only this access key id (docs/reference/local-s3-servers.md §2). */
+/** The local OSS's one key pair; s3rver knows this key id, and the secret is checked (s3rver-sigv4.ts). */
 export const localOssCredentials = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } as const;
 
 export interface LocalOss {
@@ -18,7 +17,7 @@ export interface LocalOss {
 
 /**
  * An in-process S3 server on loopback (s3rver with the compat fixes), buckets pre-created.
- * Each instance gets its own directory, removed on stop.
+ * Each instance gets its own directory, removed on stop, and on a failed start (a busy port).
  */
 export async function startLocalOss(options: {
   buckets: string[];
@@ -29,19 +28,26 @@ export async function startLocalOss(options: {
   responseDelayMs?: number;
 }): Promise<LocalOss> {
   // Imported lazily: s3rver is a development dependency, used only by the local stack.
-  const { default: S3rver } = await import('s3rver');
+  const [{ default: S3rver }, { applyS3rverCompat }, { applyListObjectsV2Fix }, { applySignatureCheck }, { applySafeKeys }, { applyS3rverMultipart }] = await Promise.all([
+    import('s3rver'),
+    import('./s3rver-compat.js'),
+    import('./s3rver-list-v2.js'),
+    import('./s3rver-sigv4.js'),
+    import('./s3rver-safe-keys.js'),
+    import('./s3rver-multipart.js'),
+  ]);
   const directory = options.directory ?? (await mkdtemp(join(tmpdir(), 'oss-image-import-oss-')));
-  const ownsDirectory = options.directory === undefined;
-  const server = new S3rver({
-    address: options.host ?? '127.0.0.1',
-    port: options.port ?? 0,
-    directory,
-    silent: true,
-    configureBuckets: options.buckets.map((name) => ({ name })),
-  });
+  const removeDirectory = async () => {
+    if (options.directory === undefined) await rm(directory, { recursive: true, force: true });
+  };
+  const server = new S3rver({ directory, silent: true, configureBuckets: options.buckets.map((name) => ({ name })) });
+  // Each unshift goes first: names are checked, then signatures, then multipart aborts and
+  // listings are served, then the compat fixes apply.
   applyS3rverCompat(server);
-  applyListObjectsV2Fix(server);
   applyS3rverMultipart(server);
+  applySignatureCheck(server, localOssCredentials);
+  applySafeKeys(server, directory);
+  applyListObjectsV2Fix(server);
   const delay = options.responseDelayMs ?? 0;
   if (delay > 0) {
     server.middleware.unshift(async (_ctx, next) => {
@@ -49,15 +55,27 @@ export async function startLocalOss(options: {
       await next();
     });
   }
-  const { address, port } = await server.run();
+  // Listening here, not with s3rver's run(): its listen() has no 'error' listener, so a busy port
+  // crashed the process (or, for the second server of the stack, left this one running).
+  const http = createServer(server.callback());
+  let endpoint: string;
+  try {
+    await server.configureBuckets();
+    ({ url: endpoint } = await listenHttp(http, { host: options.host ?? '127.0.0.1', port: options.port ?? 0 }));
+  } catch (error) {
+    await removeDirectory();
+    throw error;
+  }
   return {
-    endpoint: `http://${address}:${port}`,
+    endpoint,
     onEvent(listener) {
       server.on('event', listener);
     },
     async stop() {
-      await server.close();
-      if (ownsDirectory) await rm(directory, { recursive: true, force: true });
+      const closed = new Promise<void>((resolve) => http.close(() => resolve()));
+      http.closeAllConnections();
+      await closed;
+      await removeDirectory();
     },
   };
 }

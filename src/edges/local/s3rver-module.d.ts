@@ -23,6 +23,7 @@ declare module 's3rver' {
     method: string;
     path: string;
     querystring: string;
+    query: Record<string, string | string[] | undefined>;
     status: number;
     body: unknown;
     type: string;
@@ -37,6 +38,10 @@ declare module 's3rver' {
     constructor(options: S3rverOptions);
     middleware: Middleware[];
     store: FilesystemStore;
+    /** Creates the buckets of `configureBuckets` in the store (what run() does before listening). */
+    configureBuckets(): Promise<void>;
+    /** Koa's request handler; composes the middleware, so every fix must be applied before. */
+    callback(): (request: import('node:http').IncomingMessage, response: import('node:http').ServerResponse) => void;
     run(): Promise<{ address: string; port: number }>;
     close(): Promise<void>;
   }
@@ -49,5 +54,14 @@ declare module 's3rver/lib/models/config.js' {
     constructor(xml: string);
     type: string;
     toXML(space?: number): string;
+  }
+}
+
+declare module 's3rver/lib/models/error.js' {
+  /** s3rver renders a thrown S3Error as S3's XML error document with its status (InvalidArgument → 400, AccessDenied → 403, …). */
+  export default class S3Error extends Error {
+    constructor(code: string, message: string, detail?: Record<string, string>);
+    code: string;
+    status: number;
   }
 }

@@ -1,6 +1,7 @@
 import { listenHttp } from '../../kernel/index.js';
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import { BodyTooLargeError } from './body-too-large-error.js';
 import { ConcurrencyLimit, ConcurrencyLimitRefused } from './concurrency-limit.js';
 import { isJdCloudHandshake, jdCloudHandshakeAnswer } from './jdcloud-handshake.js';
@@ -21,6 +22,12 @@ export interface NotificationServerOptions {
   path?: string;
   /** Default 1 MiB: one S3-style record is about 2 KiB, JD OSS batches stay far below this. */
   maxBodyBytes?: number;
+  /**
+   * Bodies over maxBodyBytes are read (and dropped) up to this size before the 413 is sent;
+   * past it the 413 goes out at once and the rest is dropped for at most 10 s more, then the
+   * connection is cut. Default 16 × maxBodyBytes, at least 16 MiB.
+   */
+  discardLimitBytes?: number;
   /** Notifications handled at once. Default 8. */
   maxConcurrency?: number;
   /** Notifications waiting for a slot; beyond this they get 503 at once. Default 64. */
@@ -75,6 +82,14 @@ function isTestEvent(event: object): boolean {
   return typeof name === 'string' && name.endsWith('TestEvent');
 }
 
+/** What a JSON object that is no notification looks like, by its first few keys (never its values). */
+function notANotificationMessage(event: object): string {
+  const keys = Object.keys(event);
+  const shown = keys.slice(0, 5).map((key) => JSON.stringify(key.length > 40 ? `${key.slice(0, 40)}…` : key));
+  const got = keys.length === 0 ? 'an empty object' : `an object with ${keys.length === 1 ? 'key' : 'keys'} ${shown.join(', ')}${keys.length > 5 ? ', …' : ''}`;
+  return `Body is not a bucket notification: expected {"Records":[…]} as S3, Ceph RGW, MinIO and JD OSS send; got ${got}.`;
+}
+
 /**
  * Starts the HTTP endpoint for S3-style event notifications (JD OSS callbacks, Ceph RGW,
  * MinIO). Answers 2xx only after the handler has recorded every record, 5xx when the sender
@@ -86,7 +101,9 @@ export async function startNotificationServer(options: NotificationServerOptions
   const path = options.path ?? '/events';
   const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
   // Bodies up to this size are read to the end before answering 413, so the client sees it.
-  const discardLimitBytes = Math.max(maxBodyBytes * 16, 16 * 1024 * 1024);
+  const discardLimitBytes = options.discardLimitBytes ?? Math.max(maxBodyBytes * 16, 16 * 1024 * 1024);
+  // How long the rest of a body past discardLimitBytes is read and dropped after the 413.
+  const oversizeGraceMs = 10_000;
   const limit = new ConcurrencyLimit(options.maxConcurrency ?? 8, options.maxQueued ?? 64);
   // Cheap notifications still have a (generous) bound, and stop() waits for them too.
   const lightLimit = new ConcurrencyLimit(256, 0);
@@ -137,10 +154,13 @@ export async function startNotificationServer(options: NotificationServerOptions
       return jsonReply(400, { error: 'Body must be a JSON object, e.g. {"Records":[…]}.' });
     }
     if (isTestEvent(event)) return jsonReply(200, { status: 'ignored', reason: 's3:TestEvent is not an upload' });
+    // A 200 would hide a sender whose format drifted: it would retry nothing and import nothing.
+    if (!Array.isArray((event as { Records?: unknown }).Records)) return jsonReply(400, { error: notANotificationMessage(event) });
 
     try {
       const lane = options.importsNothing?.(event) === true ? lightLimit : limit;
       const outcome = await lane.run(() => options.handleNotification(event));
+      if (outcome.unrecognised !== undefined) return jsonReply(400, { error: outcome.unrecognised, outcome });
       if (outcome.transientFailure) {
         return jsonReply(503, { status: 'retry', outcome }, { 'retry-after': '5' });
       }
@@ -151,6 +171,20 @@ export async function startNotificationServer(options: NotificationServerOptions
       }
       throw error;
     }
+  }
+
+  /**
+   * The rest of an oversized body is read and dropped, so the sender reads its 413 instead of a
+   * reset (closing a socket with unread data resets it); one still sending after the grace
+   * period is cut off.
+   */
+  function discardRestOfBody(request: IncomingMessage, socket: Socket): void {
+    request.resume();
+    const cutOff = setTimeout(() => socket.destroy(), oversizeGraceMs);
+    cutOff.unref();
+    const done = () => clearTimeout(cutOff);
+    request.once('end', done);
+    socket.once('close', done);
   }
 
   function send(response: ServerResponse, result: Reply, closeConnection: boolean): void {
@@ -171,18 +205,20 @@ export async function startNotificationServer(options: NotificationServerOptions
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const started = performance.now();
     const requestId = randomUUID();
+    // Taken now: once the reply is finished the request no longer holds its socket.
+    const socket = request.socket;
     response.setHeader('x-request-id', requestId);
     // Only the path is logged: the query may hold the token.
     const url = new URL(request.url ?? '/', 'http://notification.invalid');
     let result: Reply;
-    let dropAfterReply = false;
+    let drainAfterReply = false;
     try {
       result = await reply(request, url);
     } catch (error) {
       if (error instanceof BodyTooLargeError) {
         result = jsonReply(413, { error: error.message });
-        dropAfterReply = !error.drained;
-      } else if (request.socket.destroyed || response.destroyed) {
+        drainAfterReply = !error.drained;
+      } else if (socket.destroyed || response.destroyed) {
         // The sender hung up (e.g. mid-body); there is no one to answer.
         log.info({ requestId, path: url.pathname, error: (error as Error).message }, 'client went away');
         return;
@@ -195,9 +231,9 @@ export async function startNotificationServer(options: NotificationServerOptions
     else if (result.status >= 400) counters.refused += 1;
     else if (url.pathname === path) counters.recorded += 1;
     // A 401/404/405 may leave a body unread: close rather than keep a half-read connection.
-    const closeConnection = dropAfterReply || (result.status >= 400 && result.status < 500);
+    const closeConnection = !drainAfterReply && result.status >= 400 && result.status < 500;
     send(response, result, closeConnection);
-    if (dropAfterReply) response.once('finish', () => request.socket.destroy());
+    if (drainAfterReply) discardRestOfBody(request, socket);
     const fields = { requestId, method: request.method, path: url.pathname, status: result.status, ms: Math.round(performance.now() - started) };
     if (result.status >= 500) log.warn(fields, 'notification not recorded; sender should retry');
     else if (result.status >= 400) log.warn({ ...fields, error: (result.body as { error?: string }).error }, 'request refused');

@@ -12,11 +12,20 @@ export interface PipelineNotificationOutcome extends NotificationOutcome {
  * The function's pipeline behind the HTTP endpoint. A record failing transiently (throttling,
  * 5xx, network) makes the whole notification answer 503 so the sender delivers it again;
  * records that did import are recognised by their status records and not submitted twice.
+ * A body none of whose records could be read is answered 400: its sender's format drifted.
  */
 export function pipelineNotificationHandler(deps: PipelineDeps): NotificationHandler {
   return async (event): Promise<PipelineNotificationOutcome> => {
     const summary = await handleEvent(event, deps);
-    return { transientFailure: summary.transientFailures > 0, summary };
+    const outcome: PipelineNotificationOutcome = { transientFailure: summary.transientFailures > 0, summary };
+    const unread = summary.invalid.filter((invalid) => invalid.index >= 0);
+    if (summary.records > 0 && unread.length === summary.records) {
+      const issues = unread.flatMap((invalid) => invalid.issues);
+      outcome.unrecognised =
+        `None of the ${summary.records} record${summary.records === 1 ? ' is an upload record' : 's is an upload record'} ` +
+        `(S3, Ceph RGW, MinIO or JD Cloud shape): ${issues.slice(0, 3).join('; ')}${issues.length > 3 ? '; …' : ''}.`;
+    }
+    return outcome;
   };
 }
 

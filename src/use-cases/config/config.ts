@@ -4,7 +4,7 @@ import { parseEndpoint } from '../../adapters/jdcloud/index.js';
 import { resolveOsFields } from '../../domain/import-request/index.js';
 import { ConfigError } from './config-error.js';
 
-/** What the function and the CLI read from the environment (names in docs/architecture.md). */
+/** What the function and the CLI read from the environment (names in README.md, "Environment"). */
 export interface Config {
   region: string;
   vmEndpoint: string;

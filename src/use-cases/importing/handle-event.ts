@@ -1,6 +1,7 @@
 import { type InvalidRecord, selectUploads, type SkippedRecord, uploadPolicyOf } from '../../domain/events/index.js';
 import { boundedMap } from '../../kernel/index.js';
-import { processUpload, type OutcomeWithSource, type PipelineDeps } from './pipeline.js';
+import { processUpload, type PipelineDeps } from './pipeline.js';
+import type { OutcomeWithSource } from './upload-outcome.js';
 
 export interface EventSummary {
   records: number;

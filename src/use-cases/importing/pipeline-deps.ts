@@ -15,7 +15,7 @@ export interface PipelineDepsOptions {
 }
 
 /**
- * Wires the pipeline from the environment (names in docs/architecture.md): one OSS client, one
+ * Wires the pipeline from the environment (names in README.md, "Environment"): one OSS client, one
  * VM API client with its keep-alive pool, one presigner per region. Throws ConfigError or
  * MissingCredentialsError naming the variable at fault.
  */

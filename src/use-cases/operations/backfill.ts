@@ -120,15 +120,15 @@ async function backfillObject(deps: PipelineDeps, options: BackfillOptions, obje
       return { key, outcome: 'already-imported', state: knownStatus.record.state };
     }
     const uploadOptions = { force: options.force, recordMissing: false, ...(knownStatus !== undefined ? { knownStatus } : {}) };
-    if (options.dryRun && isPackedKey(key)) {
-      const plan = await planPackedUpload(upload, deps);
-      if ('notFound' in plan) return { key, outcome: 'failed', error: 'deleted while the bucket was being listed', retryable: false };
-      if (plan.problems.length > 0) return { key, outcome: 'would-reject', problems: plan.problems };
-      return { key, outcome: 'would-import', request: { unpackTo: plan.unpack.to, ...plan.decision?.request } };
-    }
     if (options.dryRun) {
       const planned = await planUpload(upload, deps, uploadOptions);
-      if ('notFound' in planned) return { key, outcome: 'failed', error: 'deleted while the bucket was being listed', retryable: false };
+      if (planned.kind === 'not-found') return { key, outcome: 'failed', error: 'deleted while the bucket was being listed', retryable: false };
+      if (planned.kind === 'packed') {
+        // What would be unpacked, and the request its sibling would get (issue 14).
+        const plan = await planPackedUpload(planned, deps);
+        if (plan.problems.length > 0) return { key, outcome: 'would-reject', problems: plan.problems };
+        return { key, outcome: 'would-import', request: { unpackTo: plan.unpack.to, ...plan.decision?.request } };
+      }
       if (!planned.decision.ok) return { key, outcome: 'would-reject', problems: planned.decision.problems };
       const request = await buildImportRequest(upload, key, planned.decision.request, deps);
       return { key, outcome: 'would-import', request: redactRequest(request) };

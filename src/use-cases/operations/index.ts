@@ -8,4 +8,4 @@ export { RateLimiter } from './rate-limiter.js';
 export { readAndRefreshBucket } from './refresh-bucket.js';
 export { recentRecordWindowMs, refreshInFlight } from './refresh-in-flight.js';
 export { refreshRecords } from './refresh-status.js';
-export { renderStatusTable, statusRow } from './status-table.js';
+export { statusRow } from './status-table.js';

@@ -38,22 +38,3 @@ export function statusRow(listed: ListedStatus, now: Date): StatusRow {
     age: age(record.updatedAt, now),
   };
 }
-
-/** A plain text table, columns sized to their content, the message column last and uncut. */
-export function renderStatusTable(rows: StatusRow[]): string {
-  const columns: Array<[keyof StatusRow, string]> = [
-    ['key', 'KEY'],
-    ['state', 'STATE'],
-    ['imageId', 'IMAGE'],
-    ['progress', 'PROGRESS'],
-    ['age', 'AGE'],
-    ['message', 'MESSAGE'],
-  ];
-  const widths = columns.map(([name, title]) => Math.max(title.length, ...rows.map((row) => [...row[name]].length)));
-  const line = (cells: string[]) =>
-    cells
-      .map((cell, index) => (index === cells.length - 1 ? cell : cell + ' '.repeat((widths[index] ?? 0) - [...cell].length)))
-      .join('  ')
-      .trimEnd();
-  return [line(columns.map(([, title]) => title)), ...rows.map((row) => line(columns.map(([name]) => row[name])))].join('\n') + '\n';
-}

@@ -34,8 +34,8 @@ export interface ImageSinkOptions {
   tags?: Record<string, string>;
   maxBytes: number;
   partSize: number;
-  /** Epoch ms after which unpacking gives up (the function's time); none for the CLI and serve. */
-  deadline?: number;
+  /** When unpacking gives up (the function's time), on the pipeline's clock; none for the CLI and serve. */
+  deadline?: { atMs: number; now: () => Date };
   /** The last word before the upload is completed: every problem the whole image shows. */
   finalCheck: (facts: ImageFacts, size: number) => Problem[];
   onAbortFailed: (error: unknown) => void;
@@ -68,7 +68,7 @@ export class ImageSink implements UnpackSink {
   async write(chunk: Uint8Array): Promise<void> {
     this.size += chunk.length;
     if (this.size > this.options.maxBytes) throw new UnpackRejection([unpackTooLargeProblem(this.options.packedKey, this.options.maxBytes)]);
-    if (this.options.deadline !== undefined && Date.now() > this.options.deadline) {
+    if (this.options.deadline !== undefined && this.options.deadline.now().getTime() > this.options.deadline.atMs) {
       throw new UnpackRejection([
         unpackTimeoutProblem({ bucket: this.options.bucket, key: this.options.packedKey }, `Unpacking ran out of the function's time after ${this.size} bytes`),
       ]);

@@ -65,7 +65,7 @@ export function siblingSinkOpener(prepared: PreparedUnpack, deps: UnpackDeps, de
       ...(facts.taggingSupported ? { tags: userTags(facts.tags) } : {}),
       maxBytes: deps.config.unpackMaxBytes,
       partSize: partSizeFor(deps.config.unpackMaxBytes),
-      ...(deadline !== undefined ? { deadline } : {}),
+      ...(deadline !== undefined ? { deadline: { atMs: deadline, now: deps.now } } : {}),
       finalCheck: (image: ImageFacts, size: number) => {
         // The decision the pipeline will make, made before the upload completes: a rejected image leaves nothing.
         const decision = decideImportRequest({ source: { ...source, key: siblingKey, size }, metadata: facts.metadata, tags: facts.tags, defaults: deps.config.defaults, hints, image });

@@ -1,6 +1,5 @@
 // What `plan` says of a packed upload: what it would unpack, to which sibling, how long that
 // would take, and the import request the sibling would get (or every reason it would not).
-import type { Upload } from '../../domain/events/index.js';
 import { formatFromKey, type ImageFacts } from '../../domain/image/index.js';
 import { type Decision, decideImportRequest } from '../../domain/import-request/index.js';
 import { coversVersion, type StatusRecord } from '../../domain/status/index.js';
@@ -8,7 +7,7 @@ import { checkUnpackedHead, describePacking, looksLikeText, type OvfDescriptor }
 import type { Problem } from '../../kernel/index.js';
 import { decoderName } from './decoders.js';
 import { osProblemsWithOvf, ovfHints } from './open-sibling.js';
-import { prepareUnpack, type UnpackDeps } from './prepare-unpack.js';
+import { type PackedObject, prepareUnpack, type UnpackDeps } from './prepare-unpack.js';
 import { previewFacts, previewUnpack } from './preview-unpack.js';
 import { UnpackRejection } from './unpack-rejection.js';
 
@@ -36,9 +35,9 @@ export interface PackedPlan {
   notes: string[];
 }
 
-export async function planPackedUpload(upload: Upload, deps: UnpackDeps): Promise<PackedPlan | { notFound: string[] }> {
-  const prepared = await prepareUnpack(upload, deps);
-  if ('notFound' in prepared) return { notFound: prepared.notFound };
+/** `existing`: the packed upload's record, as the pipeline's plan step read it with the object. */
+export async function planPackedUpload(object: PackedObject & { existing: StatusRecord | undefined }, deps: UnpackDeps): Promise<PackedPlan> {
+  const prepared = await prepareUnpack(object, deps);
   const { facts, source, packing, estimate } = prepared;
   const unpack: PackedPlan['unpack'] = {
     packing: describePacking(packing),
@@ -49,7 +48,7 @@ export async function planPackedUpload(upload: Upload, deps: UnpackDeps): Promis
     ...(prepared.budgetSeconds !== undefined ? { fitsTimeLimit: estimate.seconds <= prepared.budgetSeconds } : {}),
   };
   const plan: PackedPlan = { source, unpack, problems: [...prepared.problems], notes: [] };
-  if (prepared.existing !== undefined && coversVersion(prepared.existing, source.etag)) plan.alreadyImported = prepared.existing;
+  if (object.existing !== undefined && coversVersion(object.existing, source.etag)) plan.alreadyImported = object.existing;
   if (plan.problems.length > 0) return plan;
 
   let ovf: OvfDescriptor | undefined;

@@ -1,20 +1,17 @@
-// Everything known about a packed upload before a byte of it is unpacked: its facts and record,
-// what it is packed in (checked against its first bytes), the sibling's name, the OS fields it
-// would be imported with, a zip's member list, and whether unpacking fits the function's time.
+// Everything known about a packed upload before a byte of it is unpacked, from what the
+// pipeline's plan step read (the object's facts and its inspected first bytes): whether it is
+// packed as named, the sibling's name, the OS fields it would be imported with, a zip's member
+// list, and whether unpacking fits the function's time.
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { Config } from '../config/index.js';
-import type { Upload } from '../../domain/events/index.js';
-import { inspectImage } from '../../domain/image/index.js';
 import { resolveOsFields } from '../../domain/import-request/index.js';
-import { type StatusRecord, statusRecordKey } from '../../domain/status/index.js';
-import { type ObjectFacts, readObjectFacts, readStatusRecord, type StoredStatus } from '../../adapters/oss/index.js';
+import type { ObjectFacts } from '../../adapters/oss/index.js';
 import type { Logger, Problem } from '../../kernel/index.js';
 import {
   checkPackingMagic,
   compressedSiblingKey,
   estimateUnpack,
   type Packing,
-  packingFromKey,
   unpackBudgetSeconds,
   type UnpackEstimate,
   unpackTimeProblem,
@@ -34,11 +31,16 @@ export interface UnpackDeps {
   unpackTimeLimitSeconds?: number;
 }
 
-export interface PreparedUnpack {
+/** A packed upload as the pipeline's plan step read it. */
+export interface PackedObject {
   facts: ObjectFacts;
   source: { region: string; bucket: string; key: string; etag: string; size: number };
+  /** What the inspector found in the packed bytes (zstd's frame header gives the unpacked size). */
+  image: { details: Record<string, unknown> };
   packing: Packing;
-  existing: StatusRecord | undefined;
+}
+
+export interface PreparedUnpack extends PackedObject {
   /** Reasons found before unpacking; none means go on. */
   problems: Problem[];
   /** A compressed (not archived) upload's sibling. */
@@ -51,26 +53,9 @@ export interface PreparedUnpack {
   budgetSeconds?: number;
 }
 
-function recordOf(stored: StoredStatus): StatusRecord | undefined {
-  return stored.kind === 'record' ? stored.record : undefined;
-}
-
-export async function prepareUnpack(
-  upload: Upload,
-  deps: UnpackDeps,
-  options: { knownStatus?: StoredStatus } = {},
-): Promise<PreparedUnpack | { notFound: string[]; existing: StatusRecord | undefined }> {
+export async function prepareUnpack(object: PackedObject, deps: UnpackDeps): Promise<PreparedUnpack> {
   const { s3, config } = deps;
-  const firstKey = upload.keyCandidates[0];
-  const [read, stored] = await Promise.all([
-    readObjectFacts(s3, { bucket: upload.bucket, keyCandidates: upload.keyCandidates }),
-    options.knownStatus ?? readStatusRecord(s3, upload.bucket, statusRecordKey(config.statusPrefix, firstKey)),
-  ]);
-  if (!read.found) return { notFound: read.triedKeys, existing: recordOf(stored) };
-  const { facts } = read;
-  const existing = facts.key === firstKey ? recordOf(stored) : recordOf(await readStatusRecord(s3, upload.bucket, statusRecordKey(config.statusPrefix, facts.key)));
-  const source = { region: upload.region, bucket: upload.bucket, key: facts.key, etag: facts.etag, size: facts.size };
-  const packing = packingFromKey(facts.key) as Packing;
+  const { facts, source, packing } = object;
   const problems: Problem[] = [];
   const magic = checkPackingMagic(facts.key, packing, facts.bytes.head);
   if (magic !== undefined) problems.push(magic);
@@ -84,7 +69,7 @@ export async function prepareUnpack(
   const os = resolveOsFields(facts.tags, facts.metadata, config.defaults);
   problems.push(...os.problems.filter((problem) => !(packing.archive === 'ova' && problem.code === 'missing-platform')));
 
-  const packedSource = objectSource(s3, { bucket: upload.bucket, key: facts.key, etag: facts.etag, size: facts.size });
+  const packedSource = objectSource(s3, source);
   let zipDisk: ZipEntry | undefined;
   if (problems.length === 0 && packing.archive === 'zip') {
     try {
@@ -96,20 +81,17 @@ export async function prepareUnpack(
     }
   }
   // zstd writes the unpacked size in its frame header; the inspector reads it.
-  const zstdSize = packing.codec === 'zstd' && packing.archive === undefined ? inspectImage({ head: facts.bytes.head, tail: facts.bytes.tail, size: facts.size }).details['uncompressedSizeBytes'] : undefined;
+  const zstdSize = packing.codec === 'zstd' && packing.archive === undefined ? object.image.details['uncompressedSizeBytes'] : undefined;
   const knownSize = zipDisk?.uncompressedSize ?? (typeof zstdSize === 'number' ? zstdSize : undefined);
   // A deflated zip member decodes at gzip's rate.
   const estimate = estimateUnpack(zipDisk?.method === 8 ? { ...packing, codec: 'gzip' } : packing, facts.size, knownSize);
   const budgetSeconds = deps.unpackTimeLimitSeconds === undefined ? undefined : unpackBudgetSeconds(deps.unpackTimeLimitSeconds);
   if (budgetSeconds !== undefined && problems.length === 0) {
-    const slow = unpackTimeProblem({ bucket: upload.bucket, key: facts.key }, packing, estimate, budgetSeconds);
+    const slow = unpackTimeProblem({ bucket: source.bucket, key: facts.key }, packing, estimate, budgetSeconds);
     if (slow !== undefined) problems.push(slow);
   }
   return {
-    facts,
-    source,
-    packing,
-    existing,
+    ...object,
     problems,
     ...(compressedSibling !== undefined ? { compressedSibling } : {}),
     ...(zipDisk !== undefined ? { zipDisk } : {}),

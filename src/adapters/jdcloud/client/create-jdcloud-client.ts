@@ -1,22 +1,23 @@
-import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Pool, type Dispatcher } from 'undici';
 import type * as z from '../../../kernel/zod.js';
 import { checkCredentials } from '../credentials.js';
-import { JdCloudConfigError } from '../errors/jdcloud-config-error.js';
-import type { JdCloudError } from '../errors/jdcloud-error.js';
+import { JdCloudConfigError, type JdCloudError } from '../errors.js';
 import { checkRegionId } from '../region.js';
-import { dateHeader, nonceHeader } from '../signing/algorithm.js';
-import { canonicalQuery } from '../signing/canonical-query.js';
-import { canonicalUri } from '../signing/canonical-uri.js';
-import { formatJdcloudDate } from '../signing/jdcloud-date.js';
-import { payloadHash } from '../signing/payload-hash.js';
-import { signCanonicalRequest, type JdCloudCredentials } from '../signing/sign-canonical-request.js';
+import { canonicalQuery } from '../signing/canonical-request.js';
+import { buildSignedRequest, type JdCloudCredentials } from '../signing/sign-request.js';
 import { SigningKeyCache } from '../signing/signing-key.js';
 import { parseEndpoint } from './endpoint.js';
 import { queryPairs, type QueryValue } from './query-params.js';
 import { defaultRetryOptions, nextRetryDelayMs, type RetryOptions } from './retry-policy.js';
 import { sendAttempt, type ClientTimeouts } from './send-attempt.js';
+
+/**
+ * Sent and signed on every call unless the call overrides them: the same two the official JS
+ * SDK signs besides host, date and nonce (docs/reference/jdcloud-api.md §1.2), so a request of
+ * ours and one of the SDK's carry the same signature.
+ */
+const defaultHeaders: Readonly<Record<string, string>> = { accept: 'application/json', 'content-type': 'application/json' };
 
 export const defaultTimeouts: ClientTimeouts = { connectMs: 5_000, headersMs: 15_000, bodyMs: 15_000, attemptMs: 30_000 };
 
@@ -38,8 +39,12 @@ export interface JdCloudClientOptions {
   retry?: Partial<RetryOptions>;
   timeouts?: Partial<ClientTimeouts>;
   userAgent?: string;
-  /** The clock used to date each attempt. */
+  /** The clock that dates each attempt (`x-jdcloud-date`); default the system clock. */
+  now?: () => Date;
+  /** @deprecated Use `now`. */
   clock?: () => Date;
+  /** Makes each attempt's `x-jdcloud-nonce`; default a fresh UUID v4. It must never repeat. */
+  nonce?: () => string;
   /** Jitter source in [0, 1). */
   random?: () => number;
   onRetry?: (notice: RetryNotice) => void;
@@ -98,9 +103,9 @@ export function createJdCloudClient(options: JdCloudClientOptions): JdCloudClien
       ? new Pool(endpoint.origin, { connections: 32, connect: { timeout: timeouts.connectMs }, keepAliveTimeout: 30_000 })
       : undefined;
   const dispatcher: Dispatcher = options.dispatcher ?? (ownPool as Pool);
-  const host = new URL(endpoint.origin).host;
   const userAgent = options.userAgent ?? 'oss-image-import jdcloud-client';
-  const clock = options.clock ?? (() => new Date());
+  const now = options.now ?? options.clock ?? (() => new Date());
+  const nonce = options.nonce;
   const random = options.random ?? Math.random;
   const maxResponseBytes = options.maxResponseBytes ?? 4 * 1024 * 1024;
   const keyCache = new SigningKeyCache();
@@ -111,48 +116,41 @@ export function createJdCloudClient(options: JdCloudClientOptions): JdCloudClien
     if (!input.path.startsWith('/')) {
       throw new JdCloudConfigError('path', `path ${JSON.stringify(input.path)} must start with "/", e.g. /images:import.`);
     }
+    // A URL resolves `.` and `..`: such a segment would send the call to another API.
+    if (input.path.split('/').some((segment) => segment === '.' || segment === '..')) {
+      throw new JdCloudConfigError('path', `path ${JSON.stringify(input.path)} has a "." or ".." segment, which would reach another path.`);
+    }
     const rawPath = `${endpoint.basePath}/v1/regions/${regionId}${input.path}`;
-    const uri = canonicalUri(rawPath);
     const query = canonicalQuery(queryPairs(input.query ?? {}));
-    const pathAndQuery = query === '' ? uri : `${uri}?${query}`;
+    // For messages and for signing: the path as documented, the query as it is sent.
     const url = `${endpoint.origin}${rawPath}${query === '' ? '' : `?${query}`}`;
+    const parsedUrl = new URL(url);
     const body = input.body === undefined ? undefined : JSON.stringify(input.body);
-    const bodyHash = payloadHash(body);
-    const extraHeaders: Record<string, string> = {};
-    for (const [name, value] of Object.entries(input.headers ?? {})) extraHeaders[name.toLowerCase()] = value;
+    const headers = { ...defaultHeaders, ...input.headers };
 
     for (let attempt = 1; ; attempt += 1) {
       // Each attempt is signed afresh: the gateway rejects a reused nonce and a stale date.
-      const jdcloudDate = formatJdcloudDate(clock());
-      const headers: Record<string, string> = {
-        'content-type': 'application/json',
-        ...extraHeaders,
-        host,
-        [dateHeader]: jdcloudDate,
-        [nonceHeader]: randomUUID(),
-      };
-      const signed = signCanonicalRequest({
+      const signed = buildSignedRequest({
         method: input.method,
-        canonicalUri: uri,
-        canonicalQuery: query,
+        url: parsedUrl,
         headers,
-        payloadHash: bodyHash,
-        jdcloudDate,
+        ...(body !== undefined ? { body } : {}),
+        credentials,
         region: regionId,
         service,
-        credentials,
+        date: now(),
+        ...(nonce !== undefined ? { nonce: nonce() } : {}),
         keyCache,
       });
-      headers['authorization'] = signed.authorization;
-      headers['user-agent'] = userAgent;
+      signed.headers['user-agent'] = userAgent;
 
       const outcome = await sendAttempt(
         {
           dispatcher,
           origin: endpoint.origin,
           method: input.method,
-          pathAndQuery,
-          headers,
+          pathAndQuery: signed.pathAndQuery,
+          headers: signed.headers,
           body,
           url,
           attempt,

@@ -1,4 +1,4 @@
-import { JdCloudConfigError } from '../errors/jdcloud-config-error.js';
+import { JdCloudConfigError } from '../errors.js';
 
 /** A checked OpenAPI base URL. */
 export interface Endpoint {

@@ -1,4 +1,4 @@
-import type { QueryPair } from '../signing/canonical-query.js';
+import type { QueryPair } from '../signing/canonical-request.js';
 
 export type QueryValue = string | number | boolean | readonly (string | number)[] | undefined;
 

@@ -1,7 +1,6 @@
 import * as z from '../../../kernel/zod.js';
-import { JdCloudApiError } from '../errors/jdcloud-api-error.js';
-import type { JdCloudError } from '../errors/jdcloud-error.js';
-import { JdCloudResponseError } from '../errors/jdcloud-response-error.js';
+import { accessKeyIdVariable, secretAccessKeyVariable } from '../credentials.js';
+import { JdCloudApiError, JdCloudResponseError, type JdCloudError } from '../errors.js';
 import { describeIssues, envelopeSchema, reportsFailure } from './envelope.js';
 import { parseRetryAfterMs } from './retry-policy.js';
 
@@ -20,6 +19,12 @@ export interface ReceivedResponse {
   body: string;
   nowMs: number;
 }
+
+/**
+ * What a 401 means for the user (the gateway's wrong key, disabled key or signature mismatch,
+ * docs §1.11): the same hint the OSS side gives for its 403 (src/adapters/oss/object-store-error.ts).
+ */
+const credentialsHint = `Access denied or a bad signature: check ${accessKeyIdVariable} / ${secretAccessKeyVariable} and that the keys may call this API.`;
 
 /** 429 and 5xx may succeed later; every other status will not. */
 export function isRetryableStatus(httpStatus: number): boolean {
@@ -84,16 +89,18 @@ export function readResponse<T>(response: ReceivedResponse, schema: z.core.$ZodT
         requestId,
         attempts: attempt,
         retryable,
+        ...(httpStatus === 401 ? { hint: credentialsHint } : {}),
       }),
     };
   }
   if (httpStatus < 200 || httpStatus > 299) {
     return responseError('the body has no "error" object to say what failed', requestId);
   }
-  if (envelope.result === undefined) {
+  const result = z.safeParse(schema, envelope.result);
+  // An absent `result` is an error unless the call expects nothing (fc's async invoke answers only a request id).
+  if (envelope.result === undefined && !result.success) {
     return responseError('the body has no "result"', requestId);
   }
-  const result = z.safeParse(schema, envelope.result);
   if (!result.success) {
     return responseError(`"result" does not have the expected shape: ${describeIssues(result.error.issues)}`, requestId);
   }

@@ -1,10 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Dispatcher } from 'undici';
 import type * as z from '../../../kernel/zod.js';
-import type { JdCloudError } from '../errors/jdcloud-error.js';
-import { JdCloudNetworkError } from '../errors/jdcloud-network-error.js';
-import { JdCloudResponseError } from '../errors/jdcloud-response-error.js';
-import { JdCloudTimeoutError } from '../errors/jdcloud-timeout-error.js';
+import { JdCloudNetworkError, JdCloudResponseError, JdCloudTimeoutError, type JdCloudError } from '../errors.js';
 import { isRetryableStatus, readResponse, type AttemptOutcome } from './read-response.js';
 
 export interface ClientTimeouts {

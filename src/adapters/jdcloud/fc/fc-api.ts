@@ -1,12 +1,13 @@
 import type { JdCloudClient } from '../client/create-jdcloud-client.js';
-import { JdCloudApiError } from '../errors/jdcloud-api-error.js';
-import { JdCloudResponseError } from '../errors/jdcloud-response-error.js';
+import { JdCloudApiError } from '../errors.js';
+import { invokeFunctionAsync } from './invoke-function.js';
 import {
   emptyResultSchema,
   functionCodeResultSchema,
   functionNameResultSchema,
   functionResultSchema,
   functionsResultSchema,
+  instanceTypesResultSchema,
   runtimesResultSchema,
   serviceNameResultSchema,
   serviceResultSchema,
@@ -54,6 +55,17 @@ export function createFcApi(client: JdCloudClient) {
     async describeRuntimes(regionId: string): Promise<string[]> {
       const { result } = await client.call({ method: 'GET', regionId, path: '/runtimes', schema: runtimesResultSchema });
       return result.runtimes ?? [];
+    },
+
+    /** Every cpu/memory pair the region offers, page by page. */
+    async describeInstanceTypes(regionId: string): Promise<Array<{ cpu: number; memorySize: number }>> {
+      const types: Array<{ cpu: number; memorySize: number }> = [];
+      for (let pageNumber = 1; ; pageNumber += 1) {
+        const { result } = await client.call({ method: 'GET', regionId, path: '/instanceTypes', query: { pageNumber, pageSize }, schema: instanceTypesResultSchema });
+        const page = result.instanceTypes ?? [];
+        types.push(...page.map((type) => ({ cpu: type.cpu, memorySize: type.memorySize })));
+        if (page.length < pageSize || types.length >= (result.totalCount ?? 0)) return types;
+      }
     },
 
     async findService(regionId: string, serviceName: string): Promise<FcService | undefined> {
@@ -127,28 +139,10 @@ export function createFcApi(client: JdCloudClient) {
       });
     },
 
-    /**
-     * Starts an asynchronous invocation (`x-fc-invocation-type: Async`; fc does not offer Sync
-     * yet) with `event` as the function's event, and resolves the request id. The answer may
-     * carry only a request id, without `result`.
-     */
+    /** Starts an asynchronous invocation with `event` (JSON text) as the function's event; see invokeFunctionAsync. */
     async invokeFunction(regionId: string, serviceName: string, functionName: string, event: string): Promise<{ requestId: string }> {
-      try {
-        const { requestId } = await client.call({
-          method: 'POST',
-          regionId,
-          path: `${functionPath(serviceName, functionName)}/invocations`,
-          headers: { 'x-fc-invocation-type': 'Async' },
-          body: { body: event },
-          schema: emptyResultSchema,
-        });
-        return { requestId };
-      } catch (error) {
-        if (error instanceof JdCloudResponseError && error.httpStatus >= 200 && error.httpStatus < 300 && error.problem === 'the body has no "result"') {
-          return { requestId: error.requestId };
-        }
-        throw error;
-      }
+      const { requestId } = await invokeFunctionAsync(client, regionId, { serviceName, functionName, event });
+      return { requestId };
     },
 
     async listTriggers(regionId: string, serviceName: string, functionName: string): Promise<FcTrigger[]> {

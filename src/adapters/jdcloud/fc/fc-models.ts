@@ -76,6 +76,8 @@ export interface FcFunctionSpec {
   timeout?: number;
   description?: string;
   envs?: FcEnvironment[];
+  /** vCPU, tied to memorySize (§3.2: 0.15 ↔ 256, 0.75 ↔ 1024, 1 ↔ 1024). */
+  cpu?: number;
   memorySize?: number;
 }
 
@@ -99,6 +101,11 @@ export interface FcTriggerUpdate {
   enable?: boolean;
 }
 
+/** describeInstanceTypes (§3.1): the cpu/memory pairs a region offers. */
+export const instanceTypesResultSchema = z.object({
+  instanceTypes: z.nullish(z.array(z.object({ cpu: z.number(), memorySize: z.number(), instanceType: text }))),
+  totalCount: count,
+});
 export const runtimesResultSchema = z.object({ runtimes: z.nullish(z.array(z.string())), totalCount: count });
 export const serviceResultSchema = z.object({ service: serviceSchema });
 export const serviceNameResultSchema = z.object({ serviceName: z.nullish(z.string()) });

@@ -1,4 +1,20 @@
-import { signingAlgorithm } from './algorithm.js';
+// The signature itself (docs/reference/jdcloud-api.md §1.8–1.9): the string to sign, its HMAC
+// under the signing key, and the Authorization header that carries it (and its parser, for the
+// emulators' gateway).
+import { createHmac, hash } from 'node:crypto';
+
+export const signingAlgorithm = 'JDCLOUD2-HMAC-SHA256';
+
+/** `JDCLOUD2-HMAC-SHA256\n<date>\n<scope>\n<hex sha256 of the canonical request>` (§1.8). */
+export function stringToSign(jdCloudDate: string, scope: string, canonicalRequestText: string): string {
+  const requestHash = hash('sha256', canonicalRequestText, 'hex');
+  return `${signingAlgorithm}\n${jdCloudDate}\n${scope}\n${requestHash}`;
+}
+
+/** Lower-case hex HMAC-SHA256 of the string to sign under the signing key. */
+export function signature(key: Uint8Array, stringToSignText: string): string {
+  return createHmac('sha256', key).update(stringToSignText, 'utf8').digest('hex');
+}
 
 export interface AuthorizationParts {
   accessKeyId: string;
@@ -7,7 +23,7 @@ export interface AuthorizationParts {
   signature: string;
 }
 
-/** `JDCLOUD2-HMAC-SHA256 Credential=AK/scope, SignedHeaders=a;b, Signature=hex` (docs §1.9). */
+/** `JDCLOUD2-HMAC-SHA256 Credential=AK/scope, SignedHeaders=a;b, Signature=hex` (§1.9). */
 export function authorizationHeader(parts: AuthorizationParts): string {
   return `${signingAlgorithm} Credential=${parts.accessKeyId}/${parts.scope}, SignedHeaders=${parts.signedHeaders}, Signature=${parts.signature}`;
 }

@@ -1,10 +1,77 @@
+// Signing one request with JDCLOUD2-HMAC-SHA256 (docs/reference/jdcloud-api.md §1): the steps in
+// order over canonical parts (`signCanonicalRequest`, what the emulators' gateway recomputes),
+// and over a URL, headers and body (`buildSignedRequest`, what the client sends).
 import { randomUUID } from 'node:crypto';
-import { dateHeader, nonceHeader } from './algorithm.js';
-import { canonicalQuery, parseQueryPairs } from './canonical-query.js';
-import { canonicalUri } from './canonical-uri.js';
-import { formatJdcloudDate } from './jdcloud-date.js';
-import { payloadHash } from './payload-hash.js';
-import { signCanonicalRequest, type JdCloudCredentials, type SignatureSteps } from './sign-canonical-request.js';
+import { authorizationHeader, signature, stringToSign } from './authorization.js';
+import { canonicalHeaders, canonicalQuery, canonicalRequest, canonicalUri, parseQueryPairs, payloadHash } from './canonical-request.js';
+import { formatJdCloudDate } from './jdcloud-date.js';
+import { credentialScope, shortDate, signingKey, type SigningKeyCache } from './signing-key.js';
+
+/** The headers JDCLOUD2 adds to every request (§1.2). */
+export const dateHeader = 'x-jdcloud-date';
+export const nonceHeader = 'x-jdcloud-nonce';
+
+export interface JdCloudCredentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+}
+
+interface CanonicalSigningParts {
+  method: string;
+  /** Already canonical (see `canonicalUri`). */
+  canonicalUri: string;
+  /** Already canonical (see `canonicalQuery`); `''` when there is no query. */
+  canonicalQuery: string;
+  /** Exactly the headers to sign, including host, x-jdcloud-date and x-jdcloud-nonce. */
+  headers: Readonly<Record<string, string>>;
+  payloadHash: string;
+  region: string;
+  service: string;
+  credentials: JdCloudCredentials;
+  /** Reuses derived keys across requests (the client and the emulator keep one). */
+  keyCache?: SigningKeyCache;
+}
+
+/** The `x-jdcloud-date` value, `YYYYMMDDTHHMMSSZ`, as `jdCloudDate` (or the deprecated `jdcloudDate`). */
+export type CanonicalSigningInput = CanonicalSigningParts &
+  ({ jdCloudDate: string } | { /** @deprecated Use `jdCloudDate`. */ jdcloudDate: string });
+
+/** Every intermediate value of one signature, so tests and the emulator can compare each step. */
+export interface SignatureSteps {
+  canonicalRequest: string;
+  stringToSign: string;
+  scope: string;
+  signedHeaders: string;
+  signature: string;
+  authorization: string;
+}
+
+/** Runs the steps in order over already-canonical parts. Pure: no clock, no randomness. */
+export function signCanonicalRequest(input: CanonicalSigningInput): SignatureSteps {
+  const jdCloudDate = 'jdCloudDate' in input ? input.jdCloudDate : input.jdcloudDate;
+  const headers = canonicalHeaders(input.headers);
+  const request = canonicalRequest({
+    method: input.method,
+    canonicalUri: input.canonicalUri,
+    canonicalQuery: input.canonicalQuery,
+    canonicalHeaders: headers.block,
+    signedHeaders: headers.signedHeaders,
+    payloadHash: input.payloadHash,
+  });
+  const scope = credentialScope(jdCloudDate, input.region, input.service);
+  const toSign = stringToSign(jdCloudDate, scope, request);
+  const keyArgs = [input.credentials.secretAccessKey, shortDate(jdCloudDate), input.region, input.service] as const;
+  const key = input.keyCache === undefined ? signingKey(...keyArgs) : input.keyCache.get(...keyArgs);
+  const hex = signature(key, toSign);
+  return {
+    canonicalRequest: request,
+    stringToSign: toSign,
+    scope,
+    signedHeaders: headers.signedHeaders,
+    signature: hex,
+    authorization: authorizationHeader({ accessKeyId: input.credentials.accessKeyId, scope, signedHeaders: headers.signedHeaders, signature: hex }),
+  };
+}
 
 export interface SignRequestInput {
   method: string;
@@ -23,6 +90,8 @@ export interface SignRequestInput {
   date?: Date;
   /** Defaults to a fresh UUID v4; must never repeat (the gateway rejects a reused nonce). */
   nonce?: string;
+  /** Reuses derived signing keys across calls (the client keeps one). */
+  keyCache?: SigningKeyCache;
 }
 
 export interface SignedRequest extends SignatureSteps {
@@ -42,15 +111,15 @@ export function signRequest(input: SignRequestInput): Record<string, string> {
   return buildSignedRequest(input).headers;
 }
 
-/** `signRequest` with every intermediate step and the wire path, for the client and tests. */
+/** `signRequest` with every intermediate step and the wire path: what the client sends. */
 export function buildSignedRequest(input: SignRequestInput): SignedRequest {
   const url = typeof input.url === 'string' ? new URL(input.url) : input.url;
-  const jdcloudDate = formatJdcloudDate(input.date ?? new Date());
+  const jdCloudDate = formatJdCloudDate(input.date ?? new Date());
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(input.headers ?? {})) headers[name.toLowerCase()] = value;
   headers['host'] ??= url.host;
   headers['content-type'] ??= 'application/json';
-  headers[dateHeader] = jdcloudDate;
+  headers[dateHeader] = jdCloudDate;
   headers[nonceHeader] = input.nonce ?? randomUUID();
 
   const uri = canonicalUri(url.pathname);
@@ -61,10 +130,11 @@ export function buildSignedRequest(input: SignRequestInput): SignedRequest {
     canonicalQuery: query,
     headers,
     payloadHash: payloadHash(input.body),
-    jdcloudDate,
+    jdCloudDate,
     region: input.region,
     service: input.service,
     credentials: input.credentials,
+    ...(input.keyCache !== undefined ? { keyCache: input.keyCache } : {}),
   });
   headers['authorization'] = steps.authorization;
   return { ...steps, headers, pathAndQuery: query === '' ? uri : `${uri}?${query}` };

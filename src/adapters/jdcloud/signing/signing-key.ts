@@ -1,21 +1,32 @@
+// The signing key of JDCLOUD2-HMAC-SHA256 (docs/reference/jdcloud-api.md §1.8): the credential
+// scope, the HMAC key chain, and the cache that saves deriving it for every request (modelled
+// on smithy-typescript signature-v4's credentialDerivation).
 import { createHmac } from 'node:crypto';
-import { keyPrefix, scopeTerminator } from './algorithm.js';
+
+/** What makes JDCLOUD2's key chain differ from AWS SigV4's (§1.1). */
+export const keyPrefix = 'JDCLOUD2';
+export const scopeTerminator = 'jdcloud2_request';
+
+/** `YYYYMMDD`: the first 8 characters of `x-jdcloud-date` (§1.8). */
+export function shortDate(jdCloudDate: string): string {
+  return jdCloudDate.slice(0, 8);
+}
+
+/** `shortDate/region/service/jdcloud2_request` (§1.8). */
+export function credentialScope(jdCloudDate: string, region: string, service: string): string {
+  return `${shortDate(jdCloudDate)}/${region}/${service}/${scopeTerminator}`;
+}
 
 function hmac(key: string | Uint8Array, data: string): Buffer {
   return createHmac('sha256', key).update(data, 'utf8').digest();
 }
 
-/** The key chain of docs §1.8: HMAC over short date, region, service and `jdcloud2_request`. */
+/** The key chain of §1.8: HMAC over short date, region, service and `jdcloud2_request`. */
 export function signingKey(secretAccessKey: string, shortDateText: string, region: string, service: string): Buffer {
   const dateKey = hmac(`${keyPrefix}${secretAccessKey}`, shortDateText);
   const regionKey = hmac(dateKey, region);
   const serviceKey = hmac(regionKey, service);
   return hmac(serviceKey, scopeTerminator);
-}
-
-/** Lower-case hex HMAC-SHA256 of the string to sign under the signing key. */
-export function signature(key: Uint8Array, stringToSignText: string): string {
-  return createHmac('sha256', key).update(stringToSignText, 'utf8').digest('hex');
 }
 
 /**

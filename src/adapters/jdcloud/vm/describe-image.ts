@@ -1,9 +1,7 @@
 import * as z from '../../../kernel/zod.js';
 import type { JdCloudClient } from '../client/create-jdcloud-client.js';
-import { encodeRfc3986 } from '../signing/rfc3986.js';
-import { parseInput } from './input-rules.js';
-
-export const imageStatuses = ['pending', 'ready', 'deleting', 'error'] as const;
+import { encodeRfc3986 } from '../signing/canonical-request.js';
+import { imageIdSchema, parseInput } from './input-rules.js';
 
 /** `result.image` of describeImage (Go model `vm/models/Image.go`); fields the API may omit are optional. */
 export const vmImageSchema = z.object({
@@ -30,15 +28,13 @@ export type VmImage = z.output<typeof vmImageSchema>;
 
 const describeImageResultSchema = z.object({ image: vmImageSchema });
 
-const imageIdSchema = z.string().check(z.minLength(1, { error: 'must not be empty' }), z.maxLength(64, { error: 'must be at most 64 characters' }));
-
 export interface DescribeImageResult {
   image: VmImage;
   requestId: string;
   attempts: number;
 }
 
-/** `GET /v1/regions/{regionId}/images/{imageId}`. */
+/** `GET /v1/regions/{regionId}/images/{imageId}` in any region (a copy is described in its destination region). */
 export async function describeImage(client: JdCloudClient, regionId: string, imageId: string): Promise<DescribeImageResult> {
   const id = parseInput('describeImage', imageIdSchema, imageId);
   const response = await client.call({

@@ -49,7 +49,8 @@ export const imageUrlSchema = z.string({ error: typeError('an http(s) URL of the
 );
 
 /**
- * The body of `POST /v1/regions/{regionId}/images:import`, e.g.
+ * The body of `POST /v1/regions/{regionId}/images:import`, its fields in the order the official
+ * JS SDK writes them (so both send the same bytes and the same signature), e.g.
  * `{"architecture":"x86_64","osType":"linux","platform":"CentOS","diskFormat":"raw","systemDiskSizeGB":50,
  *   "imageUrl":"https://test.s3-internal.cn-north-1.jdcloud-oss.com/linux/system_img.raw","imageName":"testImport"}`.
  */
@@ -60,10 +61,10 @@ export const importImageInputSchema = z.strictObject({
   diskFormat: oneOf(diskFormats),
   systemDiskSizeGB: systemDiskSizeGBSchema,
   imageUrl: imageUrlSchema,
-  imageName: imageNameSchema,
   osVersion: z.optional(
     z.string({ error: typeError('a string') }).check(z.maxLength(maxOsVersionCharacters, { error: `must be at most ${maxOsVersionCharacters} characters` })),
   ),
+  imageName: imageNameSchema,
   description: z.optional(
     z
       .string({ error: typeError('a string') })

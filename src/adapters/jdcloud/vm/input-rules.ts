@@ -1,5 +1,19 @@
+import { isRegionId, knownRegionIds, maxImageIdCharacters } from '../../../domain/jdcloud-rules/index.js';
 import * as z from '../../../kernel/zod.js';
-import { JdCloudInputError } from '../errors/jdcloud-input-error.js';
+import { JdCloudInputError } from '../errors.js';
+
+/** An image id such as `img-m5s0abcd29`: 1 to 64 characters (our cap; JD documents none). */
+export const imageIdSchema = z.string({ error: typeError('an image id such as img-m5s0abcd29') }).check(
+  z.minLength(1, { error: 'must not be empty' }),
+  z.maxLength(maxImageIdCharacters, { error: (issue) => `must be at most ${maxImageIdCharacters} characters; got ${String(issue.input).length}` }),
+);
+
+/** A region id such as `cn-north-1`. */
+export const regionIdSchema = z.string({ error: typeError('a region id such as cn-north-1') }).check(
+  z.refine((value) => isRegionId(value), {
+    error: (issue) => `must be a region id such as cn-north-1 (documented: ${knownRegionIds.join(', ')}); got ${JSON.stringify(issue.input)}`,
+  }),
+);
 
 /** An enum whose rejection names every allowed value and the value given. */
 export function oneOf<const T extends readonly [string, ...string[]]>(values: T) {

@@ -1,4 +1,4 @@
-import { JdCloudApiError } from '../errors/jdcloud-api-error.js';
+import { JdCloudApiError } from '../errors.js';
 import type { ImageTask } from './describe-image-tasks.js';
 import type { VmApi } from './vm-api.js';
 

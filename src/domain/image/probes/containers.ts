@@ -3,6 +3,7 @@
 // each is recognised by its magic so the rejection says what to do instead.
 import { ascii, ByteView, hasBytesAt, latin1, printableText, safeNumber } from '../byte-view.js';
 import { contentProblem, type FormatMatch } from '../format-match.js';
+import { fileArgument } from '../fix-commands.js';
 import type { ImageBytes } from '../image-bytes.js';
 import type { DetectedFormat } from '../disk-format.js';
 
@@ -43,12 +44,12 @@ export function probeGzip(bytes: ImageBytes): FormatMatch | undefined {
   const trailer = bytes.size >= 18 ? bytes.slice(bytes.size - 4, 4) : undefined;
   // ISIZE is the uncompressed size modulo 2^32 (RFC 1952): wrong beyond 4 GiB.
   if (trailer !== undefined) facts['uncompressedSizeMod2To32'] = new ByteView(trailer).u32le(0);
-  return compressed('gzip', 'gzip', 'gunzip -k <file>', facts, originalName);
+  return compressed('gzip', 'gzip', `gunzip -k ${fileArgument(bytes.name)}`, facts, originalName);
 }
 
 export function probeXz(bytes: ImageBytes): FormatMatch | undefined {
   if (!hasBytesAt(bytes.slice(0, 6), Uint8Array.of(0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00))) return undefined;
-  return compressed('xz', 'xz', 'unxz -k <file>', {});
+  return compressed('xz', 'xz', `unxz -k ${fileArgument(bytes.name)}`, {});
 }
 
 export function probeZstd(bytes: ImageBytes): FormatMatch | undefined {
@@ -62,7 +63,7 @@ export function probeZstd(bytes: ImageBytes): FormatMatch | undefined {
     const size = zstdContentSize(bytes);
     if (size !== undefined) facts['uncompressedSizeBytes'] = size;
   }
-  return compressed('zstd', 'zstd', 'unzstd <file>', facts);
+  return compressed('zstd', 'zstd', `unzstd ${fileArgument(bytes.name)}`, facts);
 }
 
 /** Frame_Content_Size from the frame header, when the compressor wrote one (RFC 8878 §3.1.1.1). */
@@ -86,12 +87,12 @@ function zstdContentSize(bytes: ImageBytes): number | undefined {
 export function probeBzip2(bytes: ImageBytes): FormatMatch | undefined {
   const head = bytes.slice(0, 4);
   if (!hasBytesAt(head, ascii('BZh')) || head === undefined || (head[3] ?? 0) < 0x31 || (head[3] ?? 0) > 0x39) return undefined;
-  return compressed('bzip2', 'bzip2', 'bunzip2 -k <file>', {});
+  return compressed('bzip2', 'bzip2', `bunzip2 -k ${fileArgument(bytes.name)}`, {});
 }
 
 export function probeLz4(bytes: ImageBytes): FormatMatch | undefined {
   if (!hasBytesAt(bytes.slice(0, 4), Uint8Array.of(0x04, 0x22, 0x4d, 0x18))) return undefined;
-  return compressed('lz4', 'lz4', 'unlz4 <file>', {});
+  return compressed('lz4', 'lz4', `unlz4 ${fileArgument(bytes.name)}`, {});
 }
 
 function archive(format: DetectedFormat, summary: string, message: string, facts: Record<string, unknown>): FormatMatch {
@@ -105,7 +106,7 @@ function archive(format: DetectedFormat, summary: string, message: string, facts
 
 export function probe7z(bytes: ImageBytes): FormatMatch | undefined {
   if (!hasBytesAt(bytes.slice(0, 6), Uint8Array.of(0x37, 0x7a, 0xbc, 0xaf, 0x27, 0x1c))) return undefined;
-  return archive('7z', '7-Zip archive', `The content is a 7-Zip archive. ${uploadInstead} Extract it (7z x <file>) and upload the disk image inside.`, {});
+  return archive('7z', '7-Zip archive', `The content is a 7-Zip archive. ${uploadInstead} Extract it (7z x ${fileArgument(bytes.name)}) and upload the disk image inside.`, {});
 }
 
 export function probeZip(bytes: ImageBytes): FormatMatch | undefined {
@@ -125,7 +126,7 @@ export function probeZip(bytes: ImageBytes): FormatMatch | undefined {
   }
   if (firstName !== undefined) facts['firstEntry'] = firstName;
   const inside = firstName === undefined ? 'the disk image inside' : `the disk image inside (the first entry is "${firstName}")`;
-  return archive('zip', `zip archive${firstName === undefined ? '' : ` (first entry "${firstName}")`}`, `The content is a zip archive. ${uploadInstead} Extract it (unzip <file>) and upload ${inside}.`, facts);
+  return archive('zip', `zip archive${firstName === undefined ? '' : ` (first entry "${firstName}")`}`, `The content is a zip archive. ${uploadInstead} Extract it (unzip ${fileArgument(bytes.name)}) and upload ${inside}.`, facts);
 }
 
 export function probeTar(bytes: ImageBytes): FormatMatch | undefined {
@@ -143,8 +144,8 @@ export function probeTar(bytes: ImageBytes): FormatMatch | undefined {
   const facts: Record<string, unknown> = { firstEntry: name, ova };
   if (size !== undefined) facts['firstEntrySizeBytes'] = size;
   const message = ova
-    ? `The content is an OVA (a tar archive whose first entry is "${name}"). ${uploadInstead} Extract it (tar -xf <file>) and upload the disk inside; its streamOptimized .vmdk can be uploaded as it is, or converted: qemu-img convert -f vmdk -O qcow2 disk1.vmdk disk1.qcow2`
-    : `The content is a tar archive (first entry "${name}"). ${uploadInstead} Extract it (tar -xf <file>) and upload the disk image inside.`;
+    ? `The content is an OVA (a tar archive whose first entry is "${name}"). ${uploadInstead} Extract it (tar -xf ${fileArgument(bytes.name)}) and upload the disk inside; its streamOptimized .vmdk can be uploaded as it is, or converted: qemu-img convert -f vmdk -O qcow2 disk1.vmdk disk1.qcow2`
+    : `The content is a tar archive (first entry "${name}"). ${uploadInstead} Extract it (tar -xf ${fileArgument(bytes.name)}) and upload the disk image inside.`;
   return archive('tar', ova ? `OVA (tar, first entry "${name}")` : `tar archive (first entry "${name}")`, message, facts);
 }
 

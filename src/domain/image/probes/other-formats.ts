@@ -1,14 +1,15 @@
 // Disk formats qemu knows but JD Cloud does not import: QED, VDI (VirtualBox), LUKS.
 // Recognised so that the rejection names the format and the conversion.
 import { ascii, ByteView, hasBytesAt, safeNumber } from '../byte-view.js';
-import { contentProblem, convertToQcow2Command, type FormatMatch } from '../format-match.js';
+import { contentProblem, type FormatMatch } from '../format-match.js';
+import { convertToQcow2Command, fileArgument, outputArgument } from '../fix-commands.js';
 import type { ImageBytes } from '../image-bytes.js';
 
 export function probeQed(bytes: ImageBytes): FormatMatch | undefined {
   const header = bytes.slice(0, 56);
   if (!hasBytesAt(bytes.slice(0, 4), ascii('QED\0'))) return undefined;
   const virtualSizeBytes = header === undefined ? null : (safeNumber(new ByteView(header).u64le(48)) ?? null);
-  return unsupported('qed', 'QED', virtualSizeBytes, convertToQcow2Command('qed'));
+  return unsupported('qed', 'QED', virtualSizeBytes, convertToQcow2Command('qed', bytes.name));
 }
 
 export function probeVdi(bytes: ImageBytes): FormatMatch | undefined {
@@ -16,7 +17,7 @@ export function probeVdi(bytes: ImageBytes): FormatMatch | undefined {
   if (signature === undefined || new ByteView(signature).u32le(0) !== 0xbeda107f) return undefined;
   const size = bytes.slice(0x170, 8);
   const virtualSizeBytes = size === undefined ? null : (safeNumber(new ByteView(size).u64le(0)) ?? null);
-  return unsupported('vdi', 'VirtualBox VDI', virtualSizeBytes, convertToQcow2Command('vdi'));
+  return unsupported('vdi', 'VirtualBox VDI', virtualSizeBytes, convertToQcow2Command('vdi', bytes.name));
 }
 
 export function probeLuks(bytes: ImageBytes): FormatMatch | undefined {
@@ -35,7 +36,7 @@ export function probeLuks(bytes: ImageBytes): FormatMatch | undefined {
     problems: [
       contentProblem(
         'unsupported-format',
-        'The content is a LUKS-encrypted volume, which JD Cloud cannot read without its key. Decrypt it: qemu-img convert --object secret,id=sec0,file=passphrase.txt --image-opts driver=luks,file.filename=image.luks,key-secret=sec0 -O qcow2 image.qcow2',
+        `The content is a LUKS-encrypted volume, which JD Cloud cannot read without its key. Decrypt it: qemu-img convert --object secret,id=sec0,file=passphrase.txt --image-opts driver=luks,file.filename=${fileArgument(bytes.name, 'image.luks')},key-secret=sec0 -O qcow2 ${outputArgument(bytes.name, 'qcow2')}`,
         'luks',
       ),
     ],

@@ -4,7 +4,8 @@
 // probe cannot). Virtual size rule: qemu block/vpc.c (see docs/reference/disk-images.md §3.3).
 import { ascii, ByteView, hasBytesAt, printableText, safeNumber } from '../byte-view.js';
 import { describeByteSize, shortByteSize } from '../byte-size-text.js';
-import { contentProblem, convertToQcow2Command, type FormatMatch } from '../format-match.js';
+import { contentProblem, type FormatMatch } from '../format-match.js';
+import { convertToQcow2Command } from '../fix-commands.js';
 import { leadingBytesOf, type ImageBytes } from '../image-bytes.js';
 import { describePartitionTable } from './partition-table.js';
 import type { Problem } from '../../../kernel/index.js';
@@ -85,7 +86,7 @@ export function probeVhd(bytes: ImageBytes): FormatMatch | undefined {
     problems.push(
       contentProblem(
         'vhd-differencing',
-        `The VHD is a differencing disk${parent === undefined ? '' : ` whose parent is "${parent}"`}: it holds only the changes against another file and cannot be imported alone. Merge it into a standalone disk first (e.g. Hyper-V "Merge", or ${convertToQcow2Command('vpc', 'child.vhd')} with the parent next to it).`,
+        `The VHD is a differencing disk${parent === undefined ? '' : ` whose parent is "${parent}"`}: it holds only the changes against another file and cannot be imported alone. Merge it into a standalone disk first (e.g. Hyper-V "Merge", or ${convertToQcow2Command('vpc', bytes.name ?? 'child.vhd')} with the parent next to it).`,
         parent,
       ),
     );

@@ -4,7 +4,8 @@
 // when the caller handed over enough bytes.
 import { ascii, ByteView, hasBytesAt, printableText, safeNumber } from '../byte-view.js';
 import { shortByteSize } from '../byte-size-text.js';
-import { contentProblem, convertToQcow2Command, type FormatMatch } from '../format-match.js';
+import { contentProblem, type FormatMatch } from '../format-match.js';
+import { convertToQcow2Command } from '../fix-commands.js';
 import type { ImageBytes } from '../image-bytes.js';
 import { guidText } from './partition-table.js';
 import type { Problem } from '../../../kernel/index.js';
@@ -27,7 +28,7 @@ export function probeVhdx(bytes: ImageBytes): FormatMatch | undefined {
   const problems: Problem[] = [
     contentProblem(
       'vhdx-not-importable',
-      `The content is VHDX, which JD Cloud does not import (it takes qcow2, vhd, vmdk or raw). Convert it: ${convertToQcow2Command('vhdx')}`,
+      `The content is VHDX, which JD Cloud does not import (it takes qcow2, vhd, vmdk or raw). Convert it: ${convertToQcow2Command('vhdx', bytes.name)}`,
       'vhdx',
     ),
   ];

@@ -1,7 +1,8 @@
 // The VMDK text descriptor (VMware "Virtual Disk Format 5.0" §"The Descriptor File"), either
 // embedded in a sparse extent at sector 1 or uploaded alone. Line rules follow oslo's
 // check_descriptor (CVE-2022-47951: extents naming host files); parent rules are stricter.
-import { contentProblem, convertToQcow2Command } from '../format-match.js';
+import { contentProblem } from '../format-match.js';
+import { convertToQcow2Command, fileArgument, outputArgument } from '../fix-commands.js';
 import { printableText } from '../byte-view.js';
 import type { Problem } from '../../../kernel/index.js';
 
@@ -75,22 +76,44 @@ export function extentsSizeBytes(extents: VmdkExtent[]): number | null {
   return Number.isSafeInteger(bytes) ? bytes : null;
 }
 
-const convertAdvice = `Convert the whole disk into one file: ${convertToQcow2Command('vmdk', 'disk.vmdk')} (run it where the descriptor and all its extent files are), or qemu-img convert -f vmdk -O vmdk -o subformat=streamOptimized disk.vmdk single.vmdk`;
+/** A file name with a directory in it (`/`, `\\`, a drive letter): oslo refuses any `/` (CVE-2022-47951); Windows paths are paths too. */
+function isPath(fileName: string): boolean {
+  return /[/\\]|^[A-Za-z]:/.test(fileName);
+}
+
+/** What to do with a disk spread over files (or not a whole disk): make it one file. `name` is the upload's. */
+function convertAdvice(name: string | undefined): string {
+  const disk = name ?? 'disk.vmdk';
+  return `Convert the whole disk into one file: ${convertToQcow2Command('vmdk', disk)} (run it where the descriptor and all its extent files are), or qemu-img convert -f vmdk -O vmdk -o subformat=streamOptimized ${fileArgument(disk)} ${outputArgument(disk, 'vmdk', '-single')}`;
+}
 
 /**
  * Safety problems of a descriptor. `embedded` is true for the descriptor inside a sparse
  * extent, whose single SPARSE extent is the file itself.
  */
-export function vmdkDescriptorProblems(descriptor: VmdkDescriptor, embedded: boolean): Problem[] {
+export function vmdkDescriptorProblems(descriptor: VmdkDescriptor, embedded: boolean, name: string | undefined): Problem[] {
   const problems: Problem[] = [];
+  const advice = convertAdvice(name);
   const createType = descriptor.createType;
   if (createType === undefined) {
-    problems.push(contentProblem('vmdk-invalid-descriptor', `The VMDK descriptor has no createType. ${convertAdvice}`));
-  } else if (!(importableCreateTypes as readonly string[]).includes(createType)) {
+    problems.push(contentProblem('vmdk-invalid-descriptor', `The VMDK descriptor has no createType. ${advice}`));
+  } else if ((importableCreateTypes as readonly string[]).includes(createType)) {
+    // These kinds carry their descriptor inside the sparse extent; a bare descriptor of them
+    // is no disk at all, and qemu-img refuses it ("Unsupported image type").
+    if (!embedded) {
+      problems.push(
+        contentProblem(
+          'vmdk-invalid-descriptor',
+          `The file is only a VMDK descriptor, but its createType "${createType}" means a single file that starts with a "KDMV" header and holds its data; qemu-img refuses such a descriptor ("Unsupported image type '${createType}'"). Upload the disk file itself, or ${advice.charAt(0).toLowerCase()}${advice.slice(1)}`,
+          createType,
+        ),
+      );
+    }
+  } else {
     problems.push(
       contentProblem(
         'vmdk-unsupported-create-type',
-        `The VMDK createType is "${printableText(createType, 60)}"; only single-file monolithicSparse and streamOptimized disks can be imported. ${convertAdvice}`,
+        `The VMDK createType is "${printableText(createType, 60)}"; only single-file monolithicSparse and streamOptimized disks can be imported. ${advice}`,
         printableText(createType, 60),
       ),
     );
@@ -99,16 +122,16 @@ export function vmdkDescriptorProblems(descriptor: VmdkDescriptor, embedded: boo
     problems.push(
       contentProblem(
         'vmdk-invalid-descriptor',
-        `The VMDK descriptor has lines that are not comments, key=value pairs, extents or ddb entries: ${descriptor.invalidLines.map((line) => `"${line}"`).join(', ')}. ${convertAdvice}`,
+        `The VMDK descriptor has lines that are not comments, key=value pairs, extents or ddb entries: ${descriptor.invalidLines.map((line) => `"${line}"`).join(', ')}. ${advice}`,
         descriptor.invalidLines[0],
       ),
     );
   }
   if (descriptor.extents.length === 0) {
-    problems.push(contentProblem('vmdk-invalid-descriptor', `The VMDK descriptor lists no extents, so it describes no data. ${convertAdvice}`));
+    problems.push(contentProblem('vmdk-invalid-descriptor', `The VMDK descriptor lists no extents, so it describes no data. ${advice}`));
   }
   const outside = descriptor.extents.filter((extent) =>
-    embedded ? extent.type !== 'SPARSE' || extent.fileName.includes('/') || descriptor.extents.length > 1 : extent.type !== 'ZERO',
+    embedded ? extent.type !== 'SPARSE' || isPath(extent.fileName) || descriptor.extents.length > 1 : extent.type !== 'ZERO',
   );
   if (outside.length > 0) {
     const names = outside.map((extent) => `"${printableText(extent.fileName, 120)}" (${extent.type})`).join(', ');
@@ -118,7 +141,7 @@ export function vmdkDescriptorProblems(descriptor: VmdkDescriptor, embedded: boo
     problems.push(
       contentProblem(
         'vmdk-extent-outside-file',
-        `The VMDK descriptor refers to data outside this file: ${names}. ${why} ${convertAdvice}`,
+        `The VMDK descriptor refers to data outside this file: ${names}. ${why} ${advice}`,
         outside.map((extent) => extent.fileName).join(', '),
       ),
     );
@@ -129,7 +152,7 @@ export function vmdkDescriptorProblems(descriptor: VmdkDescriptor, embedded: boo
     problems.push(
       contentProblem(
         'vmdk-delta-disk',
-        `The VMDK is a delta (child) disk${hint}: it holds only the changes against its parent and cannot be imported alone. ${convertAdvice}`,
+        `The VMDK is a delta (child) disk${hint}: it holds only the changes against its parent and cannot be imported alone. ${advice}`,
         descriptor.parentFileNameHint ?? descriptor.parentCid,
       ),
     );

@@ -4,9 +4,11 @@
 // docs/reference/disk-images.md §5.5.
 import { ascii, ByteView, hasBytesAt, textBeforeNul, safeNumber } from '../byte-view.js';
 import { describeByteSize, shortByteSize } from '../byte-size-text.js';
-import { contentProblem, convertToQcow2Command, type FormatMatch } from '../format-match.js';
+import { contentProblem, type FormatMatch } from '../format-match.js';
+import { convertToQcow2Command, fileArgument, outputArgument } from '../fix-commands.js';
 import type { ImageBytes } from '../image-bytes.js';
 import { extentsSizeBytes, parseVmdkDescriptor, vmdkDescriptorProblems } from './vmdk-descriptor.js';
+import { vmdkSparseHeaderProblems } from './vmdk-header-rules.js';
 import type { Problem } from '../../../kernel/index.js';
 
 const sparseMagic = ascii('KDMV');
@@ -16,7 +18,10 @@ const newlineCheck = ascii('\n \r\n');
 const maxDescriptorBytes = 1024 * 1024 - 1;
 const markerFooter = 3;
 const markerEndOfStream = 0;
-const reconvert = 'qemu-img convert -f vmdk -O vmdk -o subformat=streamOptimized disk.vmdk fixed.vmdk';
+/** Rewriting the disk as a standard single-file VMDK. */
+function reconvertCommand(name: string | undefined): string {
+  return `qemu-img convert -f vmdk -O vmdk -o subformat=streamOptimized ${fileArgument(name, 'disk.vmdk')} ${outputArgument(name ?? 'disk.vmdk', 'vmdk', '-fixed')}`;
+}
 
 interface SparseHeader {
   version: number;
@@ -25,6 +30,7 @@ interface SparseHeader {
   grainSize: bigint;
   descriptorOffset: bigint;
   descriptorSize: bigint;
+  numGTEsPerGT: number;
   rgdOffset: bigint;
   gdOffset: bigint;
   overhead: bigint;
@@ -41,6 +47,7 @@ function parseSparseHeader(data: Uint8Array): SparseHeader {
     grainSize: view.u64le(20),
     descriptorOffset: view.u64le(28),
     descriptorSize: view.u64le(36),
+    numGTEsPerGT: view.u32le(44),
     rgdOffset: view.u64le(48),
     gdOffset: view.u64le(56),
     overhead: view.u64le(64),
@@ -75,23 +82,24 @@ export function probeVmdkSparse(bytes: ImageBytes): FormatMatch | undefined {
   };
 
   if (header.version < 1 || header.version > 3) {
-    problems.push(invalidHeader(`has version ${header.version}; only 1, 2 and 3 exist`, String(header.version)));
+    problems.push(invalidHeader(`has version ${header.version}; only 1, 2 and 3 exist`, String(header.version), bytes.name));
   }
   if ((header.flags & 1) !== 0 && !header.newlineCharsOk) {
-    problems.push(invalidHeader('has damaged newline check characters: the file was transferred in text mode (e.g. FTP ASCII) and is corrupted', 'newline check'));
+    problems.push(invalidHeader('has damaged newline check characters: the file was transferred in text mode (e.g. FTP ASCII) and is corrupted', 'newline check', bytes.name));
   }
   if (header.compressAlgorithm !== 0 && header.compressAlgorithm !== 1) {
-    problems.push(invalidHeader(`uses compression algorithm ${header.compressAlgorithm}; only 0 (none) and 1 (deflate) exist`, String(header.compressAlgorithm)));
+    problems.push(invalidHeader(`uses compression algorithm ${header.compressAlgorithm}; only 0 (none) and 1 (deflate) exist`, String(header.compressAlgorithm), bytes.name));
   }
 
-  let capacity = header.capacity;
+  // With the grain directory at the end, qemu reads the footer's copy of the header.
+  let effective = header;
   if (header.gdOffset === gdAtEnd) {
-    const footer = checkStreamFooter(bytes, header, problems);
-    if (footer !== undefined) capacity = footer.capacity;
+    effective = checkStreamFooter(bytes, header, problems) ?? header;
   } else {
     problems.push(...checkTablesInside(bytes, header));
   }
-  const virtualSizeBytes = safeNumber(capacity * 512n) ?? null;
+  problems.push(...vmdkSparseHeaderProblems(effective, reconvertCommand(bytes.name)));
+  const virtualSizeBytes = safeNumber(effective.capacity * 512n) ?? null;
 
   problems.push(...checkEmbeddedDescriptor(bytes, header, details));
 
@@ -104,11 +112,11 @@ function checkEmbeddedDescriptor(bytes: ImageBytes, header: SparseHeader, detail
   if (header.descriptorOffset === 0n) return [splitPiece('has no embedded descriptor')];
   // oslo requires the descriptor right after the header ("Wrong descriptor location").
   if (header.descriptorOffset !== 1n) {
-    return [invalidHeader(`places its descriptor at sector ${header.descriptorOffset}; it must be at sector 1`, String(header.descriptorOffset))];
+    return [invalidHeader(`places its descriptor at sector ${header.descriptorOffset}; it must be at sector 1`, String(header.descriptorOffset), bytes.name)];
   }
   const length = header.descriptorSize * 512n;
   if (length === 0n || length > BigInt(maxDescriptorBytes)) {
-    return [invalidHeader(`gives a descriptor size of ${header.descriptorSize} sectors; it must be 1 to 2047`, String(header.descriptorSize))];
+    return [invalidHeader(`gives a descriptor size of ${header.descriptorSize} sectors; it must be 1 to 2047`, String(header.descriptorSize), bytes.name)];
   }
   const descriptorBytes = bytes.slice(512, Number(length));
   if (descriptorBytes === undefined) {
@@ -118,20 +126,20 @@ function checkEmbeddedDescriptor(bytes: ImageBytes, header: SparseHeader, detail
     return [
       contentProblem(
         'vmdk-invalid-descriptor',
-        `The VMDK's embedded descriptor is ${length} bytes long and extends beyond the ${bytes.headLength} bytes inspected, so its safety cannot be checked. Rewrite the disk with a standard descriptor: ${reconvert}`,
+        `The VMDK's embedded descriptor is ${length} bytes long and extends beyond the ${bytes.headLength} bytes inspected, so its safety cannot be checked. Rewrite the disk with a standard descriptor: ${reconvertCommand(bytes.name)}`,
         String(length),
       ),
     ];
   }
   const text = textBeforeNul(descriptorBytes);
   if (/[^\t\n\r\x20-\x7e]/.test(text)) {
-    return [contentProblem('vmdk-invalid-descriptor', `The VMDK's embedded descriptor is not ASCII text. The file is damaged: ${reconvert}`)];
+    return [contentProblem('vmdk-invalid-descriptor', `The VMDK's embedded descriptor is not ASCII text. The file is damaged: ${reconvertCommand(bytes.name)}`)];
   }
   if (text.trim() === '') return [splitPiece('has an empty embedded descriptor')];
   const descriptor = parseVmdkDescriptor(text);
   if (descriptor.createType !== undefined) details['createType'] = descriptor.createType;
   details['extents'] = descriptor.extents;
-  return vmdkDescriptorProblems(descriptor, true);
+  return vmdkDescriptorProblems(descriptor, true, bytes.name);
 }
 
 /**
@@ -169,7 +177,7 @@ function checkStreamFooter(bytes: ImageBytes, header: SparseHeader, problems: Pr
   problems.push(
     contentProblem(
       'vmdk-invalid-footer',
-      `The streamOptimized VMDK footer is invalid: ${reasons.join('; ')}. The upload is incomplete or the file is damaged: upload the whole file again, or ${reconvert}`,
+      `The streamOptimized VMDK footer is invalid: ${reasons.join('; ')}. The upload is incomplete or the file is damaged: upload the whole file again, or ${reconvertCommand(bytes.name)}`,
     ),
   );
   return undefined;
@@ -202,7 +210,7 @@ export function probeVmdkCowd(bytes: ImageBytes): FormatMatch | undefined {
     problems: [
       contentProblem(
         'vmdk-unsupported-create-type',
-        `The content is an old VMDK3/ESX "COWD" sparse file; only monolithicSparse and streamOptimized VMDKs can be imported. Convert it: ${convertToQcow2Command('vmdk', 'disk.vmdk')}`,
+        `The content is an old VMDK3/ESX "COWD" sparse file; only monolithicSparse and streamOptimized VMDKs can be imported. Convert it: ${convertToQcow2Command('vmdk', bytes.name ?? 'disk.vmdk')}`,
         'COWD',
       ),
     ],
@@ -230,7 +238,7 @@ export function probeVmdkDescriptor(bytes: ImageBytes): FormatMatch | undefined 
       format: 'vmdk',
       virtualSizeBytes: null,
       details: { summary: 'VMDK descriptor (not ASCII)', warnings: [] },
-      problems: [contentProblem('vmdk-invalid-descriptor', 'The VMDK descriptor is not ASCII text, so it cannot be checked. Convert the disk: ' + convertToQcow2Command('vmdk', 'disk.vmdk'))],
+      problems: [contentProblem('vmdk-invalid-descriptor', 'The VMDK descriptor is not ASCII text, so it cannot be checked. Convert the disk: ' + convertToQcow2Command('vmdk', bytes.name ?? 'disk.vmdk'))],
     };
   }
   const warnings: string[] = [];
@@ -248,7 +256,7 @@ export function probeVmdkDescriptor(bytes: ImageBytes): FormatMatch | undefined 
       createType: descriptor.createType ?? null,
       extents: descriptor.extents,
     },
-    problems: vmdkDescriptorProblems(descriptor, false),
+    problems: vmdkDescriptorProblems(descriptor, false, bytes.name),
   };
 }
 
@@ -261,8 +269,8 @@ function splitPiece(what: string): Problem {
   );
 }
 
-function invalidHeader(what: string, value: string): Problem {
-  return contentProblem('vmdk-invalid-header', `The VMDK sparse header ${what}. The file is damaged or not a VMDK: ${reconvert}`, value);
+function invalidHeader(what: string, value: string, name: string | undefined): Problem {
+  return contentProblem('vmdk-invalid-header', `The VMDK sparse header ${what}. The file is damaged or not a VMDK: ${reconvertCommand(name)}`, value);
 }
 
 function truncated(what: string, size: number): Problem {

@@ -1,10 +1,10 @@
-import { positiveNumberOption, wholeNumberOption } from '../args.js';
+import { numberValue, positiveNumber, wholeNumber } from '../args.js';
 import { exitCodes } from '../exit-codes.js';
 import { parseS3Uri } from '../s3-uri.js';
 import { backfill, type BackfillItem, rateLimitedImporter, RateLimiter, renderProgressLine } from '../../../use-cases/operations/index.js';
 import { JdCloudApiError } from '../../../adapters/jdcloud/index.js';
-import { cliPipelineDeps } from './pipeline-command.js';
-import type { CliCommand } from './command.js';
+import { cliLogLevel, cliPipelineDeps, pipelineEnvironment } from './pipeline-command.js';
+import { type CliCommand, jsonOption, regionOption } from './command.js';
 
 /** JD allows about 1000 OpenAPI calls a minute per account; 5/s leaves room for everything else. */
 const defaultRate = 5;
@@ -29,21 +29,27 @@ function describeItem(item: BackfillItem): string {
 /** `backfill`: import what is already in a bucket, resumably, at a polite rate. */
 export const backfillCommand: CliCommand = {
   name: 'backfill',
-  usage: 'backfill s3://bucket[/prefix] [--concurrency N] [--rate R] [--dry-run] [--force] [--region R] [--json]',
   summary: 'Import the images already in a bucket (re-runnable)',
-  options: {
-    concurrency: { type: 'string' },
-    rate: { type: 'string' },
-    'dry-run': { type: 'boolean' },
-    force: { type: 'boolean' },
-    json: { type: 'boolean' },
-    region: { type: 'string' },
-  },
-  positionals: [1, 1],
+  description:
+    'Lists the bucket a page at a time, keeps the image keys (.qcow2, .qcow, .vhd, .vmdk, .raw, .img), skips versions a ' +
+    'status record already covers and imports the rest through the function\'s pipeline. Ctrl-C lets the objects in ' +
+    'flight finish; running the same command again resumes. Exit 0 done, 3 some rejected, 1 some failed or interrupted.',
+  arguments: [{ name: 'location', usage: 's3://bucket[/prefix]', description: 'the bucket, optionally a key prefix in it', required: true }],
+  options: [
+    { flags: '--concurrency <N>', description: 'objects imported at once, 1-64', default: 4, parse: wholeNumber(1, 64) },
+    { flags: '--rate <R>', description: "VM API calls per second at most (each 429 halves it; JD allows about 1000 a minute)", default: defaultRate, parse: positiveNumber },
+    { flags: '--dry-run', description: 'show what would be imported or rejected; call no API, write nothing' },
+    { flags: '--force', description: 're-import versions a status record already covers (a new clientToken)' },
+    regionOption,
+    jsonOption,
+  ],
+  environment: [...pipelineEnvironment, 'JDCLOUD_VM_ENDPOINT'],
+  examples: ['backfill s3://disk-images/ --dry-run', 'backfill s3://disk-images/base/ --concurrency 8 --rate 2'],
+  defaultLogLevel: cliLogLevel,
   async run(args, io) {
     const location = parseS3Uri(args.positionals[0] ?? '', { keyRequired: false });
-    const concurrency = wholeNumberOption(args.values['concurrency'], 'concurrency', 1, 64) ?? 4;
-    const limiter = new RateLimiter(positiveNumberOption(args.values['rate'], 'rate') ?? defaultRate);
+    const concurrency = numberValue(args, 'concurrency');
+    const limiter = new RateLimiter(numberValue(args, 'rate'));
     const json = args.values['json'] === true;
     const deps = cliPipelineDeps(io, args, {
       onApiRetry: (notice) => {

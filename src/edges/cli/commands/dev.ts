@@ -1,90 +1,85 @@
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { gunzipSync } from 'node:zlib';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { createLogger } from '../../../kernel/index.js';
-import { packageRoot } from '../../local/index.js';
-import type { EventSummary } from '../../../use-cases/importing/index.js';
+import { PortInUseError } from '../../local/index.js';
+import { numberValue, wholeNumber } from '../args.js';
 import { exitCodes } from '../exit-codes.js';
-import { wholeNumberOption } from '../args.js';
+import { cliLogger } from '../log-level.js';
 import type { CliCommand } from './command.js';
+import { devBanner } from './dev-banner.js';
+import { demo, readDemoImage } from './dev-demo.js';
+import { importLine, TaskProgress } from './dev-progress.js';
 
-const sampleKey = 'ubuntu-22.04.qcow2';
-const sampleMetadata = { platform: 'Ubuntu', 'os-version': '22.04' };
+/** The [import] and [task] lines say what happened; JSON log lines only on request (LOG_LEVEL). */
+const devLogLevel = 'silent';
 
+const portFlags = { oss: '--oss-port', vm: '--vm-port' } as const;
 
 /**
  * `dev` (what `npm start` runs): the local stack — an in-process OSS whose uploads trigger the
- * real pipeline, and the VM API emulator — with a demo upload and its task followed to the end.
+ * real pipeline, and the VM API emulator — with a demo upload, and every upload's task followed.
  */
 export const devCommand: CliCommand = {
   name: 'dev',
-  usage: 'dev [--once] [--oss-port P] [--vm-port P] [--task-step-ms MS]',
   summary: 'Run the product on a local OSS and VM API emulator (npm start)',
-  options: { once: { type: 'boolean' }, 'oss-port': { type: 'string' }, 'vm-port': { type: 'string' }, 'task-step-ms': { type: 'string' } },
-  positionals: [0, 0],
+  description:
+    `Starts a local OSS (s3rver, bucket "${demo.bucket}", keys S3RVER / S3RVER) whose uploads run the real pipeline, and ` +
+    'the VM API emulator; uploads a demo qcow2 and follows its import task, then follows every upload until Ctrl-C. ' +
+    'It prints the commands to use it from another terminal (aws CLI, this CLI, serverless invoke local, serve).',
+  arguments: [],
+  options: [
+    { flags: '--once', description: 'exit after the demo import ends (0 when it finished)' },
+    { flags: '--oss-port <P>', description: 'port of the local OSS, 0 for a free one', default: 4569, parse: wholeNumber(0, 65535) },
+    { flags: '--vm-port <P>', description: 'port of the VM API emulator, 0 for a free one', default: 9780, parse: wholeNumber(0, 65535) },
+    { flags: '--task-step-ms <MS>', description: 'how long an emulated import task stays in each state', default: 1000, parse: wholeNumber(0, 60000) },
+  ],
+  environment: ['IMAGE_DEFAULT_*', 'LOG_LEVEL'],
+  examples: ['dev', 'dev --once --oss-port 0 --vm-port 0'],
+  defaultLogLevel: devLogLevel,
   async run(args, io) {
-    const ossPort = wholeNumberOption(args.values['oss-port'], 'oss-port', 0, 65535) ?? 4569;
-    const vmPort = wholeNumberOption(args.values['vm-port'], 'vm-port', 0, 65535) ?? 9780;
-    // How long the emulated import stays in each state: a second reads well in a demo.
-    const taskStepMs = wholeNumberOption(args.values['task-step-ms'], 'task-step-ms', 0, 60000) ?? 1000;
     // The SDK's notice that it will need Node 22 from 2027 concerns deployments, not this demo.
     process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
+    const logger = cliLogger(io.env, devLogLevel);
     // Loaded here: the local stack needs s3rver, a development dependency.
     const { startDevStack } = await import('../../local/index.js');
-    const logger = createLogger({ level: io.env['LOG_LEVEL'] ?? 'warn' });
-    const summaries: EventSummary[] = [];
-    const stack = await startDevStack({
-      ossPort,
-      vmPort,
-      taskStepMs,
-      env: io.env,
-      logger,
-      onSummary: (summary) => {
-        summaries.push(summary);
-        for (const outcome of summary.outcomes) {
-          const detail =
-            outcome.outcome === 'submitted' || outcome.outcome === 'duplicate'
-              ? `image ${outcome.imageId ?? '?'}, task ${outcome.taskId ?? '?'}`
-              : outcome.outcome === 'rejected'
-                ? outcome.problems.map((problem) => problem.message).join(' ')
-                : outcome.outcome === 'not-found'
-                  ? 'the object does not exist'
-                  : outcome.error;
-          io.err(`[import] s3://${outcome.bucket}/${outcome.key}: ${outcome.outcome} — ${detail}\n`);
-        }
-      },
-    });
-    io.err(
-      [
-        'oss-image-import local stack is up.',
-        `  local OSS (S3 API, s3rver):  ${stack.ossEndpoint}   bucket "${stack.bucket}"`,
-        `  VM API emulator (JDCLOUD2):  ${stack.vmEndpoint}   region ${stack.region}`,
-        '',
-        'Upload an image from another terminal (qemu-img create -f qcow2 my.qcow2 10G):',
-        `  curl -sS -X PUT --upload-file my.qcow2 -H 'x-amz-meta-platform: Ubuntu' -H 'x-amz-meta-os-version: 22.04' ${stack.ossEndpoint}/${stack.bucket}/my.qcow2`,
-        'Use the CLI against it:',
-        `  export JDCLOUD_ACCESS_KEY_ID=S3RVER JDCLOUD_SECRET_ACCESS_KEY=S3RVER OSS_ENDPOINT=${stack.ossEndpoint} JDCLOUD_VM_ENDPOINT=${stack.vmEndpoint}`,
-        `  npx oss-image-import plan s3://${stack.bucket}/my.qcow2`,
-        `  npx oss-image-import tasks`,
-        '',
-      ].join('\n'),
-    );
-
+    let progress: TaskProgress | undefined;
+    const demoTask: { taskId?: string } = {};
+    let stack;
     try {
-      const sample = gunzipSync(await readFile(join(packageRoot(), 'samples', 'demo-disk.qcow2.gz')));
-      io.err(`Uploading the demo image s3://${stack.bucket}/${sampleKey} (${sample.length} bytes, metadata platform=Ubuntu os-version=22.04)…\n`);
-      await stack.s3.send(new PutObjectCommand({ Bucket: stack.bucket, Key: sampleKey, Body: sample, Metadata: sampleMetadata }));
+      stack = await startDevStack({
+        bucket: demo.bucket,
+        region: demo.region,
+        ossPort: numberValue(args, 'oss-port'),
+        vmPort: numberValue(args, 'vm-port'),
+        taskStepMs: numberValue(args, 'task-step-ms'),
+        env: io.env,
+        logger,
+        onSummary: (summary) => {
+          for (const outcome of summary.outcomes) {
+            io.err(importLine(outcome));
+            if (outcome.outcome !== 'submitted') continue;
+            if (outcome.key === demo.key) demoTask.taskId = outcome.taskId;
+            void progress?.follow(outcome.taskId, `s3://${outcome.bucket}/${outcome.key}`);
+          }
+        },
+      });
+    } catch (error) {
+      if (!(error instanceof PortInUseError)) throw error;
+      io.err(`${error.message} Stop what is using it, or choose another port with ${portFlags[error.server]} (0 picks a free one).\n`);
+      return exitCodes.failed;
+    }
+    progress = new TaskProgress(stack, io.err, io.signal);
+    io.err(devBanner(stack));
+    try {
+      const image = await readDemoImage();
+      io.err(`Uploading the demo image s3://${stack.bucket}/${demo.key} (${image.length} bytes, metadata platform=Ubuntu os-version=22.04)…\n`);
+      await stack.s3.send(new PutObjectCommand({ Bucket: stack.bucket, Key: demo.key, Body: image, Metadata: { ...demo.metadata } }));
       await stack.settled();
-      const submitted = summaries.flatMap((summary) => summary.outcomes).find((outcome) => outcome.key === sampleKey && outcome.outcome === 'submitted');
-      if (submitted === undefined || submitted.outcome !== 'submitted') {
+      if (demoTask.taskId === undefined) {
         io.err('The demo import was not submitted; see the lines above.\n');
         return exitCodes.failed;
       }
-      const status = await followTask(stack, submitted.taskId, io.err, io.signal);
-      if (args.values['once'] === true) return status === 'finished' ? exitCodes.done : exitCodes.failed;
-      io.err('\nWaiting for uploads. Ctrl-C stops.\n');
+      const ended = await progress.follow(demoTask.taskId, `s3://${stack.bucket}/${demo.key}`);
+      if (args.values['once'] === true) return ended === 'finished' ? exitCodes.done : exitCodes.failed;
+      io.err('\nWaiting for uploads; each one is followed to the end. Ctrl-C stops.\n');
       await new Promise<void>((resolve) => {
         if (io.signal.aborted) resolve();
         io.signal.addEventListener('abort', () => resolve(), { once: true });
@@ -92,30 +87,8 @@ export const devCommand: CliCommand = {
       return exitCodes.done;
     } finally {
       io.err('Stopping the local stack…\n');
+      await progress.settled();
       await stack.stop();
     }
   },
 };
-
-type Stack = Awaited<ReturnType<typeof import('../../local/index.js').startDevStack>>;
-
-/** Polls imageTasks until the task ends, printing each change of status or progress. */
-async function followTask(stack: Stack, taskId: string, print: (text: string) => void, signal: AbortSignal): Promise<string> {
-  let last = '';
-  for (let polls = 0; polls < 120 && !signal.aborted; polls++) {
-    const { tasks } = await stack.vm.describeImageTasks(stack.region, { taskIds: [taskId] });
-    const task = tasks[0];
-    if (task !== undefined) {
-      // A line when the status changes or progress passes a quarter: a demo, not a flood.
-      const quarter = Math.floor(task.progress / 25);
-      const key = `${task.taskStatus}/${quarter}`;
-      if (key !== last) {
-        print(`[task ${taskId}] ${task.taskStatus} ${task.progress}%${task.message !== '' ? ` — ${task.message}` : ''}\n`);
-      }
-      last = key;
-      if (task.taskStatus === 'finished' || task.taskStatus === 'failed') return task.taskStatus;
-    }
-    await sleep(250);
-  }
-  return 'unfinished';
-}

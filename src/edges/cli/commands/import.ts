@@ -1,16 +1,21 @@
 import { exitCodes } from '../exit-codes.js';
 import { parseS3Uri } from '../s3-uri.js';
 import { processUpload } from '../../../use-cases/importing/index.js';
-import { cliPipelineDeps, cliUpload } from './pipeline-command.js';
-import type { CliCommand } from './command.js';
+import { cliLogLevel, cliPipelineDeps, cliUpload, pipelineEnvironment } from './pipeline-command.js';
+import { type CliCommand, jsonOption, regionOption } from './command.js';
 
 /** `import`: the function's pipeline for one object, run from a terminal or a script. */
 export const importCommand: CliCommand = {
   name: 'import',
-  usage: 'import s3://bucket/key [--region R] [--json]',
   summary: 'Import one object now, exactly as the function would',
-  options: { json: { type: 'boolean' }, region: { type: 'string' } },
-  positionals: [1, 1],
+  description:
+    'Runs the function\'s pipeline for one object: checks it, submits importImage once (a version a status record ' +
+    'already covers is not submitted again) and writes the status record. Exit 0 submitted or already imported, 3 rejected, 1 failed.',
+  arguments: [{ name: 'object', usage: 's3://bucket/key', description: 'the uploaded image', required: true }],
+  options: [regionOption, jsonOption],
+  environment: [...pipelineEnvironment, 'JDCLOUD_VM_ENDPOINT'],
+  examples: ['import s3://disk-images/ubuntu-22.04.qcow2', 'import s3://disk-images/ubuntu-22.04.qcow2 --json'],
+  defaultLogLevel: cliLogLevel,
   async run(args, io) {
     const location = parseS3Uri(args.positionals[0] ?? '', { keyRequired: true });
     const deps = cliPipelineDeps(io, args);

@@ -1,3 +1,4 @@
+import { constants } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { type ByteRange, imageByteRanges } from '../../../domain/image/index.js';
@@ -16,7 +17,9 @@ export interface InspectedBytes {
 export async function readLocalImageFile(path: string): Promise<InspectedBytes> {
   let file;
   try {
-    file = await open(path, 'r');
+    // O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer forever; the
+    // type check below then refuses it (a regular file ignores the flag).
+    file = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (error) {
     throw new ImageReadError(`Cannot open ${path}: ${systemReason(error)}.`, { cause: error });
   }

@@ -4,12 +4,12 @@ import type { Problem } from '../../../kernel/index.js';
 import { loadConfig } from '../../../use-cases/config/index.js';
 import { loadCredentials } from '../../../adapters/jdcloud/index.js';
 import { ossClientFor } from '../../../adapters/oss/index.js';
-import { checkImageAgainstKey, describeByteSize, type ImageFacts, inspectImage, systemDiskSizeFromVirtualSize } from '../../../domain/image/index.js';
+import { checkImageAgainstKey, describeByteSize, type ImageFacts, inspectImage, systemDiskSizeFromVirtualSize, virtualSizeUnknownProblem } from '../../../domain/image/index.js';
 import { exitCodes } from '../exit-codes.js';
 import { printJsonError } from '../io.js';
 import { parseS3Uri } from '../s3-uri.js';
 import { envWithRegionOption } from '../args.js';
-import type { CliCommand } from './command.js';
+import { type CliCommand, jsonOption, regionOption } from './command.js';
 import { readLocalImageFile, readObjectImageBytes, type InspectedBytes } from './inspect-sources.js';
 import { packingFromKey } from '../../../domain/unpacking/index.js';
 import { inspectPackedTarget } from './inspect-packed.js';
@@ -46,10 +46,16 @@ export interface PackedSummary {
 /** `inspect <file|s3://bucket/key>`: what the image is and whether it can be imported. */
 export const inspectCommand: CliCommand = {
   name: 'inspect',
-  usage: 'inspect <file|s3://bucket/key> [--region R] [--json]',
   summary: 'Show an image\'s format, virtual size and every problem (reads only its head and tail; of a .gz, .zip, .ova, …, the image inside)',
-  options: { json: { type: 'boolean' }, region: { type: 'string' } },
-  positionals: [1, 1],
+  description:
+    'Reads the first 64 KiB and the last 1536 bytes of a file or object, then shows the format, the virtual size, the ' +
+    'system disk size an import would derive, the details and every problem. Of a compressed or archived file (.gz, .xz, ' +
+    '.zst, .bz2, .zip, .tar…, .ova), the image inside, from its first 64 KiB unpacked in memory, and how it is packed. ' +
+    'Exit 0 when importable, 3 when not, 1 when the bytes cannot be read.',
+  arguments: [{ name: 'image', usage: '<file|s3://bucket/key>', description: 'a local disk image file (or a compressed or archived one), or an object in a bucket', required: true }],
+  options: [regionOption, jsonOption],
+  environment: ['JDCLOUD_ACCESS_KEY_ID', 'JDCLOUD_SECRET_ACCESS_KEY', 'JDCLOUD_REGION', 'OSS_ENDPOINT', 'IMAGE_UNPACK_MAX_BYTES'],
+  examples: ['inspect build/ubuntu-22.04.qcow2', 'inspect s3://disk-images/win/server-2022.vhd --json', 'inspect build/appliance.ova'],
   async run(args, io) {
     const target = args.positionals[0] ?? '';
     const isObject = target.startsWith('s3://');
@@ -87,7 +93,8 @@ async function readFromObjectStore(env: NodeJS.ProcessEnv, location: { bucket: s
 
 /** The facts, checked against the name, with the system disk size the function would derive. */
 export function inspectReport(source: string, key: string, bytes: InspectedBytes): InspectReport {
-  const facts = inspectImage({ head: bytes.head, tail: bytes.tail, size: bytes.size });
+  // Fix commands name what the user has: the object's key, or the file as they gave it.
+  const facts = inspectImage({ head: bytes.head, tail: bytes.tail, size: bytes.size, name: source.startsWith('s3://') ? key : source });
   const checked = checkImageAgainstKey(key, facts);
   const problems = [...checked.problems];
   let systemDiskSizeGB: number | undefined;
@@ -96,11 +103,7 @@ export function inspectReport(source: string, key: string, bytes: InspectedBytes
     if (derived.ok) systemDiskSizeGB = derived.gb;
     else problems.push(derived.problem);
   } else if (problems.length === 0) {
-    problems.push({
-      code: 'virtual-size-unknown',
-      field: 'content',
-      message: 'The image\'s virtual size could not be read, so no system disk size can be derived. Convert the image to qcow2 and upload that.',
-    });
+    problems.push(virtualSizeUnknownProblem(facts.format, key));
   }
   return {
     source,

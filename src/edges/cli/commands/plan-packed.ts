@@ -1,18 +1,14 @@
-import { buildImportRequest, type PipelineDeps, redactRequest } from '../../../use-cases/importing/index.js';
+import { buildImportRequest, type PipelineDeps, type Plan, redactRequest } from '../../../use-cases/importing/index.js';
 import { planPackedUpload } from '../../../use-cases/unpacking/index.js';
 import type { Upload } from '../../../domain/events/index.js';
 import { exitCodes } from '../exit-codes.js';
-import { type CliIo, printJsonError } from '../io.js';
+import type { CliIo } from '../io.js';
+import { printRequestLines } from './request-lines.js';
 
 /** `plan` of a compressed or packaged upload: what would be unpacked, to where, and imported how. Nothing is written. */
-export async function printPackedPlan(upload: Upload, deps: PipelineDeps, io: CliIo, json: boolean): Promise<number> {
-  const plan = await planPackedUpload(upload, deps);
-  const where = `s3://${upload.bucket}/${upload.keyCandidates[0]}`;
-  if ('notFound' in plan) {
-    io.err(`${where} does not exist.\n`);
-    if (json) printJsonError(io, 'NotFound', `${where} does not exist.`);
-    return exitCodes.failed;
-  }
+export async function printPackedPlan(upload: Upload, packed: Extract<Plan, { kind: 'packed' }>, deps: PipelineDeps, io: CliIo, json: boolean): Promise<number> {
+  const plan = await planPackedUpload(packed, deps);
+  const where = `s3://${upload.bucket}/${packed.facts.key}`;
   const request = plan.decision === undefined ? undefined : redactRequest(await buildImportRequest(upload, plan.unpack.to ?? '', plan.decision.request, deps));
   const importable = plan.alreadyImported !== undefined || plan.problems.length === 0;
   if (json) {
@@ -34,10 +30,7 @@ export async function printPackedPlan(upload: Upload, deps: PipelineDeps, io: Cl
   }
   if (request !== undefined) {
     io.out(`Then imported into ${upload.region} with:\n`);
-    for (const [name, value] of Object.entries(request)) {
-      const from = plan.decision?.sources[name as keyof NonNullable<typeof plan.decision>['sources']];
-      io.out(`  ${name.padEnd(17)} ${String(value)}${from !== undefined ? `  (${from})` : ''}\n`);
-    }
+    printRequestLines(io, request, plan.decision?.sources ?? {});
   }
   for (const note of plan.notes) io.out(`Note: ${note}\n`);
   return exitCodes.done;

@@ -1,9 +1,13 @@
-import { createLogger } from '../../../kernel/index.js';
 import { createPipelineDeps } from '../../../use-cases/importing/index.js';
 import { notifyTokenFromEnv, pipelineImportsNothing, pipelineNotificationHandler, startNotificationServer } from '../../serve/index.js';
-import { wholeNumberOption } from '../args.js';
+import { numberValue, wholeNumber } from '../args.js';
 import { exitCodes } from '../exit-codes.js';
-import type { CliCommand } from './command.js';
+import { cliLogger } from '../log-level.js';
+import { type CliCommand, jsonOption } from './command.js';
+import { pipelineEnvironment } from './pipeline-command.js';
+
+/** A server's log is its record of what happened: one line per notification. */
+const serveLogLevel = 'info';
 
 
 /**
@@ -13,22 +17,29 @@ import type { CliCommand } from './command.js';
  */
 export const serveCommand: CliCommand = {
   name: 'serve',
-  usage: 'serve [--port P] [--host H] [--concurrency N] [--json]',
   summary: 'Receive bucket notifications over HTTP (POST /events) and import',
-  options: {
-    port: { type: 'string' },
-    host: { type: 'string' },
-    concurrency: { type: 'string' },
-    json: { type: 'boolean' },
-  },
-  positionals: [0, 0],
+  description:
+    'An HTTP endpoint for S3-style bucket notifications (JD OSS callbacks, Ceph RGW, MinIO): POST /events with ' +
+    '?token=<NOTIFY_TOKEN> or Authorization: Bearer <NOTIFY_TOKEN>; GET /healthz. It answers 2xx once every record is ' +
+    'recorded, 503 when the sender should retry, 400 to a body that is no notification, 413 to one over 1 MiB. ' +
+    'SIGINT/SIGTERM finish the notifications in flight, then exit 0.',
+  arguments: [],
+  options: [
+    { flags: '--port <P>', description: 'TCP port, 0 for a free one', default: 8080, parse: wholeNumber(0, 65535) },
+    { flags: '--host <H>', description: 'address to listen on (0.0.0.0 exposes it to the network)', default: '127.0.0.1' },
+    { flags: '--concurrency <N>', description: 'notifications handled at once, 1-256 (more wait, then get 503)', default: 8, parse: wholeNumber(1, 256) },
+    { ...jsonOption, description: 'print where it listens as one JSON line on stdout' },
+  ],
+  environment: ['NOTIFY_TOKEN', ...pipelineEnvironment.filter((name) => name !== 'LOG_LEVEL'), 'JDCLOUD_VM_ENDPOINT', 'IMAGE_ALLOWED_BUCKETS', 'IMAGE_IMPORT_CONCURRENCY', 'LOG_LEVEL'],
+  examples: ['serve', 'serve --host 0.0.0.0 --port 8080 --concurrency 16'],
+  defaultLogLevel: serveLogLevel,
   async run(args, io) {
-    const port = wholeNumberOption(args.values['port'], 'port', 0, 65535) ?? 8080;
-    const maxConcurrency = wholeNumberOption(args.values['concurrency'], 'concurrency', 1, 256) ?? 8;
-    const host = typeof args.values['host'] === 'string' ? args.values['host'] : '127.0.0.1';
+    const port = numberValue(args, 'port');
+    const maxConcurrency = numberValue(args, 'concurrency');
+    const host = String(args.values['host']);
     // Checked before anything listens: an endpoint without its secret must not start.
     const token = notifyTokenFromEnv(io.env);
-    const logger = createLogger({ level: io.env['LOG_LEVEL'] ?? 'info' });
+    const logger = cliLogger(io.env, serveLogLevel);
     const deps = createPipelineDeps(io.env, { logger });
     try {
       const server = await startNotificationServer({

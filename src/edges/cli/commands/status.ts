@@ -1,17 +1,28 @@
 import { loadConfig } from '../../../use-cases/config/index.js';
 import { createJdCloudClient, loadCredentials } from '../../../adapters/jdcloud/index.js';
 import { ossClientFor } from '../../../adapters/oss/index.js';
-import { jdcloudImportTracker, type MarkerSummary, readAndRefreshBucket, renderStatusTable, statusRow } from '../../../use-cases/operations/index.js';
+import { jdcloudImportTracker, type MarkerSummary, readAndRefreshBucket, statusRow } from '../../../use-cases/operations/index.js';
 import { envWithRegionOption, UsageError } from '../args.js';
 import { exitCodes } from '../exit-codes.js';
 import { parseS3Uri, type S3Location } from '../s3-uri.js';
-import type { CliCommand } from './command.js';
+import { renderTextTable, type TextColumn } from '../text-table.js';
+import { type CliCommand, jsonOption, regionOption } from './command.js';
 
 function locationOf(positional: string | undefined, allowedBuckets: string[] | undefined): S3Location {
   if (positional !== undefined) return parseS3Uri(positional, { keyRequired: false });
   if (allowedBuckets?.length === 1 && allowedBuckets[0] !== undefined) return { bucket: allowedBuckets[0], key: '' };
   throw new UsageError('Name the bucket: status s3://bucket[/prefix] (or set IMAGE_ALLOWED_BUCKETS to one bucket).');
 }
+
+/** Keys keep their folder and extension when cut; the message gives way first. */
+const statusColumns: TextColumn[] = [
+  { title: 'KEY', cut: 'middle', minWidth: 24 },
+  { title: 'STATE' },
+  { title: 'IMAGE' },
+  { title: 'PROGRESS' },
+  { title: 'AGE' },
+  { title: 'MESSAGE', cut: 'end', minWidth: 16 },
+];
 
 /** What the full scan did to the in-flight index, when it did anything. */
 function markerLines(markers: MarkerSummary): string {
@@ -28,10 +39,15 @@ function markerLines(markers: MarkerSummary): string {
  */
 export const statusCommand: CliCommand = {
   name: 'status',
-  usage: 'status [s3://bucket[/prefix]] [--refresh] [--region R] [--json]',
   summary: 'Show the status records of a bucket; --refresh asks JD Cloud for progress',
-  options: { refresh: { type: 'boolean' }, json: { type: 'boolean' }, region: { type: 'string' } },
-  positionals: [0, 1],
+  description:
+    'Reads every status record under the prefix and shows key, state, image, progress, age and message (cut to the ' +
+    'terminal\'s width on a terminal; whole when piped or with --json). --refresh asks JD for the imports under way, moves ' +
+    'their records to importing, ready or error, and puts the in-flight markers in order.',
+  arguments: [{ name: 'location', usage: 's3://bucket[/prefix]', description: 'the bucket, optionally a key prefix (default: the one bucket of IMAGE_ALLOWED_BUCKETS)', required: false }],
+  options: [{ flags: '--refresh', description: 'ask JD Cloud about imports under way and update their records' }, regionOption, jsonOption],
+  environment: ['JDCLOUD_ACCESS_KEY_ID', 'JDCLOUD_SECRET_ACCESS_KEY', 'JDCLOUD_REGION', 'OSS_ENDPOINT', 'JDCLOUD_VM_ENDPOINT', 'IMAGE_STATUS_PREFIX', 'IMAGE_ALLOWED_BUCKETS'],
+  examples: ['status s3://disk-images/', 'status s3://disk-images/base/ --refresh'],
   async run(args, io) {
     const env = envWithRegionOption(args, io.env);
     const config = loadConfig(env);
@@ -68,7 +84,10 @@ export const statusCommand: CliCommand = {
         );
       } else {
         if (result.records.length === 0) io.out(`No status records under s3://${location.bucket}/${config.statusPrefix}${location.key}.\n`);
-        else io.out(renderStatusTable(result.records.map((listed) => statusRow(listed, now))));
+        else {
+          const rows = result.records.map((listed) => statusRow(listed, now)).map((row) => [row.key, row.state, row.imageId, row.progress, row.age, row.message]);
+          io.out(renderTextTable(statusColumns, rows, io.isTty ? io.columns : undefined));
+        }
         if (tracker !== undefined) io.err(`Refreshed: ${result.changed} record(s) changed, ${tracker.calls()} API call(s).\n`);
         if (result.markers !== undefined) io.err(markerLines(result.markers));
       }

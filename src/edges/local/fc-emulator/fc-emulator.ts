@@ -7,7 +7,10 @@ import { newRequestId, sendFailure, sendResult, type ApiFailure } from '../vm-em
 import { NonceRegistry } from '../vm-emulator/nonce-registry.js';
 import { verifyGatewaySignature } from '../vm-emulator/verify-signature.js';
 import { routeOf, type FcOperation } from './fc-routes.js';
-import { FcStore, type RecordedInvocation } from './fc-store.js';
+import { fcDocumentedRuntime, type FcInstanceType } from '../../../domain/jdcloud-rules/index.js';
+import { FcInvoker } from './fc-invoker.js';
+import type { InvocationOutcome, RecordedInvocation } from './fc-state.js';
+import { FcStore } from './fc-store.js';
 
 export interface FcEmulatorOptions {
   host?: string;
@@ -15,8 +18,15 @@ export interface FcEmulatorOptions {
   port?: number;
   /** The access keys the gateway knows. */
   credentials: JdCloudCredentials[];
-  /** What describeRuntimes answers; default nodejs16, nodejs20, nodejs22. */
+  /** What describeRuntimes answers; default what JD documents: nodejs16 only (docs §3.2). */
   runtimes?: readonly string[];
+  /** What describeInstanceTypes answers; default the documented cpu/memory pairs. */
+  instanceTypes?: readonly FcInstanceType[];
+  /**
+   * The Node binary that runs a function of each runtime (`nodejs16` → a Node 16 binary) for
+   * asynchronous invocations; a runtime not listed runs on this process's node.
+   */
+  nodeBinaries?: Readonly<Record<string, string>>;
   /** How far x-jdcloud-date may be from the emulator's clock; default 15 minutes. */
   clockSkewMs?: number;
   /** The emulator's clock (ms since the epoch). */
@@ -49,7 +59,10 @@ export interface FcEmulator {
   calls: RecordedCall[];
   /** Calls that changed something (anything but GET), in order. */
   writes(): RecordedCall[];
-  invocations: RecordedInvocation[];
+  /** Asynchronous invocations in order; each runs the function's bundle (read-only). */
+  invocations: readonly RecordedInvocation[];
+  /** Resolves when every invocation received so far has ended. */
+  settled(): Promise<InvocationOutcome[]>;
   store: FcStore;
   /** The next call of this operation fails with this error envelope. */
   failNext(operation: FcOperation, failure: ApiFailure): void;
@@ -83,7 +96,31 @@ export async function startFcEmulator(options: FcEmulatorOptions): Promise<FcEmu
   const secrets = new Map(options.credentials.map((credential) => [credential.accessKeyId, credential.secretAccessKey]));
   const nonces = new NonceRegistry(2 * clockSkewMs);
   const keyCache = new SigningKeyCache();
-  const store = new FcStore({ runtimes: options.runtimes ?? ['nodejs16', 'nodejs20', 'nodejs22'], now });
+  const invocations: RecordedInvocation[] = [];
+  const invoker = new FcInvoker();
+  const store = new FcStore({
+    runtimes: options.runtimes ?? [fcDocumentedRuntime],
+    ...(options.instanceTypes !== undefined ? { instanceTypes: options.instanceTypes } : {}),
+    now,
+    // fc answers an Async call with its requestId at once and runs the function afterwards.
+    invoke: ({ requestId, region, service, fn, event, invocationType }) => {
+      const recorded: RecordedInvocation = {
+        requestId,
+        region,
+        serviceName: service.serviceName,
+        functionName: fn.functionName,
+        event,
+        invocationType,
+        settled: invoker
+          .run({ requestId, region, serviceName: service.serviceName, fn, event, nodeBinary: options.nodeBinaries?.[fn.runtime] ?? process.execPath })
+          .then((outcome) => {
+            recorded.outcome = outcome;
+            return outcome;
+          }),
+      };
+      invocations.push(recorded);
+    },
+  });
   const calls: RecordedCall[] = [];
   const failures = new Map<FcOperation, ApiFailure[]>();
 
@@ -129,7 +166,7 @@ export async function startFcEmulator(options: FcEmulatorOptions): Promise<FcEmu
     if (injected !== undefined) return fail(injected);
     if (parsedBody !== undefined && typeof parsedBody !== 'object') return fail({ httpStatus: 400, status: 'INVALID_ARGUMENT', message: 'the body is not JSON' });
 
-    const reply = store.apply(route, search, parsedBody, typeof invocationHeader === 'string' ? invocationHeader : undefined);
+    const reply = store.apply(route, search, parsedBody, typeof invocationHeader === 'string' ? invocationHeader : undefined, requestId);
     if (!reply.ok) return fail(reply.failure);
     sendResult(response, requestId, reply.result);
   }
@@ -141,11 +178,16 @@ export async function startFcEmulator(options: FcEmulatorOptions): Promise<FcEmu
     port: listening.port,
     calls,
     writes: () => calls.filter((call) => call.method !== 'GET'),
-    invocations: store.invocations,
+    invocations,
+    settled: () => Promise.all(invocations.map((invocation) => invocation.settled)),
     store,
     failNext(operation, failure) {
       failures.set(operation, [...(failures.get(operation) ?? []), failure]);
     },
-    stop: () => listening.close(),
+    stop: async () => {
+      invoker.stop();
+      await Promise.all(invocations.map((invocation) => invocation.settled));
+      await listening.close();
+    },
   };
 }

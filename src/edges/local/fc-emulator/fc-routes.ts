@@ -2,6 +2,7 @@ import { decodePercent } from '../../../adapters/jdcloud/index.js';
 
 export const fcOperations = [
   'describeRuntimes',
+  'describeInstanceTypes',
   'createService',
   'describeServices',
   'describeService',
@@ -39,6 +40,7 @@ type Names = Pick<FcRoute, 'serviceName' | 'functionName' | 'triggerName'>;
 /** method + path pattern (segments after the region; `:x` captures a name) → operation (docs §3.1). */
 const table: Array<[method: string, pattern: string[], operation: FcOperation]> = [
   ['GET', ['runtimes'], 'describeRuntimes'],
+  ['GET', ['instanceTypes'], 'describeInstanceTypes'],
   ['POST', ['services'], 'createService'],
   ['GET', ['services'], 'describeServices'],
   ['GET', ['services', ':service'], 'describeService'],

@@ -2,4 +2,4 @@
 export { startFcEmulator } from './fc-emulator.js';
 export type { FcEmulator, FcEmulatorOptions, RecordedCall } from './fc-emulator.js';
 export type { FcOperation } from './fc-routes.js';
-export type { RecordedInvocation, StoredFunction, StoredService, StoredTrigger } from './fc-store.js';
+export type { InvocationOutcome, RecordedInvocation, StoredFunction, StoredService, StoredTrigger } from './fc-state.js';

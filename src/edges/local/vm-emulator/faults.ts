@@ -1,5 +1,8 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { sendFailure } from './api-responses.js';
+
 /** The operations the emulator serves. */
-export type VmOperation = 'importImage' | 'describeImageTasks' | 'describeImage' | 'describeImages' | 'unknown';
+export type VmOperation = 'importImage' | 'describeImageTasks' | 'describeImage' | 'describeImages' | 'copyImages' | 'shareImage' | 'unknown';
 
 interface FaultScope {
   /** How many responses it affects; default 1. */
@@ -85,5 +88,58 @@ export function apiStatusFor(httpStatus: number): { status: string; message: str
       return httpStatus >= 500
         ? { status: 'UNKNOWN', message: 'Unknown server error' }
         : { status: 'INVALID_ARGUMENT', message: 'Invalid argument' };
+  }
+}
+
+/** How a request ended when it did not end in a JSON answer: what the request log records. */
+export type FaultOutcome = number | 'dropped' | 'hung' | 'truncated';
+
+const htmlErrorPage = (status: number) =>
+  `<html>\r\n<head><title>${status} Bad Gateway</title></head>\r\n<body>\r\n<center><h1>${status} Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n`;
+
+/**
+ * Serves a fault in place of the answer. Resolves with how the request ended, or with
+ * `'continue'` when the request goes on to be answered (after a delay, or to be dropped once
+ * processed).
+ */
+export async function serveFault(
+  fault: VmEmulatorFault,
+  exchange: { request: IncomingMessage; response: ServerResponse; requestId: string; delay(ms: number): Promise<void> },
+): Promise<FaultOutcome | 'continue'> {
+  const { request, response, requestId } = exchange;
+  switch (fault.kind) {
+    case 'status': {
+      const defaults = apiStatusFor(fault.status);
+      const headers: Record<string, string> = fault.retryAfter === undefined ? {} : { 'retry-after': String(fault.retryAfter) };
+      sendFailure(response, requestId, { httpStatus: fault.status, status: fault.apiStatus ?? defaults.status, message: fault.message ?? defaults.message }, headers);
+      return fault.status;
+    }
+    case 'html': {
+      const status = fault.status ?? 502;
+      response.writeHead(status, { 'content-type': 'text/html', server: 'nginx' });
+      response.end(htmlErrorPage(status));
+      return status;
+    }
+    case 'raw':
+      response.writeHead(fault.status, fault.headers ?? {});
+      response.end(fault.body);
+      return fault.status;
+    case 'delay':
+      await exchange.delay(fault.ms);
+      return 'continue';
+    case 'drop':
+      if (fault.afterProcessing === true) return 'continue';
+      request.socket.destroy();
+      return 'dropped';
+    case 'hang':
+      response.writeHead(200, { 'content-type': 'application/json', 'x-jdcloud-request-id': requestId });
+      response.write(`{"requestId":"${requestId}","result":`);
+      return 'hung';
+    case 'truncate': {
+      const text = JSON.stringify({ requestId, result: { imageId: 'img-truncated', taskId: '1' } });
+      response.writeHead(200, { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(text)) });
+      response.write(text.slice(0, 20), () => request.socket.destroy());
+      return 'truncated';
+    }
   }
 }

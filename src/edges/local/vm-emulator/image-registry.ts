@@ -10,10 +10,12 @@ export interface TaskLifecycle {
   runningSteps: number;
 }
 
-interface StoredTask {
+export interface StoredTask {
   taskId: number;
   region: string;
   imageId: string;
+  /** The access key that imported it; a seeded task's image belongs to every key. */
+  owner?: string;
   request: ImportRequest;
   createdAtMs: number;
   /** Failed from `atMs` on, with this message. */
@@ -47,9 +49,11 @@ export interface SeedTaskInput {
   imageName?: string;
   imageUrl?: string;
   createdAtMs?: number;
+  /** The access key that owns the image; default every key. */
+  owner?: string;
 }
 
-function newImageId(): string {
+export function newImageId(): string {
   const alphabet = 'abcdefghijklmnopqrstuvwxyz0123456789';
   return `img-${[...randomBytes(10)].map((byte) => alphabet[byte % alphabet.length]).join('')}`;
 }
@@ -79,7 +83,14 @@ export class ImageRegistry {
       input.request.clientToken === undefined ? undefined : `${input.accessKeyId}\n${input.region}\n${input.request.clientToken}`;
     const earlier = tokenKey === undefined ? undefined : this.#byClientToken.get(tokenKey);
     if (earlier !== undefined) return { task: earlier, created: false };
-    const task: StoredTask = { taskId: this.#nextTaskId++, region: input.region, imageId: newImageId(), request: input.request, createdAtMs: input.nowMs };
+    const task: StoredTask = {
+      taskId: this.#nextTaskId++,
+      region: input.region,
+      imageId: newImageId(),
+      owner: input.accessKeyId,
+      request: input.request,
+      createdAtMs: input.nowMs,
+    };
     const failsAtEnd = this.#failNext.shift() ?? input.failsAtEnd;
     if (failsAtEnd !== undefined) task.failsAtEnd = failsAtEnd;
     this.#tasks.set(task.taskId, task);
@@ -107,6 +118,7 @@ export class ImageRegistry {
       },
       createdAtMs: input.createdAtMs ?? nowMs,
       pinned: { status: input.status, progress, message: input.message ?? '' },
+      ...(input.owner !== undefined ? { owner: input.owner } : {}),
     };
     this.#tasks.set(task.taskId, task);
     this.#byImageId.set(task.imageId, task);
@@ -141,9 +153,10 @@ export class ImageRegistry {
     return task?.region === region ? task : undefined;
   }
 
-  #progressAt(task: StoredTask, atMs: number): number {
+  /** Progress in percent of work started at `startedAtMs` (an import, a copy): 0 while pending, 100 once done. */
+  progressAt(startedAtMs: number, atMs: number): number {
     const { stepMs, runningSteps } = this.#lifecycle;
-    const runningFrom = task.createdAtMs + stepMs;
+    const runningFrom = startedAtMs + stepMs;
     const runningFor = stepMs * runningSteps;
     if (atMs < runningFrom) return 0;
     if (runningFor <= 0 || atMs >= runningFrom + runningFor) return 100;
@@ -173,12 +186,12 @@ export class ImageRegistry {
       return view(status, progress, message, status === 'finished' || status === 'failed' ? task.createdAtMs : undefined);
     }
     if (task.failure !== undefined && nowMs >= task.failure.atMs) {
-      return view('failed', Math.min(99, this.#progressAt(task, task.failure.atMs)), task.failure.message, task.failure.atMs);
+      return view('failed', Math.min(99, this.progressAt(task.createdAtMs, task.failure.atMs)), task.failure.message, task.failure.atMs);
     }
     const { stepMs, runningSteps } = this.#lifecycle;
     const endsAt = task.createdAtMs + stepMs * (1 + runningSteps);
     if (nowMs < task.createdAtMs + stepMs && stepMs > 0) return view('pending', 0, '');
-    if (nowMs < endsAt) return view('running', this.#progressAt(task, nowMs), '');
+    if (nowMs < endsAt) return view('running', this.progressAt(task.createdAtMs, nowMs), '');
     if (task.failsAtEnd !== undefined) return view('failed', 99, task.failsAtEnd, endsAt);
     return view('finished', 100, '', endsAt);
   }

@@ -43,13 +43,8 @@ const invalid = (message: string): { ok: false; failure: ApiFailure } => ({
   failure: { httpStatus: 400, status: 'INVALID_ARGUMENT', message },
 });
 
-
-/**
- * Checks a body the way the VM service does, with its documented errors: INVALID_ARGUMENT for a
- * missing field or a bad value, OUT_OF_RANGE for the disk size, CONFLICT (HTTP 400) when the
- * object's OSS region is not the request's region.
- */
-export function checkImportBody(body: Buffer, region: string, rules: ImportRules): { ok: true; request: ImportRequest } | { ok: false; failure: ApiFailure } {
+/** A request body that must be one JSON object, as every VM POST takes. */
+export function readJsonObject(body: Buffer): { ok: true; fields: Record<string, unknown> } | { ok: false; failure: ApiFailure } {
   let json: unknown;
   try {
     json = JSON.parse(body.toString('utf8'));
@@ -57,7 +52,18 @@ export function checkImportBody(body: Buffer, region: string, rules: ImportRules
     return invalid('request body is not valid JSON');
   }
   if (typeof json !== 'object' || json === null || Array.isArray(json)) return invalid('request body must be a JSON object');
-  const fields = json as Record<string, unknown>;
+  return { ok: true, fields: json as Record<string, unknown> };
+}
+
+/**
+ * Checks a body the way the VM service does, with its documented errors: INVALID_ARGUMENT for a
+ * missing field or a bad value, OUT_OF_RANGE for the disk size, CONFLICT (HTTP 400) when the
+ * object's OSS region is not the request's region.
+ */
+export function checkImportBody(body: Buffer, region: string, rules: ImportRules): { ok: true; request: ImportRequest } | { ok: false; failure: ApiFailure } {
+  const read = readJsonObject(body);
+  if (!read.ok) return read;
+  const fields = read.fields;
 
   for (const name of ['architecture', 'osType', 'platform', 'diskFormat', 'systemDiskSizeGB', 'imageUrl', 'imageName']) {
     if (fields[name] === undefined || fields[name] === null || fields[name] === '') return invalid(`${name} is required`);

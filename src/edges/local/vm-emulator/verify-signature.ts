@@ -1,6 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
-import { canonicalQuery, canonicalUri, type JdCloudCredentials, parseAuthorizationHeader, parseJdcloudDate, parseQueryPairs, payloadHash, signCanonicalRequest, type SigningKeyCache } from '../../../adapters/jdcloud/index.js';
+import { canonicalQuery, canonicalUri, type JdCloudCredentials, parseAuthorizationHeader, parseJdCloudDate, parseQueryPairs, payloadHash, signCanonicalRequest, type SigningKeyCache } from '../../../adapters/jdcloud/index.js';
 import type { ApiFailure } from './api-responses.js';
 import type { NonceRegistry } from './nonce-registry.js';
 
@@ -51,11 +51,11 @@ export function verifyGatewaySignature(request: ReceivedRequest, policy: Gateway
   const secret = policy.secretFor(parsed.accessKeyId);
   if (secret === undefined) return accessError('accessKey not exist[gw]');
 
-  const jdcloudDate = header(request.headers, 'x-jdcloud-date') ?? '';
-  const signedAt = parseJdcloudDate(jdcloudDate);
-  if (signedAt === undefined) return accessError(`x-jdcloud-date '${jdcloudDate}' is illegal[gw]`);
+  const jdCloudDate = header(request.headers, 'x-jdcloud-date') ?? '';
+  const signedAt = parseJdCloudDate(jdCloudDate);
+  if (signedAt === undefined) return accessError(`x-jdcloud-date '${jdCloudDate}' is illegal[gw]`);
   if (Math.abs(policy.nowMs - signedAt.getTime()) > policy.clockSkewMs) {
-    return accessError(`request time '${jdcloudDate}' is too far from server time[gw]`);
+    return accessError(`request time '${jdCloudDate}' is too far from server time[gw]`);
   }
 
   const queryStart = request.target.indexOf('?');
@@ -72,7 +72,7 @@ export function verifyGatewaySignature(request: ReceivedRequest, policy: Gateway
     canonicalQuery: canonicalQuery(parseQueryPairs(search)),
     headers: signedHeaders,
     payloadHash: contentHash,
-    jdcloudDate,
+    jdCloudDate,
     region: request.region,
     service: policy.service,
     credentials,

@@ -3,20 +3,14 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isRegionId } from '../../../domain/jdcloud-rules/index.js';
 import { type JdCloudCredentials, SigningKeyCache } from '../../../adapters/jdcloud/index.js';
 import { newRequestId, sendFailure, sendResult, type ApiFailure } from './api-responses.js';
-import { apiStatusFor, FaultQueue, type VmEmulatorFault, type VmOperation } from './faults.js';
+import { FaultQueue, serveFault, type FaultOutcome, type VmEmulatorFault, type VmOperation } from './faults.js';
+import { ImageCatalog, type EmulatedImage } from './image-catalog.js';
 import { ImageRegistry, type SeedTaskInput, type TaskInfo } from './image-registry.js';
 import { defaultImportRules, type ImportRules } from './import-rules.js';
 import { NonceRegistry } from './nonce-registry.js';
 import { verifyGatewaySignature } from './verify-signature.js';
-import {
-  describeImageOperation,
-  describeImagesOperation,
-  describeImageTasksOperation,
-  importImageOperation,
-  routeOf,
-  type OperationContext,
-  type OperationReply,
-} from './vm-operations.js';
+import type { OperationContext } from './vm-operations.js';
+import { routeOf } from './vm-routes.js';
 
 export interface VmEmulatorOptions {
   host?: string;
@@ -46,6 +40,8 @@ export interface VmEmulatorCounters {
   requestsByOperation: Record<VmOperation, number>;
   /** New images; a repeated clientToken does not count. */
   imagesCreated: number;
+  /** Copies copyImages started. */
+  imagesCopied: number;
   /** Requests the gateway turned away (signature, date, nonce). */
   rejectedByGateway: number;
   faultsServed: number;
@@ -58,10 +54,10 @@ export interface RecordedRequest {
   target: string;
   region: string;
   nonce: string | undefined;
-  jdcloudDate: string | undefined;
+  jdCloudDate: string | undefined;
   requestId: string;
   /** The HTTP status sent, or what happened instead. */
-  outcome: number | 'dropped' | 'hung' | 'truncated';
+  outcome: FaultOutcome;
   fault?: VmEmulatorFault['kind'];
 }
 
@@ -81,13 +77,15 @@ export interface VmEmulator {
   seedTask(input: SeedTaskInput): { taskId: string; imageId: string };
   /** Every task as imageTasks would report it now. */
   tasks(region?: string): Array<TaskInfo & { region: string }>;
+  /**
+   * Every image (imported and copied) as describeImage would report it now, with its region,
+   * owner, the image it was copied from and the pins it was shared with.
+   */
+  images(region?: string): EmulatedImage[];
   stop(): Promise<void>;
 }
 
 const maxBodyBytes = 1024 * 1024;
-
-const htmlErrorPage = (status: number) =>
-  `<html>\r\n<head><title>${status} Bad Gateway</title></head>\r\n<body>\r\n<center><h1>${status} Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n`;
 
 function headerText(request: IncomingMessage, name: string): string | undefined {
   const value = request.headers[name];
@@ -96,8 +94,9 @@ function headerText(request: IncomingMessage, name: string): string | undefined 
 
 /**
  * A local VM OpenAPI on real HTTP: a gateway as strict as JD's (JDCLOUD2 signature, date skew,
- * nonce reuse) in front of importImage, imageTasks and describeImage, with clientToken
- * idempotency, tasks that advance pending → running → finished, injectable faults and counters.
+ * nonce reuse) in front of importImage, imageTasks, describeImage(s), copyImages and shareImage
+ * in every region, with clientToken idempotency, tasks and copies that advance on the task
+ * clock, injectable faults and counters.
  */
 export async function startVmEmulator(options: VmEmulatorOptions): Promise<VmEmulator> {
   if (options.credentials.length === 0) throw new Error('startVmEmulator needs at least one access key in credentials.');
@@ -109,10 +108,12 @@ export async function startVmEmulator(options: VmEmulatorOptions): Promise<VmEmu
   const faults = new FaultQueue();
   const keyCache = new SigningKeyCache();
   const registry = new ImageRegistry({ stepMs: options.taskStepMs ?? 1000, runningSteps: options.runningSteps ?? 3 });
+  const catalog = new ImageCatalog(registry);
   const counters: VmEmulatorCounters = {
     requests: 0,
-    requestsByOperation: { importImage: 0, describeImageTasks: 0, describeImage: 0, describeImages: 0, unknown: 0 },
+    requestsByOperation: { importImage: 0, describeImageTasks: 0, describeImage: 0, describeImages: 0, copyImages: 0, shareImage: 0, unknown: 0 },
     imagesCreated: 0,
+    imagesCopied: 0,
     rejectedByGateway: 0,
     faultsServed: 0,
   };
@@ -140,7 +141,7 @@ export async function startVmEmulator(options: VmEmulatorOptions): Promise<VmEmu
       target,
       region: route.region,
       nonce: headerText(request, 'x-jdcloud-nonce'),
-      jdcloudDate: headerText(request, 'x-jdcloud-date'),
+      jdCloudDate: headerText(request, 'x-jdcloud-date'),
       requestId,
       outcome: 200,
     };
@@ -150,56 +151,19 @@ export async function startVmEmulator(options: VmEmulatorOptions): Promise<VmEmu
     // Keep the log bounded; dropping in batches keeps the cost per request constant.
     if (requests.length > 10_000) requests.splice(0, 1_000);
 
-    const fail = (failure: ApiFailure, headers?: Record<string, string>) => {
+    const fail = (failure: ApiFailure) => {
       record.outcome = failure.httpStatus;
-      sendFailure(response, requestId, failure, headers);
+      sendFailure(response, requestId, failure);
     };
 
     const fault = faults.take(route.operation);
     if (fault !== undefined) {
       counters.faultsServed += 1;
       record.fault = fault.kind;
-      switch (fault.kind) {
-        case 'status': {
-          const defaults = apiStatusFor(fault.status);
-          const headers: Record<string, string> = fault.retryAfter === undefined ? {} : { 'retry-after': String(fault.retryAfter) };
-          fail({ httpStatus: fault.status, status: fault.apiStatus ?? defaults.status, message: fault.message ?? defaults.message }, headers);
-          return;
-        }
-        case 'html': {
-          const status = fault.status ?? 502;
-          record.outcome = status;
-          response.writeHead(status, { 'content-type': 'text/html', server: 'nginx' });
-          response.end(htmlErrorPage(status));
-          return;
-        }
-        case 'raw':
-          record.outcome = fault.status;
-          response.writeHead(fault.status, fault.headers ?? {});
-          response.end(fault.body);
-          return;
-        case 'delay':
-          await delay(fault.ms);
-          break;
-        case 'drop':
-          if (fault.afterProcessing !== true) {
-            record.outcome = 'dropped';
-            request.socket.destroy();
-            return;
-          }
-          break;
-        case 'hang':
-          record.outcome = 'hung';
-          response.writeHead(200, { 'content-type': 'application/json', 'x-jdcloud-request-id': requestId });
-          response.write(`{"requestId":"${requestId}","result":`);
-          return;
-        case 'truncate': {
-          record.outcome = 'truncated';
-          const text = JSON.stringify({ requestId, result: { imageId: 'img-truncated', taskId: '1' } });
-          response.writeHead(200, { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(text)) });
-          response.write(text.slice(0, 20), () => request.socket.destroy());
-          return;
-        }
+      const outcome = await serveFault(fault, { request, response, requestId, delay });
+      if (outcome !== 'continue') {
+        record.outcome = outcome;
+        return;
       }
     }
 
@@ -213,11 +177,12 @@ export async function startVmEmulator(options: VmEmulatorOptions): Promise<VmEmu
       counters.rejectedByGateway += 1;
       return fail(verdict.failure);
     }
-    if (route.operation === 'unknown') return fail({ httpStatus: 404, status: 'NOT_FOUND', message: `${method} ${target.split('?')[0]} is not an API of this emulator` });
+    if (route.handle === undefined) return fail({ httpStatus: 404, status: 'NOT_FOUND', message: `${method} ${target.split('?')[0]} is not an API of this emulator` });
     if (!isRegionId(route.region)) return fail({ httpStatus: 400, status: 'INVALID_ARGUMENT', message: `Invalid regionId '${route.region}'` });
 
     const context: OperationContext = {
       registry,
+      catalog,
       rules: options.importRules ?? defaultImportRules,
       nowMs,
       accessKeyId: verdict.accessKeyId,
@@ -226,15 +191,11 @@ export async function startVmEmulator(options: VmEmulatorOptions): Promise<VmEmu
       onImageCreated: () => {
         counters.imagesCreated += 1;
       },
+      onImagesCopied: (count) => {
+        counters.imagesCopied += count;
+      },
     };
-    const reply: OperationReply =
-      route.operation === 'importImage'
-        ? importImageOperation(route, body, context)
-        : route.operation === 'describeImageTasks'
-          ? describeImageTasksOperation(route, target, context)
-          : route.operation === 'describeImages'
-            ? describeImagesOperation(route, target, context)
-            : describeImageOperation(route, context);
+    const reply = route.handle({ route, target, body }, context);
 
     if (fault?.kind === 'drop') {
       record.outcome = 'dropped';
@@ -262,6 +223,7 @@ export async function startVmEmulator(options: VmEmulatorOptions): Promise<VmEmu
         .allTasks()
         .filter((task) => region === undefined || task.region === region)
         .map((task) => ({ ...registry.taskInfo(task, now()), region: task.region })),
+    images: (region) => catalog.list(region, now()),
     async stop() {
       for (const timer of pendingTimers) clearTimeout(timer);
       pendingTimers.clear();
