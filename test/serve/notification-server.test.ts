@@ -546,8 +546,12 @@ describe('serve: graceful shutdown', () => {
 
   it('stop() is safe to call twice and with nothing in flight', async () => {
     const server = await startNotificationServer({ token, handleNotification: async () => ({ transientFailure: false }) });
-    await post(server, rgwFixture);
-    await Promise.all([server.stop(), server.stop()]);
+    assert.equal((await post(server, rgwFixture)).status, 200);
+    const stops = await Promise.allSettled([server.stop(), server.stop()]);
+    assert.deepEqual(stops.map((stop) => stop.status), ['fulfilled', 'fulfilled']);
     await server.stop();
+    // Stopped for good: nothing listens any more, and the one notification it took was recorded.
+    await assert.rejects(post(server, rgwFixture), /ECONNREFUSED/);
+    assert.deepEqual({ received: server.counters.received, recorded: server.counters.recorded }, { received: 1, recorded: 1 });
   });
 });
