@@ -1,6 +1,7 @@
-// The decoders, bundled by esbuild as the function is (CommonJS, no native addon), decode every
-// codec on each Node runtime at hand: this node plus OSS_IMAGE_IMPORT_NODE_BINARIES (Node 16
-// through 24 in CI). zstd takes node:zlib where the runtime has it, fzstd elsewhere; xz is WASM.
+// The decoders as the function ships them: unpacking.js, the second file of the importImage zip
+// `serverless package` builds for each Node major (CommonJS, no native addon), decodes every codec
+// on that major's runtime (Node 16 through 24 in CI: harness/node-binaries.ts). zstd takes
+// node:zlib where the runtime has it, fzstd elsewhere; xz is WASM.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -8,13 +9,13 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { build } from 'esbuild';
+import { nodeBinaries } from '../../harness/node-binaries.js';
 import { packedCases } from '../../harness/packed-cases.js';
+import { packageRuntimeMatrix } from '../plugins/runtime-matrix.js';
 
-const binaries = [process.execPath, ...(process.env['OSS_IMAGE_IMPORT_NODE_BINARIES'] ?? '').split(':').filter((path) => path !== '')];
-const repoRoot = new URL('../../', import.meta.url).pathname;
+const runtimes = nodeBinaries();
 
-// Decodes each file with the bundled decoders and prints what came out: codec, decoder, sha256.
+// Decodes each file with the shipped lazy file's decoders and prints what came out: codec, decoder, sha256.
 const runner = `
 const { createReadStream } = require('node:fs');
 const { createHash } = require('node:crypto');
@@ -36,7 +37,7 @@ function run(binary: string, args: string[]): Promise<{ code: number; stdout: st
   });
 }
 
-describe('the bundled decoders on each Node runtime', () => {
+describe('the decoders of the shipped unpacking.js on each Node runtime', () => {
   let work: string;
   const cases = packedCases().slice(0, 4);
   const codecs = ['gzip', 'xz', 'zstd', 'bzip2'];
@@ -44,7 +45,8 @@ describe('the bundled decoders on each Node runtime', () => {
 
   before(async () => {
     work = await mkdtemp(join(tmpdir(), 'oss-image-import-decoders-'));
-    await build({ entryPoints: [join(repoRoot, 'src/use-cases/unpacking/decoders.ts')], bundle: true, platform: 'node', format: 'cjs', target: 'node16', outfile: join(work, 'decoders.cjs'), logLevel: 'silent' });
+    const zips = await packageRuntimeMatrix(work, runtimes.map((runtime) => runtime.major));
+    for (const [major, names] of zips) assert.ok(names.includes('unpacking.js'), `nodejs${major}: ${names.join(', ')}`);
     await writeFile(join(work, 'runner.cjs'), runner);
     for (const [index, packed] of cases.entries()) {
       const path = join(work, packed.name);
@@ -54,9 +56,9 @@ describe('the bundled decoders on each Node runtime', () => {
   });
   after(async () => rm(work, { recursive: true, force: true }));
 
-  for (const binary of binaries) {
-    it(`decode gzip, xz, zstd and bzip2 byte for byte with ${binary === process.execPath ? `this node (${process.version})` : binary}`, async () => {
-      const result = await run(binary, [join(work, 'runner.cjs'), join(work, 'decoders.cjs'), JSON.stringify(files)]);
+  for (const { binary, major: runtimeMajor } of runtimes) {
+    it(`unpacking.js of the nodejs${runtimeMajor} zip decodes gzip, xz, zstd and bzip2 byte for byte with ${binary === process.execPath ? `this node (${process.version})` : binary}`, async () => {
+      const result = await run(binary, [join(work, 'runner.cjs'), join(work, `node${runtimeMajor}`, 'unpacking.js'), JSON.stringify(files)]);
       assert.equal(result.code, 0, result.stderr);
       const printed = JSON.parse(result.stdout) as { node: string; results: Array<{ codec: string; decoder: string; sha256: string }> };
       const major = Number(/^v(\d+)\./.exec(printed.node)?.[1]);

@@ -13,7 +13,7 @@ export interface MultipartTarget {
 /** S3 allows at most 10,000 parts, each but the last at least 5 MiB. */
 const maxParts = 10_000;
 const MiB = 2 ** 20;
-export const minPartBytes = 8 * MiB;
+const minPartBytes = 8 * MiB;
 const initialPartBytes = 1 * MiB;
 
 /** The part size that fits `maxBytes` in S3's 10,000 parts: memory is 3 parts, whatever the object. */

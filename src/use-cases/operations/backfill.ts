@@ -1,9 +1,8 @@
 import type { Upload } from '../../domain/events/index.js';
 import { formatFromKey } from '../../domain/image/index.js';
 import { isPackedKey } from '../../domain/unpacking/index.js';
-import { planPackedUpload } from '../unpacking/index.js';
 import { boundedMap, type Problem } from '../../kernel/index.js';
-import { buildImportRequest, type PipelineDeps, planUpload, processUpload, redactRequest } from '../importing/index.js';
+import { buildImportRequest, type PipelineDeps, planUpload, processUpload, redactRequest, unpackDepsOf } from '../importing/index.js';
 import { coversVersion, statusRecordKey } from '../../domain/status/index.js';
 import { readStatusRecord } from '../../adapters/oss/index.js';
 import { listObjectPages, type ListedObject } from './list-objects.js';
@@ -124,8 +123,10 @@ async function backfillObject(deps: PipelineDeps, options: BackfillOptions, obje
       const planned = await planUpload(upload, deps, uploadOptions);
       if (planned.kind === 'not-found') return { key, outcome: 'failed', error: 'deleted while the bucket was being listed', retryable: false };
       if (planned.kind === 'packed') {
-        // What would be unpacked, and the request its sibling would get (issue 14).
-        const plan = await planPackedUpload(planned, deps);
+        // What would be unpacked, and the request its sibling would get (issue 14). Loaded here
+        // only, as the pipeline does: the functions' bundles keep unpacking in a file of its own.
+        const { planPackedUpload } = await import('../unpacking/index.js');
+        const plan = await planPackedUpload(planned, unpackDepsOf(deps));
         if (plan.problems.length > 0) return { key, outcome: 'would-reject', problems: plan.problems };
         return { key, outcome: 'would-import', request: { unpackTo: plan.unpack.to, ...plan.decision?.request } };
       }

@@ -1,5 +1,4 @@
-import type { S3Client } from '@aws-sdk/client-s3';
-import { createMultipartWriter, type MultipartWriter } from '../../adapters/oss/index.js';
+import type { MultipartWriter } from '../../adapters/oss/index.js';
 import { headBytes, type ImageFacts, inspectImage, tailBytes } from '../../domain/image/index.js';
 import type { Problem } from '../../kernel/index.js';
 import { checkUnpackedHead, type OvfDescriptor, unpackTimeoutProblem, unpackTooLargeProblem } from '../../domain/unpacking/index.js';
@@ -25,20 +24,17 @@ export interface FoundImage {
 export type OpenSink = (siblingKey: string, found: FoundImage) => Promise<UnpackSink>;
 
 export interface ImageSinkOptions {
-  s3: S3Client;
+  /** The sibling's multipart upload (UnpackStore.multipartWriter). */
+  writer: MultipartWriter;
   bucket: string;
   /** The packed upload: named in messages. */
   packedKey: string;
   siblingKey: string;
-  metadata: Record<string, string>;
-  tags?: Record<string, string>;
   maxBytes: number;
-  partSize: number;
   /** When unpacking gives up (the function's time), on the pipeline's clock; none for the CLI and serve. */
   deadline?: { atMs: number; now: () => Date };
   /** The last word before the upload is completed: every problem the whole image shows. */
   finalCheck: (facts: ImageFacts, size: number) => Problem[];
-  onAbortFailed: (error: unknown) => void;
 }
 
 /**
@@ -55,10 +51,7 @@ export class ImageSink implements UnpackSink {
   private readonly writer: MultipartWriter;
 
   constructor(private readonly options: ImageSinkOptions) {
-    this.writer = createMultipartWriter(options.s3, { bucket: options.bucket, key: options.siblingKey, metadata: options.metadata, ...(options.tags !== undefined ? { tags: options.tags } : {}) }, {
-      partSize: options.partSize,
-      onAbortFailed: options.onAbortFailed,
-    });
+    this.writer = options.writer;
   }
 
   get bytesWritten(): number {

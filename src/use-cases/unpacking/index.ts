@@ -8,5 +8,4 @@ export { planPackedUpload } from './plan-packed.js';
 export type { PackedPlan } from './plan-packed.js';
 export { inspectPacked } from './inspect-packed.js';
 export type { PackedInspection } from './inspect-packed.js';
-export { objectSource } from './packed-source.js';
 export type { PackedSource } from './packed-source.js';

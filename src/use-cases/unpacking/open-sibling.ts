@@ -1,5 +1,3 @@
-import { HeadObjectCommand } from '@aws-sdk/client-s3';
-import { isNotFound, ObjectStoreError, partSizeFor } from '../../adapters/oss/index.js';
 import type { ImageFacts } from '../../domain/image/index.js';
 import { decideImportRequest, resolveOsFields } from '../../domain/import-request/index.js';
 import type { Problem } from '../../kernel/index.js';
@@ -32,16 +30,11 @@ function userTags(tags: Record<string, string>): Record<string, string> {
 export function siblingSinkOpener(prepared: PreparedUnpack, deps: UnpackDeps, deadline: number | undefined): OpenSink {
   const { facts, source } = prepared;
   return async (siblingKey, found) => {
-    let existing;
-    try {
-      existing = await deps.s3.send(new HeadObjectCommand({ Bucket: source.bucket, Key: siblingKey }));
-    } catch (error) {
-      if (!isNotFound(error)) throw new ObjectStoreError('HeadObject', `s3://${source.bucket}/${siblingKey}`, error);
-    }
+    const existing = await deps.store.headObject(source.bucket, siblingKey);
     if (existing !== undefined) {
-      const from = unpackedFromOf(Object.fromEntries(Object.entries(existing.Metadata ?? {}).map(([name, value]) => [name.toLowerCase(), value])));
+      const from = unpackedFromOf(existing.metadata);
       if (from?.key === source.key && from.etag === source.etag) {
-        throw new SiblingAlreadyUnpacked({ key: siblingKey, etag: (existing.ETag ?? '').replace(/"/g, ''), size: existing.ContentLength ?? 0 });
+        throw new SiblingAlreadyUnpacked({ key: siblingKey, etag: existing.etag, size: existing.size });
       }
       // An earlier version of the same upload may be replaced; anything else is the user's.
       if (from?.key !== source.key) {
@@ -56,22 +49,26 @@ export function siblingSinkOpener(prepared: PreparedUnpack, deps: UnpackDeps, de
       }
     }
     const hints = ovfHints(found.ovf);
+    const target = {
+      bucket: source.bucket,
+      key: siblingKey,
+      metadata: siblingMetadata(facts.metadata, { key: source.key, etag: source.etag }, hints),
+      ...(facts.taggingSupported ? { tags: userTags(facts.tags) } : {}),
+    };
+    const onAbortFailed = (error: unknown) =>
+      deps.logger.error({ bucket: source.bucket, key: siblingKey, error: error instanceof Error ? error.message : String(error) }, 'multipart upload not aborted: a lifecycle rule must remove it');
     return new ImageSink({
-      s3: deps.s3,
+      writer: deps.store.multipartWriter(target, { maxBytes: deps.config.unpackMaxBytes, onAbortFailed }),
       bucket: source.bucket,
       packedKey: source.key,
       siblingKey,
-      metadata: siblingMetadata(facts.metadata, { key: source.key, etag: source.etag }, hints),
-      ...(facts.taggingSupported ? { tags: userTags(facts.tags) } : {}),
       maxBytes: deps.config.unpackMaxBytes,
-      partSize: partSizeFor(deps.config.unpackMaxBytes),
       ...(deadline !== undefined ? { deadline: { atMs: deadline, now: deps.now } } : {}),
       finalCheck: (image: ImageFacts, size: number) => {
         // The decision the pipeline will make, made before the upload completes: a rejected image leaves nothing.
         const decision = decideImportRequest({ source: { ...source, key: siblingKey, size }, metadata: facts.metadata, tags: facts.tags, defaults: deps.config.defaults, hints, image });
         return decision.ok ? [] : decision.problems;
       },
-      onAbortFailed: (error) => deps.logger.error({ bucket: source.bucket, key: siblingKey, error: error instanceof Error ? error.message : String(error) }, 'multipart upload not aborted: a lifecycle rule must remove it'),
     });
   };
 }

@@ -2,7 +2,6 @@
 // would take, and the import request the sibling would get (or every reason it would not).
 import { formatFromKey, type ImageFacts } from '../../domain/image/index.js';
 import { type Decision, decideImportRequest } from '../../domain/import-request/index.js';
-import { coversVersion, type StatusRecord } from '../../domain/status/index.js';
 import { checkUnpackedHead, describePacking, looksLikeText, type OvfDescriptor } from '../../domain/unpacking/index.js';
 import type { Problem } from '../../kernel/index.js';
 import { decoderName } from './decoders.js';
@@ -25,8 +24,6 @@ export interface PackedPlan {
     fitsTimeLimit?: boolean;
     ovf?: Pick<OvfDescriptor, 'operatingSystem' | 'platform'>;
   };
-  /** The record of an import already made for this version: an import would do nothing. */
-  alreadyImported?: StatusRecord;
   image?: Pick<ImageFacts, 'format' | 'virtualSizeBytes' | 'details'>;
   /** The import the sibling would get, when it can be decided before unpacking. */
   decision?: Extract<Decision, { ok: true }>;
@@ -35,8 +32,7 @@ export interface PackedPlan {
   notes: string[];
 }
 
-/** `existing`: the packed upload's record, as the pipeline's plan step read it with the object. */
-export async function planPackedUpload(object: PackedObject & { existing: StatusRecord | undefined }, deps: UnpackDeps): Promise<PackedPlan> {
+export async function planPackedUpload(object: PackedObject, deps: UnpackDeps): Promise<PackedPlan> {
   const prepared = await prepareUnpack(object, deps);
   const { facts, source, packing, estimate } = prepared;
   const unpack: PackedPlan['unpack'] = {
@@ -48,7 +44,6 @@ export async function planPackedUpload(object: PackedObject & { existing: Status
     ...(prepared.budgetSeconds !== undefined ? { fitsTimeLimit: estimate.seconds <= prepared.budgetSeconds } : {}),
   };
   const plan: PackedPlan = { source, unpack, problems: [...prepared.problems], notes: [] };
-  if (object.existing !== undefined && coversVersion(object.existing, source.etag)) plan.alreadyImported = object.existing;
   if (plan.problems.length > 0) return plan;
 
   let ovf: OvfDescriptor | undefined;

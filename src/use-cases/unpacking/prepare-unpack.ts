@@ -2,10 +2,9 @@
 // pipeline's plan step read (the object's facts and its inspected first bytes): whether it is
 // packed as named, the sibling's name, the OS fields it would be imported with, a zip's member
 // list, and whether unpacking fits the function's time.
-import type { S3Client } from '@aws-sdk/client-s3';
 import type { Config } from '../config/index.js';
 import { resolveOsFields } from '../../domain/import-request/index.js';
-import type { ObjectFacts } from '../../adapters/oss/index.js';
+import type { ObjectFacts, UnpackStore } from '../../adapters/oss/index.js';
 import type { Logger, Problem } from '../../kernel/index.js';
 import {
   checkPackingMagic,
@@ -19,11 +18,12 @@ import {
 } from '../../domain/unpacking/index.js';
 import { chooseZipDisk, readZipMembers } from './zip-member.js';
 import { UnpackRejection } from './unpack-rejection.js';
-import { objectSource, type PackedSource } from './packed-source.js';
+import type { PackedSource } from './packed-source.js';
 
 /** What unpacking needs of the pipeline's dependencies (PipelineDeps has all of it). */
 export interface UnpackDeps {
-  s3: S3Client;
+  /** The bucket, as unpacking uses it (adapters/oss unpackStoreFor). */
+  store: UnpackStore;
   config: Pick<Config, 'statusPrefix' | 'defaults' | 'unpackMaxBytes' | 'region'>;
   now: () => Date;
   logger: Logger;
@@ -54,7 +54,7 @@ export interface PreparedUnpack extends PackedObject {
 }
 
 export async function prepareUnpack(object: PackedObject, deps: UnpackDeps): Promise<PreparedUnpack> {
-  const { s3, config } = deps;
+  const { config } = deps;
   const { facts, source, packing } = object;
   const problems: Problem[] = [];
   const magic = checkPackingMagic(facts.key, packing, facts.bytes.head);
@@ -69,7 +69,7 @@ export async function prepareUnpack(object: PackedObject, deps: UnpackDeps): Pro
   const os = resolveOsFields(facts.tags, facts.metadata, config.defaults);
   problems.push(...os.problems.filter((problem) => !(packing.archive === 'ova' && problem.code === 'missing-platform')));
 
-  const packedSource = objectSource(s3, source);
+  const packedSource = deps.store.objectBytes(source);
   let zipDisk: ZipEntry | undefined;
   if (problems.length === 0 && packing.archive === 'zip') {
     try {

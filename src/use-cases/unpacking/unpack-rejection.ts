@@ -27,6 +27,16 @@ export function corruptStreamRejection(key: string, what: string, error: unknown
 /** Not an error: a way out of the stream (the sibling is already there; `plan` has the bytes it needs). */
 export class UnpackSignal extends Error {}
 
+/**
+ * Errors a decoder's catch passes on as they are: our rejections and signals, and the store's
+ * failures. Those come from the UnpackStore the caller handed in (ObjectStoreError, of the
+ * caller's bundle: this code may run from a file of its own), and say whether to retry.
+ * Anything else a decoder or parser throws means the bytes are corrupt.
+ */
+export function isNotTheBytesFault(error: unknown): boolean {
+  return error instanceof UnpackRejection || error instanceof UnpackSignal || (error instanceof Error && typeof (error as { retryable?: unknown }).retryable === 'boolean');
+}
+
 /** The sibling exists, unpacked from this very version of the upload: import it, do not unpack again. */
 export class SiblingAlreadyUnpacked extends UnpackSignal {
   override name = 'SiblingAlreadyUnpacked';

@@ -1,6 +1,5 @@
 // Unpacks one packed object into its sibling: GET as a stream → decoder → (tar/OVA members) →
 // ImageSink (first bytes checked, multipart upload). Zip is read by range (zip-member.ts).
-import { ObjectStoreError } from '../../adapters/oss/index.js';
 import { archiveFromMagic, archiveSiblingKey, checkArchiveMagic, describePacking, memberBaseName, type OvfDescriptor, type Packing, readOvfDescriptor } from '../../domain/unpacking/index.js';
 import { ArchiveMembers } from './archive-members.js';
 import { ByteReader } from './byte-reader.js';
@@ -8,7 +7,7 @@ import { decode } from './decoders.js';
 import type { OpenSink, UnpackSink } from './image-sink.js';
 import type { PackedSource } from './packed-source.js';
 import { TarReader } from './tar-reader.js';
-import { corruptStreamRejection, UnpackRejection, UnpackSignal } from './unpack-rejection.js';
+import { corruptStreamRejection, isNotTheBytesFault, UnpackRejection } from './unpack-rejection.js';
 
 export interface StreamJob {
   source: PackedSource;
@@ -37,7 +36,7 @@ async function asRejection<T>(key: string, what: string, work: () => Promise<T>)
   try {
     return await work();
   } catch (error) {
-    if (error instanceof UnpackRejection || error instanceof ObjectStoreError || error instanceof UnpackSignal) throw error;
+    if (isNotTheBytesFault(error)) throw error;
     throw corruptStreamRejection(key, what, error);
   }
 }

@@ -2,12 +2,11 @@
 // before any byte is inflated, so a zip of two disks, a path trick or a member that inflates
 // past the limit is refused without reading the archive. Then the one disk member is streamed
 // by range: stored as it is, or through raw inflate.
-import { ObjectStoreError } from '../../adapters/oss/index.js';
 import { archiveSiblingKey, findZipEnd, localDataOffset, type Packing, readCentralDirectory, readZip64End, unpackTooLargeProblem, type ZipEntry } from '../../domain/unpacking/index.js';
 import { ArchiveMembers } from './archive-members.js';
 import { inflateRaw } from './decoders.js';
 import type { OpenSink } from './image-sink.js';
-import { corruptStreamRejection, UnpackRejection, UnpackSignal } from './unpack-rejection.js';
+import { corruptStreamRejection, isNotTheBytesFault, UnpackRejection } from './unpack-rejection.js';
 import type { Unpacked } from './unpack-stream.js';
 import { type PackedSource, readAll } from './packed-source.js';
 
@@ -82,7 +81,7 @@ export async function unpackZip(job: ZipJob, disk: ZipEntry): Promise<Unpacked> 
     try {
       for await (const chunk of bytes) await sink.write(chunk);
     } catch (error) {
-      if (error instanceof UnpackRejection || error instanceof ObjectStoreError || error instanceof UnpackSignal) throw error;
+      if (isNotTheBytesFault(error)) throw error;
       throw corrupt(job, error instanceof Error ? error.message : String(error));
     }
     if (sink.bytesWritten !== disk.uncompressedSize) throw corrupt(job, `${JSON.stringify(disk.name)} inflates to ${sink.bytesWritten} bytes, its directory says ${disk.uncompressedSize}`);

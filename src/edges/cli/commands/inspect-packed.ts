@@ -1,13 +1,12 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import { loadCredentials } from '../../../adapters/jdcloud/index.js';
-import { isNotFound, ObjectStoreError, ossClientFor } from '../../../adapters/oss/index.js';
+import { ossClientFor, unpackStoreFor } from '../../../adapters/oss/index.js';
 import { isDiskFormat } from '../../../domain/jdcloud-rules/index.js';
 import { formatFromKey, systemDiskSizeFromVirtualSize } from '../../../domain/image/index.js';
 import type { Packing } from '../../../domain/unpacking/index.js';
 import { loadConfig } from '../../../use-cases/config/index.js';
-import { inspectPacked, objectSource, type PackedSource } from '../../../use-cases/unpacking/index.js';
+import { inspectPacked, type PackedSource } from '../../../use-cases/unpacking/index.js';
 import { ImageReadError } from './image-read-error.js';
 import type { InspectReport } from './inspect.js';
 
@@ -31,16 +30,17 @@ export async function inspectPackedTarget(target: string, name: string, packing:
   if (location === undefined) source = await fileSource(target);
   else {
     const s3 = ossClientFor(config, loadCredentials(env));
-    close = () => s3.destroy();
-    let head;
-    try {
-      head = await s3.send(new HeadObjectCommand({ Bucket: location.bucket, Key: location.key }));
-    } catch (error) {
+    const store = unpackStoreFor(s3);
+    const head = await store.headObject(location.bucket, location.key).catch((error: unknown) => {
       s3.destroy();
-      if (isNotFound(error)) throw new ImageReadError(`s3://${location.bucket}/${location.key} does not exist.`, { cause: error });
-      throw new ObjectStoreError('HeadObject', `s3://${location.bucket}/${location.key}`, error);
+      throw error;
+    });
+    if (head === undefined) {
+      s3.destroy();
+      throw new ImageReadError(`s3://${location.bucket}/${location.key} does not exist.`);
     }
-    source = objectSource(s3, { ...location, etag: (head.ETag ?? '').replace(/"/g, ''), size: head.ContentLength ?? 0 });
+    close = () => s3.destroy();
+    source = store.objectBytes({ ...location, etag: head.etag, size: head.size });
   }
   try {
     const { image, problems, bytesRead, ...packed } = await inspectPacked(name, packing, source, config.unpackMaxBytes);
