@@ -1,5 +1,5 @@
 import type { MultipartWriter } from '../../adapters/oss/index.js';
-import { headBytes, type ImageFacts, inspectImage, tailBytes } from '../../domain/image/index.js';
+import { describeByteSize, headBytes, type ImageFacts, inspectImage, tailBytes } from '../../domain/image/index.js';
 import type { Problem } from '../../kernel/index.js';
 import { checkUnpackedHead, type OvfDescriptor, unpackTimeoutProblem, unpackTooLargeProblem } from '../../domain/unpacking/index.js';
 import { UnpackRejection } from './unpack-rejection.js';
@@ -63,7 +63,7 @@ export class ImageSink implements UnpackSink {
     if (this.size > this.options.maxBytes) throw new UnpackRejection([unpackTooLargeProblem(this.options.packedKey, this.options.maxBytes)]);
     if (this.options.deadline !== undefined && this.options.deadline.now().getTime() > this.options.deadline.atMs) {
       throw new UnpackRejection([
-        unpackTimeoutProblem({ bucket: this.options.bucket, key: this.options.packedKey }, `Unpacking ran out of the function's time after ${this.size} bytes`),
+        unpackTimeoutProblem({ bucket: this.options.bucket, key: this.options.packedKey }, `Unpacking ran out of the function's time after ${describeByteSize(this.size)} of the image`),
       ]);
     }
     this.keepTail(chunk);
