@@ -59,9 +59,9 @@ export function bombGzip(): Buffer {
   return packFiles('gzip', [{ name: 'bomb.raw', bytes: raw }]);
 }
 
-/** A 20 MiB raw image (its first MiB random, so it is not all zeros) in a .gz: three 8 MiB parts under a 64 MiB IMAGE_UNPACK_MAX_BYTES. */
+/** A 17 MiB raw image (its first MiB random, so it is not all zeros) in a .gz: three parts (8, 8 and 1 MiB) under a 64 MiB IMAGE_UNPACK_MAX_BYTES. */
 export function multipartGzip(): { image: Buffer; packed: Buffer } {
-  const image = makeDiskImage('raw', '20M');
+  const image = makeDiskImage('raw', '17M');
   randomFillSync(image, 0, 2 ** 20);
   return { image, packed: packFiles('gzip', [{ name: 'big.raw', bytes: image }]) };
 }
