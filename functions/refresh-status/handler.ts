@@ -1,12 +1,17 @@
-// The scheduled entry point: moves status records along (importing → ready / error) by asking
-// JD Cloud about the imports still under way, for every bucket in IMAGE_ALLOWED_BUCKETS. It reads
-// only the records with an in-flight marker and those written in the last hour (refreshInFlight);
+// Two entry points in one function. With `{"follow": …}` it is the follower of one import
+// (follow.ts: invoked by the import function and by itself, no scheduler). Otherwise it is the
+// scheduled refresh: moves status records along (importing → ready / error) by asking JD Cloud
+// about the imports still under way, for every bucket in IMAGE_ALLOWED_BUCKETS. It reads only the
+// records with an in-flight marker and those written in the last hour (refreshInFlight);
 // `status --refresh` is the full scan.
 import { ConfigError, loadConfig } from '../../src/use-cases/config/index.js';
 import { createJdCloudClient, loadCredentials } from '../../src/adapters/jdcloud/index.js';
 import { createLogger } from '../../src/kernel/index.js';
 import { ossClientFor } from '../../src/adapters/oss/index.js';
 import { jdcloudImportTracker, refreshInFlight } from '../../src/use-cases/operations/index.js';
+import { parseFollowEvent } from '../../src/domain/following/index.js';
+import type { FollowInvocationSummary } from '../../src/use-cases/following/index.js';
+import { follow } from './follow.js';
 
 export interface RefreshSummary {
   buckets: Array<{
@@ -29,8 +34,19 @@ export interface RefreshSummary {
   apiCalls: number;
 }
 
-/** Refreshes every allowed bucket; the event (a timer tick) carries nothing we need. */
-export async function handler(_event?: unknown, _context?: unknown): Promise<RefreshSummary> {
+/** Follows one import (a follow event), or refreshes every allowed bucket (a timer tick: its event carries nothing we need). */
+export async function handler(event?: unknown, context?: unknown): Promise<RefreshSummary | FollowInvocationSummary | { invalidFollowEvent: string }> {
+  const followEvent = parseFollowEvent(event);
+  if (followEvent === undefined) return refreshAll();
+  if ('problem' in followEvent) {
+    // A malformed follow event will not mend by being delivered again: logged, not thrown (which fc would retry).
+    createLogger({ name: 'follow' }).error({ problem: followEvent.problem }, 'follow event not understood');
+    return { invalidFollowEvent: followEvent.problem };
+  }
+  return follow(followEvent.request, context);
+}
+
+async function refreshAll(): Promise<RefreshSummary> {
   const config = loadConfig(process.env);
   if (config.allowedBuckets === undefined || config.allowedBuckets.length === 0) {
     throw new ConfigError('IMAGE_ALLOWED_BUCKETS is not set: the refresh function needs the buckets whose status records it keeps up to date.');

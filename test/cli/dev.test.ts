@@ -41,7 +41,7 @@ async function ownTmpdir(t: TestContext): Promise<string> {
 }
 
 describe('oss-image-import dev (npm start)', () => {
-  it('--once: prints how to use the stack, uploads the demo image, shows it submitted and its task finished', async () => {
+  it('--once: prints how to use the stack, uploads the demo image, shows it submitted, ready, copied, shared and notified', async () => {
     const { io, captured } = captureIo({});
     const code = await runCli(['dev', '--once', '--oss-port', '0', '--vm-port', '0', '--task-step-ms', '100'], io);
     assert.equal(code, 0, captured.err);
@@ -59,7 +59,12 @@ describe('oss-image-import dev (npm start)', () => {
       assert.ok(lines.includes(line), `missing line:\n${line}\nin:\n${captured.err}`);
     }
     assert.match(captured.err, /\n\[import\] s3:\/\/disk-images\/ubuntu-22\.04\.qcow2: submitted — image img-\w+, task \d+\n/);
-    assert.match(captured.err, /\n\[task \d+\] s3:\/\/disk-images\/ubuntu-22\.04\.qcow2: finished 100%\n/);
+    // The follow-through: ready, both copies, the share, and two signed notifications at the local receiver.
+    assert.match(captured.err, /notification receiver: {6}http:\/\/127\.0\.0\.1:\d+\/notifications {3}signed with a fresh IMAGE_NOTIFY_SECRET\n/);
+    assert.match(captured.err, /\n\[follow\] s3:\/\/disk-images\/ubuntu-22\.04\.qcow2: 0% submitted · copies cn-east-2 pending, cn-south-1 pending · share pending · \d+s\n/);
+    assert.match(captured.err, /\n\[follow\] s3:\/\/disk-images\/ubuntu-22\.04\.qcow2: 100% ready · copies cn-east-2 ready, cn-south-1 ready · shared · notified ready, copies-finished · \d+s\n/);
+    assert.match(captured.err, /\n\[notify\] ready s3:\/\/disk-images\/ubuntu-22\.04\.qcow2 \(signature ok, id [0-9a-f-]{36}\)\n/);
+    assert.match(captured.err, /\n\[notify\] copies-finished s3:\/\/disk-images\/ubuntu-22\.04\.qcow2 \(signature ok, id [0-9a-f-]{36}\)\n/);
     assert.match(captured.err, /Stopping the local stack…\n$/);
     // Human output only: no JSON log line mixed in.
     assert.deepEqual(lines.filter((line) => line.startsWith('{')), []);
@@ -80,7 +85,7 @@ describe('oss-image-import dev (npm start)', () => {
       } finally {
         s3.destroy();
       }
-      await waitFor(() => captured.err, /\n\[task \d+\] s3:\/\/disk-images\/mine\/centos\.qcow2: finished 100%\n/);
+      await waitFor(() => captured.err, /\n\[follow\] s3:\/\/disk-images\/mine\/centos\.qcow2: 100% ready · \d+s\n/);
       assert.match(captured.err, /\n\[import\] s3:\/\/disk-images\/mine\/centos\.qcow2: submitted — image img-\w+, task \d+\n/);
       await waitFor(() => captured.err, /\n\[import\] s3:\/\/disk-images\/mine\/no-platform\.qcow2: rejected — platform is missing/);
     } finally {

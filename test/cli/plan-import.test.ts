@@ -41,6 +41,17 @@ describe('oss-image-import plan and import', () => {
     assert.equal(stack.emulator.counters.requests, 0);
   });
 
+  it('plan says what follows the import: the copies and the share, in text and --json', async () => {
+    await upload(stack, 'cli/copied.qcow2', makeDiskImage('qcow2', '1G'), { metadata: { platform: 'Ubuntu', 'copy-to-regions': 'cn-east-2,cn-south-1' }, tags: { 'share-with': 'jdpin-alice' } });
+    const text = captureIo(env);
+    assert.equal(await runCli(['plan', 's3://images/cli/copied.qcow2'], text.io), 0);
+    assert.ok(text.captured.out.endsWith('\nthen copied to cn-east-2, cn-south-1\nthen shared with jdpin-alice\n'), text.captured.out);
+    const json = captureIo(env);
+    assert.equal(await runCli(['plan', 's3://images/cli/copied.qcow2', '--json'], json.io), 0);
+    assert.deepEqual((JSON.parse(json.captured.out) as { followThrough: unknown }).followThrough, { copyToRegions: ['cn-east-2', 'cn-south-1'], shareWith: ['jdpin-alice'] });
+    assert.equal(stack.emulator.counters.requests, 0);
+  });
+
   it('plan exits 3 with every reason when the object cannot be imported', async () => {
     const { io, captured } = captureIo(env);
     assert.equal(await runCli(['plan', 's3://images/cli/small-disk.qcow2'], io), 3);

@@ -2,12 +2,15 @@ import assert from 'node:assert/strict';
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
-import { handler } from '../../functions/refresh-status/handler.js';
+import { handler as refreshStatus, type RefreshSummary } from '../../functions/refresh-status/handler.js';
 import { handleEvent } from '../../src/use-cases/importing/handle-event.js';
 import type { DevStack } from '../../src/edges/local/dev-stack.js';
 import { stackEnv } from '../../harness/capture-io.js';
 import { makeDiskImage } from '../../harness/disk-images.js';
 import { startTestStack, upload } from '../../harness/local-stack.js';
+
+/** The scheduled refresh: an event without `follow`. */
+const handler = async (event?: unknown, context?: unknown) => (await refreshStatus(event, context)) as RefreshSummary;
 
 describe('functions/refresh-status/handler', () => {
   let stack: DevStack;

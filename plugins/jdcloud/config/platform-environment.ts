@@ -1,18 +1,13 @@
+import { defaultFcEndpoint, platformEnvironmentNames } from '../../../src/use-cases/config/index.js';
+
 /**
  * Variables the plugin adds to every function's environment, so a function can find itself and
  * its siblings in fc: a follower re-invokes itself, the import hands off to the refresh function
- * (asynchronous invocations, docs/reference/jdcloud-api.md §3.1). docs/deploy.md lists them.
+ * (asynchronous invocations, docs/reference/jdcloud-api.md §3.1). docs/deploy.md lists them; the
+ * names (and the default endpoint) are defined once, with the functions that read them
+ * (src/use-cases/config).
  */
-export const platformEnvironmentNames = {
-  service: 'OSS_IMAGE_IMPORT_FC_SERVICE',
-  functionName: 'OSS_IMAGE_IMPORT_FC_FUNCTION',
-  refreshFunction: 'OSS_IMAGE_IMPORT_FC_REFRESH_FUNCTION',
-  region: 'OSS_IMAGE_IMPORT_FC_REGION',
-  endpoint: 'JDCLOUD_FC_ENDPOINT',
-} as const;
-
-/** The fc OpenAPI endpoint when JDCLOUD_FC_ENDPOINT is not set (docs §3). */
-export const defaultFcEndpoint = 'https://fc.jdcloud-api.com';
+export { defaultFcEndpoint };
 
 export interface PlatformFacts {
   fcServiceName: string;

@@ -1,19 +1,13 @@
-import { HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { createMultipartWriter, type MultipartTarget, type MultipartWriter, partSizeFor } from './multipart-upload.js';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { type MultipartCalls, multipartCalls } from './multipart-upload.js';
+import { type ObjectHead, readObjectHead } from './object-facts.js';
 import { openObjectStream } from './object-stream.js';
-import { isNotFound, ObjectStoreError } from './object-store-error.js';
+import { ObjectStoreError } from './object-store-error.js';
 
 /** Bytes read whole or by range (`end` exclusive): an object pinned to its ETag, or a local file (`inspect`). */
 export interface ByteSource {
   size: number;
   read(range?: { start: number; end: number }): AsyncIterable<Uint8Array>;
-}
-
-/** An object's ETag (unquoted), size and user metadata (names lower-case). */
-export interface ObjectHead {
-  etag: string;
-  size: number;
-  metadata: Record<string, string>;
 }
 
 /**
@@ -27,25 +21,15 @@ export interface UnpackStore {
   objectBytes(object: { bucket: string; key: string; etag: string; size: number }): ByteSource;
   /** Undefined when there is no object under the key. */
   headObject(bucket: string, key: string): Promise<ObjectHead | undefined>;
-  /** A multipart upload filled chunk by chunk, in parts that fit `maxBytes` in S3's 10,000. */
-  multipartWriter(target: MultipartTarget, options: { maxBytes: number; onAbortFailed?: (error: unknown) => void }): MultipartWriter;
+  /** The calls of a multipart upload (the sibling is written in parts). */
+  multipart: MultipartCalls;
 }
 
 export function unpackStoreFor(s3: S3Client): UnpackStore {
   return {
     objectBytes: (object) => objectBytes(s3, object),
-    async headObject(bucket, key) {
-      try {
-        const head = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
-        const metadata = Object.fromEntries(Object.entries(head.Metadata ?? {}).map(([name, value]) => [name.toLowerCase(), value]));
-        return { etag: (head.ETag ?? '').replace(/"/g, ''), size: head.ContentLength ?? 0, metadata };
-      } catch (error) {
-        if (isNotFound(error)) return undefined;
-        throw new ObjectStoreError('HeadObject', `s3://${bucket}/${key}`, error);
-      }
-    },
-    multipartWriter: (target, options) =>
-      createMultipartWriter(s3, target, { partSize: partSizeFor(options.maxBytes), ...(options.onAbortFailed !== undefined ? { onAbortFailed: options.onAbortFailed } : {}) }),
+    headObject: (bucket, key) => readObjectHead(s3, bucket, key),
+    multipart: multipartCalls(s3),
   };
 }
 

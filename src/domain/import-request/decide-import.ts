@@ -1,6 +1,7 @@
 import { type DiskFormat, maxDescriptionCharacters } from '../jdcloud-rules/index.js';
 import type { Problem } from '../../kernel/index.js';
 import { clientTokenFor } from './client-token.js';
+import { type FollowThrough, followThroughFields } from './follow-through-fields.js';
 import { imageNameFromKey } from './image-name.js';
 import { resolveOsFields, type FieldSource, type OsFields } from './os-fields.js';
 import {
@@ -40,7 +41,7 @@ export interface DecisionInput {
 }
 
 export type Decision =
-  | { ok: true; request: ImportRequestDraft; sources: Partial<Record<keyof ImportRequestDraft, FieldSource>> }
+  | { ok: true; request: ImportRequestDraft; sources: Partial<Record<keyof ImportRequestDraft, FieldSource>>; followThrough: FollowThrough }
   | { ok: false; problems: Problem[] };
 
 /**
@@ -69,6 +70,9 @@ export function decideImportRequest(input: DecisionInput): Decision {
 
   const os = resolveOsFields(input.tags, input.metadata, input.defaults, input.hints);
   problems.push(...os.problems);
+  // Copies and shares happen after the import, but bad values are refused before it, like any field.
+  const after = followThroughFields(input.tags, input.metadata, input.defaults, source.region);
+  problems.push(...after.problems);
   const sources: Partial<Record<keyof ImportRequestDraft, FieldSource>> = { ...os.sources };
 
   let systemDiskSizeGB = os.fields.systemDiskSizeGB;
@@ -122,5 +126,6 @@ export function decideImportRequest(input: DecisionInput): Decision {
       clientToken: clientTokenFor(source, input.tokenSalt),
     },
     sources,
+    followThrough: after.followThrough,
   };
 }

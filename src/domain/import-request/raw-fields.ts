@@ -35,6 +35,8 @@ const documentedNames: Record<string, string> = {
   imagename: 'image-name',
   description: 'description',
   forceimport: 'force-import',
+  copytoregions: 'copy-to-regions',
+  sharewith: 'share-with',
 };
 
 const layerNames: Record<FieldSource, string> = { tag: 'tags', metadata: 'metadata', ovf: 'OVF descriptor', default: 'configured defaults', derived: 'derived values' };

@@ -17,8 +17,8 @@ export {
   systemDiskSizeRule,
 } from './image-import.js';
 export type { ApiArchitecture, DiskFormat, OsType, Platform } from './image-import.js';
-export { isRegionId, knownRegionIds, regionIdPattern } from './regions.js';
-export { describeImagesPageSize, imageStatuses, maxCopyImagesSourceIds, maxImageIdCharacters } from './vm-images.js';
+export { isDocumentedRegion, isRegionId, knownRegionIds, regionIdPattern } from './regions.js';
+export { describeImagesPageSize, imageStatuses, isAccountPin, maxCopyImagesSourceIds, maxFollowThroughEntries, maxImageIdCharacters } from './vm-images.js';
 export type { ImageStatus } from './vm-images.js';
 export { bucketNameRulesBroken, maxObjectKeyBytes, ossInternalEndpoint, ossPublicEndpoint, ossRegionOfHost } from './oss.js';
 export {

@@ -9,3 +9,8 @@ export const regionIdPattern = /^[a-z]{2}-[a-z]+-\d{1,2}$/;
 export function isRegionId(value: string): boolean {
   return regionIdPattern.test(value);
 }
+
+/** A region the VM API is documented in (knownRegionIds): where a copy of an image may go. */
+export function isDocumentedRegion(value: string): boolean {
+  return (knownRegionIds as readonly string[]).includes(value);
+}

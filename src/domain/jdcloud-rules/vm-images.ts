@@ -17,3 +17,18 @@ export const describeImagesPageSize = { min: 10, max: 100, default: 20 } as cons
  * ~14 characters), so a pasted URL or paragraph is refused before it is sent.
  */
 export const maxImageIdCharacters = 64;
+
+/**
+ * shareImage `pins` (§2.8): JD account pins. JD documents no pattern; a pin is never empty and
+ * never holds whitespace, so anything else is refused before it is sent.
+ */
+export function isAccountPin(pin: string): boolean {
+  return pin !== '' && !/\s/.test(pin);
+}
+
+/**
+ * `copy-to-regions` and `share-with` (issue 13): at most 10 entries each. Our own cap: copyImages
+ * takes at most 10 image ids per call (§2.7) but says nothing of destinations, and shareImage
+ * documents no limit on pins; a longer list is far more likely a pasted mistake than a plan.
+ */
+export const maxFollowThroughEntries = 10;

@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import type { StatusRecord } from '../status/index.js';
 
 /**
@@ -26,6 +26,19 @@ export interface NotificationDocument {
   time: string;
   /** The status record as stored: it never holds a secret (presigned URLs are redacted before it is written). */
   record: StatusRecord;
+}
+
+/**
+ * The id of an import's notification of one event: the same for every follower and every
+ * delivery of it, so a receiver that drops ids it has seen gets each event once even when two
+ * followers raced (docs/architecture.md, "The follower"). The import is its clientToken (one per
+ * object version), else its region, bucket, key and ETag. Shaped like a UUID.
+ */
+export function notificationIdFor(record: Pick<StatusRecord, 'source' | 'clientToken'>, event: NotificationEvent): string {
+  const { region, bucket, key, etag } = record.source;
+  const importId = record.clientToken ?? [region, bucket, key, etag ?? ''].join('\n');
+  const hex = createHash('sha256').update(`${importId}\n${event}`).digest('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
 }
 
 export function notificationDocument(event: NotificationEvent, record: StatusRecord, id: string, time: Date): NotificationDocument {

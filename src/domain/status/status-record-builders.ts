@@ -73,11 +73,12 @@ export function submittedRecord(object: ReadObject, submission: Submission, time
 
 /**
  * A packed upload's record once its sibling was imported in its place: what the sibling's record
- * says (state, ids, request, problems), about the packed upload, and where the sibling is.
+ * says (state, ids, request, problems, copies, notifications), about the packed upload, and where
+ * the sibling is. The sibling's follower lease is not copied: only the sibling's record is followed.
  */
-export function unpackedRecord(packed: ReadObject, sibling: StatusRecord, unpackedTo: UnpackedTo, times: RecordTimes): StatusRecord {
-  const { source: _source, unpackedFrom: _unpackedFrom, createdAt: _createdAt, updatedAt: _updatedAt, ...said } = sibling;
-  return { ...said, source: packed.source, unpackedTo, ...times };
+export function unpackedRecord(packedSource: RecordSource, sibling: StatusRecord, unpackedTo: UnpackedTo, times: RecordTimes): StatusRecord {
+  const { source: _source, unpackedFrom: _unpackedFrom, follower: _follower, createdAt: _createdAt, updatedAt: _updatedAt, ...said } = sibling;
+  return { ...said, source: packedSource, unpackedTo, ...times };
 }
 
 /** Not imported: every reason, so the user can fix them all at once. */

@@ -1,4 +1,5 @@
 import * as z from '../../kernel/zod.js';
+import { followerSchema, imageCopySchema, imageSharesSchema, notificationDeliverySchema } from './follow-through-fields.js';
 import { maxObjectKeyBytes } from '../jdcloud-rules/index.js';
 
 export const statusStates = ['submitted', 'rejected', 'failed', 'importing', 'ready', 'error'] as const;
@@ -62,6 +63,12 @@ export const statusRecordSchema = z.object({
   ),
   /** Filled by `status --refresh`: JD's task progress and message. */
   task: z.optional(z.object({ status: z.string(), progress: z.optional(z.number()), message: z.optional(z.string()) })),
+  /** After the import (issue 13): a copy per `copy-to-regions` region, the `share-with` pins, notifications sent. */
+  copies: z.optional(z.array(imageCopySchema)),
+  shares: z.optional(imageSharesSchema),
+  notifications: z.optional(z.array(notificationDeliverySchema)),
+  /** The follower's lease and progress (docs/architecture.md, "The follower"). */
+  follower: z.optional(followerSchema),
   createdAt: z.string(),
   updatedAt: z.string(),
 });

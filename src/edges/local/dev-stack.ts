@@ -4,6 +4,9 @@ import { type EventSummary, handleEvent, type PipelineDeps } from '../../use-cas
 import type { Logger } from '../../kernel/index.js';
 import { createJdCloudClient, createVmApi } from '../../adapters/jdcloud/index.js';
 import { createImageUrlSigner, createOssClient } from '../../adapters/oss/index.js';
+import type { FollowRequest } from '../../domain/following/index.js';
+import type { StatusRecord } from '../../domain/status/index.js';
+import { BackgroundFollowers, createFollowDeps, type FollowTiming, followRequestsAfter } from '../../use-cases/following/index.js';
 import { localOssCredentials, startLocalOss } from './local-oss.js';
 import { startVmEmulator } from './vm-emulator/vm-emulator.js';
 
@@ -22,6 +25,11 @@ export interface DevStackOptions {
   autoImport?: boolean;
   /** Told after each event the local OSS delivered has been handled. */
   onSummary?: (summary: EventSummary) => void;
+  /**
+   * Follow each import to its end in this process, as serve does (ready, copies, shares,
+   * notifications); off by default, so tests that move records themselves see them unmoved.
+   */
+  follow?: { timing?: Partial<FollowTiming>; onProgress?: (request: FollowRequest, record: StatusRecord) => void };
 }
 
 /** A port of the stack is taken by another process; `server` says which flag moves it. */
@@ -51,7 +59,9 @@ export interface DevStack {
   deps: PipelineDeps;
   vm: ReturnType<typeof createVmApi>;
   emulator: Awaited<ReturnType<typeof startVmEmulator>>;
-  /** Resolves when every event delivered so far has been handled. */
+  /** With `follow`: the followers of the imports. */
+  followers?: BackgroundFollowers;
+  /** Resolves when every event delivered so far has been handled (and, with `follow`, followed to its end). */
   settled(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -100,11 +110,21 @@ export async function startDevStack(options: DevStackOptions): Promise<DevStack>
     logger: options.logger,
   };
 
+  const followDeps =
+    options.follow === undefined
+      ? undefined
+      : createFollowDeps(config, localOssCredentials, { logger: options.logger, s3, ...(options.follow.timing !== undefined ? { timing: options.follow.timing } : {}) });
+  const followers = followDeps === undefined ? undefined : new BackgroundFollowers(followDeps, options.follow?.onProgress);
   const inFlight = new Set<Promise<void>>();
   oss.onEvent((event) => {
     if (options.autoImport === false) return;
     const handled = handleEvent(event, deps)
-      .then((summary) => options.onSummary?.(summary))
+      .then((summary) => {
+        if (followers !== undefined) {
+          for (const request of followRequestsAfter(summary.outcomes, { now: new Date(), notify: config.follow.notify !== undefined })) followers.start(request);
+        }
+        options.onSummary?.(summary);
+      })
       .catch((error: unknown) => options.logger.error({ error: String(error) }, 'event handling failed'));
     inFlight.add(handled);
     void handled.finally(() => inFlight.delete(handled));
@@ -112,6 +132,7 @@ export async function startDevStack(options: DevStackOptions): Promise<DevStack>
 
   const settled = async () => {
     while (inFlight.size > 0) await Promise.all([...inFlight]);
+    await followers?.settled();
   };
   return {
     bucket,
@@ -122,9 +143,12 @@ export async function startDevStack(options: DevStackOptions): Promise<DevStack>
     deps,
     vm,
     emulator,
+    ...(followers !== undefined ? { followers } : {}),
     settled,
     async stop() {
-      await settled();
+      while (inFlight.size > 0) await Promise.all([...inFlight]);
+      await followers?.stop();
+      await followDeps?.close();
       s3.destroy();
       await client.close();
       await emulator.stop();

@@ -28,13 +28,14 @@ export async function startLocalOss(options: {
   responseDelayMs?: number;
 }): Promise<LocalOss> {
   // Imported lazily: s3rver is a development dependency, used only by the local stack.
-  const [{ default: S3rver }, { applyS3rverCompat }, { applyListObjectsV2Fix }, { applySignatureCheck }, { applySafeKeys }, { applyS3rverMultipart }] = await Promise.all([
+  const [{ default: S3rver }, { applyS3rverCompat }, { applyListObjectsV2Fix }, { applySignatureCheck }, { applySafeKeys }, { applyS3rverMultipart }, { applyDurablePut }] = await Promise.all([
     import('s3rver'),
     import('./s3rver-compat.js'),
     import('./s3rver-list-v2.js'),
     import('./s3rver-sigv4.js'),
     import('./s3rver-safe-keys.js'),
     import('./s3rver-multipart.js'),
+    import('./s3rver-durable-put.js'),
   ]);
   const directory = options.directory ?? (await mkdtemp(join(tmpdir(), 'oss-image-import-oss-')));
   const removeDirectory = async () => {
@@ -48,6 +49,7 @@ export async function startLocalOss(options: {
   applySignatureCheck(server, localOssCredentials);
   applySafeKeys(server, directory);
   applyListObjectsV2Fix(server);
+  applyDurablePut(server);
   const delay = options.responseDelayMs ?? 0;
   if (delay > 0) {
     server.middleware.unshift(async (_ctx, next) => {

@@ -11,7 +11,17 @@ declare module 's3rver' {
     configureBuckets?: Array<{ name: string }>;
   }
 
+  interface S3Object {
+    bucket: string;
+    key: string;
+    content: Buffer | NodeJS.ReadableStream;
+    metadata: Record<string, string>;
+  }
+
   interface FilesystemStore {
+    getResourcePath(bucket: string, key: string, resource: string): string;
+    putObject(object: S3Object): Promise<{ size: number; md5: string }>;
+    putMetadata(bucket: string, key: string, metadata: Record<string, string>, md5: string): Promise<void>;
     getMetadata(bucket: string, key: string): Promise<Record<string, string>>;
     putSubresource(bucket: string, key: string, resource: { type: string; toXML(space?: number): string }): Promise<void>;
     deleteSubresource(bucket: string, key: string, type: string): Promise<void>;

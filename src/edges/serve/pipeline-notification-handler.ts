@@ -14,9 +14,11 @@ export interface PipelineNotificationOutcome extends NotificationOutcome {
  * records that did import are recognised by their status records and not submitted twice.
  * A body none of whose records could be read is answered 400: its sender's format drifted.
  */
-export function pipelineNotificationHandler(deps: PipelineDeps): NotificationHandler {
+export function pipelineNotificationHandler(deps: PipelineDeps, afterEvent?: (summary: EventSummary) => void): NotificationHandler {
   return async (event): Promise<PipelineNotificationOutcome> => {
     const summary = await handleEvent(event, deps);
+    // E.g. start following the imports (serve does, in the background: the answer does not wait).
+    afterEvent?.(summary);
     const outcome: PipelineNotificationOutcome = { transientFailure: summary.transientFailures > 0, summary };
     const unread = summary.invalid.filter((invalid) => invalid.index >= 0);
     if (summary.records > 0 && unread.length === summary.records) {

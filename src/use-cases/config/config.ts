@@ -1,8 +1,9 @@
 import * as z from '../../kernel/zod.js';
 import { isRegionId, maxImportBytes } from '../../domain/jdcloud-rules/index.js';
 import { parseEndpoint } from '../../adapters/jdcloud/index.js';
-import { resolveOsFields } from '../../domain/import-request/index.js';
+import { followThroughFields, resolveOsFields } from '../../domain/import-request/index.js';
 import { ConfigError } from './config-error.js';
+import { type FollowConfig, loadFollowConfig } from './follow-config.js';
 
 /** What the function and the CLI read from the environment (names in README.md, "Environment"). */
 export interface Config {
@@ -20,6 +21,8 @@ export interface Config {
   concurrency: number;
   /** IMAGE_UNPACK_MAX_BYTES: past this many unpacked bytes a packed upload is a likely decompression bomb (issue 14). */
   unpackMaxBytes: number;
+  /** After the import: the follower's limits, notifications, the deployed follower (issue 13). */
+  follow: FollowConfig;
 }
 
 const defaultNames = {
@@ -29,6 +32,8 @@ const defaultNames = {
   IMAGE_DEFAULT_OS_VERSION: 'os-version',
   IMAGE_DEFAULT_SYSTEM_DISK_SIZE_GB: 'system-disk-size-gb',
   IMAGE_DEFAULT_FORCE_IMPORT: 'force-import',
+  IMAGE_DEFAULT_COPY_TO_REGIONS: 'copy-to-regions',
+  IMAGE_DEFAULT_SHARE_WITH: 'share-with',
 } as const;
 
 function intInRange(name: string, raw: string | undefined, fallback: number, min: number, max: number): number {
@@ -77,7 +82,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     if (value !== undefined) defaults[field] = value;
   }
   // A bad default would reject every upload: refuse it at start-up instead, naming the variable.
-  const badDefaults = resolveOsFields({}, {}, defaults).problems.filter((problem) => problem.code !== 'missing-platform');
+  const badDefaults = [...resolveOsFields({}, {}, defaults).problems, ...followThroughFields({}, {}, defaults, region).problems].filter((problem) => problem.code !== 'missing-platform');
   if (badDefaults.length > 0) {
     const variableOf = (field: string) => Object.entries(defaultNames).find(([, name]) => name === field)?.[0] ?? field;
     throw new ConfigError(badDefaults.map((problem) => `${variableOf(problem.field)}: ${problem.message}`).join(' '));
@@ -94,5 +99,6 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     concurrency: intInRange('IMAGE_IMPORT_CONCURRENCY', env['IMAGE_IMPORT_CONCURRENCY'], 8, 1, 64),
     // JD imports images up to 500 GiB: a larger limit could only let a bomb run longer.
     unpackMaxBytes: intInRange('IMAGE_UNPACK_MAX_BYTES', env['IMAGE_UNPACK_MAX_BYTES'], maxImportBytes, 1, maxImportBytes),
+    follow: loadFollowConfig(env),
   };
 }

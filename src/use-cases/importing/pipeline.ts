@@ -85,7 +85,7 @@ function nextStep(planned: Plan | Unplanned, options: UploadOptions): Step {
       };
       if (planned.kind === 'packed') return { kind: 'unpack', subject, packing: planned.packing };
       const { decision } = planned;
-      return decision.ok ? { kind: 'submit', subject, draft: decision.request } : { kind: 'rejected', subject, problems: decision.problems };
+      return decision.ok ? { kind: 'submit', subject: { ...subject, followThrough: decision.followThrough }, draft: decision.request } : { kind: 'rejected', subject, problems: decision.problems };
     }
   }
 }

@@ -23,6 +23,8 @@ import {
   unreadRecord,
   unreadRejectedRecord,
 } from '../../domain/status/index.js';
+import type { FollowThrough } from '../../domain/import-request/index.js';
+import { pendingFollowThrough } from '../../domain/following/index.js';
 import { describeFailure } from './import-error.js';
 import type { UploadOutcome } from './upload-outcome.js';
 
@@ -33,6 +35,8 @@ export interface Subject {
   read: ReadObject;
   /** The earlier record's createdAt: a record's story starts with the first upload of the key. */
   createdAt: string | undefined;
+  /** What follows the import once the image is ready (copy-to-regions, share-with). */
+  followThrough?: FollowThrough;
 }
 
 /** How one upload ended, before its record is written: one member per record the pipeline writes (or keeps). */
@@ -139,7 +143,8 @@ async function recordSubmission(store: Store, subject: Subject, submission: Subm
     attempts: submission.attempts,
   };
   const [written, markerWarning] = await Promise.all([
-    writeOrFail(store, key, submittedRecord(subject.read, submission, times), outcome),
+    // The copies and the share are listed pending: the follower does them once the image is ready.
+    writeOrFail(store, key, { ...submittedRecord(subject.read, submission, times), ...(subject.followThrough !== undefined ? pendingFollowThrough(subject.followThrough) : {}) }, outcome),
     markInFlight(store, key),
     facts.taggingSupported
       ? tagSourceObject(store.deps.s3, { bucket: store.bucket, key, existingTags: facts.tags }, { 'image-import-state': 'submitted', 'image-import-image-id': submission.imageId })
@@ -166,7 +171,7 @@ async function recordUnpacked(store: Store, ending: Extract<Ending, { kind: 'unp
     const error = { message: `s3://${store.bucket}/${unpackedTo.key} (unpacked from this upload): ${why}`, httpStatus: null, requestId: null, retryable: sibling.outcome === 'failed' && sibling.retryable };
     return writeOrFail(store, subject.key, { ...failedRecord(subject.read, { error }, times), unpackedTo }, outcome);
   }
-  const record = unpackedRecord(subject.read, siblingRecord, unpackedTo, times);
+  const record = unpackedRecord(subject.read.source, siblingRecord, unpackedTo, times);
   const [written, markerWarning] = await Promise.all([
     writeOrFail(store, subject.key, record, outcome),
     record.state === 'submitted' || record.state === 'importing' ? markInFlight(store, subject.key) : Promise.resolve(undefined),

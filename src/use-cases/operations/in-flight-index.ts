@@ -103,19 +103,30 @@ export async function updateInFlightMarkers(
         await writeInFlightMarker(s3, target.bucket, markerKey);
         upkeep.written++;
       } else {
-        await deleteInFlightMarker(s3, target.bucket, markerKey);
+        const removed = await deleteMarkerUnlessInFlight(s3, target, key);
         upkeep.rereads++;
-        const current = await readStatusRecord(s3, target.bucket, statusRecordKey(target.statusPrefix, key));
-        if (current.kind === 'record' && needsRefresh(current.record)) {
-          await writeInFlightMarker(s3, target.bucket, markerKey);
-          upkeep.restored++;
-        } else {
-          upkeep.deleted++;
-        }
+        if (removed) upkeep.deleted++;
+        else upkeep.restored++;
       }
     } catch (error) {
       upkeep.failed.push(error instanceof Error ? error.message : String(error));
     }
   });
   return upkeep;
+}
+
+/**
+ * Removes the in-flight marker of a record that is final, then reads the record again and puts
+ * the marker back if a new upload of the key is in flight by then (no conditional DELETE in the
+ * stores we target). Returns whether the marker stays removed. Throws what the store throws.
+ */
+export async function deleteMarkerUnlessInFlight(s3: S3Client, target: { bucket: string; statusPrefix: string }, key: string): Promise<boolean> {
+  const markerKey = inFlightMarkerKey(target.statusPrefix, key);
+  await deleteInFlightMarker(s3, target.bucket, markerKey);
+  const current = await readStatusRecord(s3, target.bucket, statusRecordKey(target.statusPrefix, key));
+  if (current.kind === 'record' && needsRefresh(current.record)) {
+    await writeInFlightMarker(s3, target.bucket, markerKey);
+    return false;
+  }
+  return true;
 }

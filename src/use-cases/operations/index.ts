@@ -1,11 +1,13 @@
 export { backfill } from './backfill.js';
 export type { BackfillItem } from './backfill.js';
+export { deleteMarkerUnlessInFlight } from './in-flight-index.js';
 export type { MarkerSummary } from './in-flight-index.js';
 export { jdcloudImportTracker } from './jdcloud-import-tracker.js';
-export { renderProgressLine } from './progress-line.js';
+export { formatDuration, renderProgressLine } from './progress-line.js';
 export { rateLimitedImporter } from './rate-limited-importer.js';
 export { RateLimiter } from './rate-limiter.js';
 export { readAndRefreshBucket } from './refresh-bucket.js';
 export { recentRecordWindowMs, refreshInFlight } from './refresh-in-flight.js';
 export { refreshRecords } from './refresh-status.js';
+export type { ImportTracker } from './refresh-status.js';
 export { statusRow } from './status-table.js';

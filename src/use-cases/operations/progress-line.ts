@@ -1,6 +1,7 @@
 import type { BackfillCounts } from './backfill.js';
 
-function duration(seconds: number): string {
+/** `45s`, `3m07s`, `2h05m`: how long, for progress lines. */
+export function formatDuration(seconds: number): string {
   if (!Number.isFinite(seconds)) return '?';
   const whole = Math.max(0, Math.round(seconds));
   const hours = Math.floor(whole / 3600);
@@ -18,7 +19,7 @@ export function renderProgressLine(counts: BackfillCounts, elapsedMs: number, wi
   const filled = Math.min(width, Math.round((counts.done / total) * width));
   const rate = counts.done / Math.max(elapsedMs / 1000, 0.001);
   const remaining = (counts.images - counts.done) / rate;
-  const eta = counts.done === 0 ? '?' : duration(remaining);
+  const eta = counts.done === 0 ? '?' : formatDuration(remaining);
   return (
     `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${counts.done}/${counts.images}${counts.listingComplete ? '' : '+'} ` +
     `· ${counts.submitted} imported · ${counts.alreadyImported} already · ${counts.rejected} rejected · ${counts.failed} failed ` +

@@ -1,3 +1,4 @@
+import { followThroughParts } from '../../domain/following/index.js';
 import type { ListedStatus } from './status-records.js';
 
 function age(from: string, now: Date): string {
@@ -24,11 +25,13 @@ export function statusRow(listed: ListedStatus, now: Date): StatusRow {
     return { key: listed.key, state: 'unreadable', imageId: '', progress: '', message: listed.stored.kind === 'unreadable' ? listed.stored.reason : 'missing', age: '' };
   }
   const record = listed.stored.record;
-  const message =
+  const said =
     record.task?.message ??
     record.error?.message ??
     record.problems?.map((problem) => problem.message).join(' ') ??
     '';
+  // What followed the import (copies, share, notifications) goes after JD's own message.
+  const message = [said, ...followThroughParts(record)].filter((part) => part !== '').join(' · ');
   return {
     key: listed.key,
     state: record.state,

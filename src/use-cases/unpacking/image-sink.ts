@@ -1,4 +1,4 @@
-import type { MultipartWriter } from '../../adapters/oss/index.js';
+import type { MultipartWriter } from './multipart-writer.js';
 import { describeByteSize, headBytes, type ImageFacts, inspectImage, tailBytes } from '../../domain/image/index.js';
 import type { Problem } from '../../kernel/index.js';
 import { checkUnpackedHead, type OvfDescriptor, unpackTimeoutProblem, unpackTooLargeProblem } from '../../domain/unpacking/index.js';
@@ -24,7 +24,7 @@ export interface FoundImage {
 export type OpenSink = (siblingKey: string, found: FoundImage) => Promise<UnpackSink>;
 
 export interface ImageSinkOptions {
-  /** The sibling's multipart upload (UnpackStore.multipartWriter). */
+  /** The sibling's multipart upload. */
   writer: MultipartWriter;
   bucket: string;
   /** The packed upload: named in messages. */

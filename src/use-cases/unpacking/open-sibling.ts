@@ -3,6 +3,7 @@ import { decideImportRequest, resolveOsFields } from '../../domain/import-reques
 import type { Problem } from '../../kernel/index.js';
 import { type OvfDescriptor, siblingMetadata, unpackedFromOf } from '../../domain/unpacking/index.js';
 import { ImageSink, type OpenSink } from './image-sink.js';
+import { createMultipartWriter, partSizeFor } from './multipart-writer.js';
 import type { PreparedUnpack, UnpackDeps } from './prepare-unpack.js';
 import { SiblingAlreadyUnpacked, UnpackRejection } from './unpack-rejection.js';
 
@@ -58,7 +59,7 @@ export function siblingSinkOpener(prepared: PreparedUnpack, deps: UnpackDeps, de
     const onAbortFailed = (error: unknown) =>
       deps.logger.error({ bucket: source.bucket, key: siblingKey, error: error instanceof Error ? error.message : String(error) }, 'multipart upload not aborted: a lifecycle rule must remove it');
     return new ImageSink({
-      writer: deps.store.multipartWriter(target, { maxBytes: deps.config.unpackMaxBytes, onAbortFailed }),
+      writer: createMultipartWriter(deps.store.multipart, target, { partSize: partSizeFor(deps.config.unpackMaxBytes), onAbortFailed }),
       bucket: source.bucket,
       packedKey: source.key,
       siblingKey,

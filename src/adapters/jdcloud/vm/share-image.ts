@@ -1,3 +1,4 @@
+import { isAccountPin } from '../../../domain/jdcloud-rules/index.js';
 import * as z from '../../../kernel/zod.js';
 import type { JdCloudClient } from '../client/create-jdcloud-client.js';
 import { encodeRfc3986 } from '../signing/canonical-request.js';
@@ -5,7 +6,7 @@ import { imageIdSchema, parseInput, typeError } from './input-rules.js';
 
 /** A JD account pin, the id shareImage shares with: not empty, no whitespace. */
 const pinSchema = z.string({ error: typeError('a JD account pin') }).check(
-  z.refine((pin) => pin !== '' && !/\s/.test(pin), { error: (issue) => `must be a JD account pin without spaces; got ${JSON.stringify(issue.input)}` }),
+  z.refine((pin) => isAccountPin(pin), { error: (issue) => `must be a JD account pin without spaces; got ${JSON.stringify(issue.input)}` }),
 );
 
 /** The body of `POST /v1/regions/{regionId}/images/{imageId}:share` (docs/reference/jdcloud-api.md §2.8). */

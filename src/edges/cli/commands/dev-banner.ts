@@ -1,16 +1,17 @@
-import { localOssCredentials } from '../../local/index.js';
+import { localOssCredentials, type WebhookReceiver } from '../../local/index.js';
 
 /**
  * What `npm start` prints once the stack is up: where each part listens, and every command to
  * use it from another terminal (aws CLI, this CLI, `serverless invoke local`, `serve`), ready to paste.
  */
-export function devBanner(stack: { ossEndpoint: string; vmEndpoint: string; bucket: string; region: string }): string {
+export function devBanner(stack: { ossEndpoint: string; vmEndpoint: string; bucket: string; region: string }, receiver?: Pick<WebhookReceiver, 'url'>): string {
   const { accessKeyId, secretAccessKey } = localOssCredentials;
   const aws = `aws --endpoint-url ${stack.ossEndpoint}`;
   return [
     'oss-image-import local stack is up.',
     `  local OSS (S3 API, s3rver):  ${stack.ossEndpoint}   bucket "${stack.bucket}", keys ${accessKeyId} / ${secretAccessKey}`,
     `  VM API emulator (JDCLOUD2):  ${stack.vmEndpoint}   region ${stack.region}`,
+    ...(receiver !== undefined ? [`  notification receiver:      ${receiver.url}/notifications   signed with a fresh IMAGE_NOTIFY_SECRET`] : []),
     '',
     'Upload with the aws CLI from another terminal (checksums only when required: s3rver stores aws-chunked bodies as they come):',
     `  export AWS_ACCESS_KEY_ID=${accessKeyId} AWS_SECRET_ACCESS_KEY=${secretAccessKey} AWS_DEFAULT_REGION=${stack.region} AWS_REQUEST_CHECKSUM_CALCULATION=when_required AWS_RESPONSE_CHECKSUM_VALIDATION=when_required`,

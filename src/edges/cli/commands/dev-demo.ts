@@ -11,7 +11,8 @@ export const demo = {
   bucket: 'disk-images',
   region: 'cn-north-1',
   key: 'ubuntu-22.04.qcow2',
-  metadata: { platform: 'Ubuntu', 'os-version': '22.04' },
+  // After the import: copied to two regions and shared with two accounts (issue 13).
+  metadata: { platform: 'Ubuntu', 'os-version': '22.04', 'copy-to-regions': 'cn-east-2,cn-south-1', 'share-with': 'jdpin-alice,jdpin-bob' },
 } as const;
 
 /** The demo disk: an empty 10 GiB qcow2 (samples/README.md). */

@@ -56,11 +56,16 @@ export const planCommand: CliCommand = {
       }
       const request = await buildImportRequest(upload, facts.key, decision.request, deps);
       const shown = redactRequest(request);
+      const { copyToRegions, shareWith } = decision.followThrough;
+      const after = copyToRegions.length > 0 || shareWith.length > 0 ? { followThrough: decision.followThrough } : {};
       if (args.values['json'] === true) {
-        io.out(`${JSON.stringify({ source, importable: true, request: shown, fieldSources: decision.sources, image: imageFacts }, null, 2)}\n`);
+        io.out(`${JSON.stringify({ source, importable: true, request: shown, fieldSources: decision.sources, ...after, image: imageFacts }, null, 2)}\n`);
       } else {
         io.out(`s3://${location.bucket}/${facts.key} would be imported into ${upload.region} with:\n`);
         printRequestLines(io, shown, decision.sources);
+        // What the follower does once the image is ready.
+        if (copyToRegions.length > 0) io.out(`then copied to ${copyToRegions.join(', ')}\n`);
+        if (shareWith.length > 0) io.out(`then shared with ${shareWith.join(', ')}\n`);
       }
       return exitCodes.done;
     } finally {

@@ -7,6 +7,9 @@ import { exitCodes } from '../exit-codes.js';
 import { parseS3Uri, type S3Location } from '../s3-uri.js';
 import { renderTextTable, type TextColumn } from '../text-table.js';
 import { type CliCommand, jsonOption, regionOption } from './command.js';
+import { followEnvironment, followInCli, unfinishedFollowRequests } from './follow-through.js';
+import { cliLogger } from '../log-level.js';
+import { cliLogLevel } from './pipeline-command.js';
 
 function locationOf(positional: string | undefined, allowedBuckets: string[] | undefined): S3Location {
   if (positional !== undefined) return parseS3Uri(positional, { keyRequired: false });
@@ -39,15 +42,22 @@ function markerLines(markers: MarkerSummary): string {
  */
 export const statusCommand: CliCommand = {
   name: 'status',
-  summary: 'Show the status records of a bucket; --refresh asks JD Cloud for progress',
+  summary: 'Show the status records of a bucket; --refresh asks JD Cloud for progress; --follow follows them to the end',
   description:
     'Reads every status record under the prefix and shows key, state, image, progress, age and message (cut to the ' +
     'terminal\'s width on a terminal; whole when piped or with --json). --refresh asks JD for the imports under way, moves ' +
-    'their records to importing, ready or error, and puts the in-flight markers in order.',
+    'their records to importing, ready or error, and puts the in-flight markers in order. --follow first follows every import ' +
+    'under the prefix whose follow-through is not over (under way, copies, share or notifications to come) to its end, ' +
+    'here, with a progress line on stderr (watching one another follower holds, taking over if its lease runs out).',
   arguments: [{ name: 'location', usage: 's3://bucket[/prefix]', description: 'the bucket, optionally a key prefix (default: the one bucket of IMAGE_ALLOWED_BUCKETS)', required: false }],
-  options: [{ flags: '--refresh', description: 'ask JD Cloud about imports under way and update their records' }, regionOption, jsonOption],
-  environment: ['JDCLOUD_ACCESS_KEY_ID', 'JDCLOUD_SECRET_ACCESS_KEY', 'JDCLOUD_REGION', 'OSS_ENDPOINT', 'JDCLOUD_VM_ENDPOINT', 'IMAGE_STATUS_PREFIX', 'IMAGE_ALLOWED_BUCKETS'],
-  examples: ['status s3://disk-images/', 'status s3://disk-images/base/ --refresh'],
+  options: [
+    { flags: '--refresh', description: 'ask JD Cloud about imports under way and update their records' },
+    { flags: '--follow', description: 'follow every unfinished import to its end first: ready, copies, share, notifications' },
+    regionOption,
+    jsonOption,
+  ],
+  environment: ['JDCLOUD_ACCESS_KEY_ID', 'JDCLOUD_SECRET_ACCESS_KEY', 'JDCLOUD_REGION', 'OSS_ENDPOINT', 'JDCLOUD_VM_ENDPOINT', 'IMAGE_STATUS_PREFIX', 'IMAGE_ALLOWED_BUCKETS', ...followEnvironment],
+  examples: ['status s3://disk-images/', 'status s3://disk-images/base/ --refresh', 'status s3://disk-images/base/ --follow'],
   async run(args, io) {
     const env = envWithRegionOption(args, io.env);
     const config = loadConfig(env);
@@ -57,10 +67,18 @@ export const statusCommand: CliCommand = {
     const client = args.values['refresh'] === true ? createJdCloudClient({ endpoint: config.vmEndpoint, service: 'vm', credentials }) : undefined;
     const tracker = client === undefined ? undefined : jdcloudImportTracker(client);
     try {
+      const target = { bucket: location.bucket, prefix: location.key, statusPrefix: config.statusPrefix };
+      if (args.values['follow'] === true) {
+        // --follow: every import under the prefix whose follow-through is not over, followed here to its end first.
+        const listed = await readAndRefreshBucket(s3, target, undefined);
+        const records = listed.records.flatMap((entry) => (entry.stored.kind === 'record' ? [entry.stored.record] : []));
+        const logger = cliLogger(io.env, cliLogLevel);
+        await followInCli(unfinishedFollowRequests(records, config, new Date()), { config, env, s3, logger, io });
+      }
       const now = new Date();
       const result = await readAndRefreshBucket(
         s3,
-        { bucket: location.bucket, prefix: location.key, statusPrefix: config.statusPrefix },
+        target,
         tracker === undefined ? undefined : { tracker, now },
       );
       if (args.values['json'] === true) {

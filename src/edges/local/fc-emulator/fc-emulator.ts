@@ -9,8 +9,9 @@ import { verifyGatewaySignature } from '../vm-emulator/verify-signature.js';
 import { routeOf, type FcOperation } from './fc-routes.js';
 import { fcDocumentedRuntime, type FcInstanceType } from '../../../domain/jdcloud-rules/index.js';
 import { FcInvoker } from './fc-invoker.js';
-import type { InvocationOutcome, RecordedInvocation } from './fc-state.js';
 import { FcStore } from './fc-store.js';
+import { firingTrigger, ossTriggerEvent, type OssUpload } from './fc-triggers.js';
+import type { InvocationOutcome, RecordedInvocation, StoredFunction, StoredService } from './fc-state.js';
 
 export interface FcEmulatorOptions {
   host?: string;
@@ -66,6 +67,11 @@ export interface FcEmulator {
   store: FcStore;
   /** The next call of this operation fails with this error envelope. */
   failNext(operation: FcOperation, failure: ApiFailure): void;
+  /**
+   * What OSS does on an upload to a bucket with fc triggers: invokes the function whose trigger
+   * matches (asynchronously, like an fc Async invocation) with the OSS event; undefined when none does.
+   */
+  deliverOssEvent(upload: OssUpload): RecordedInvocation | undefined;
   stop(): Promise<void>;
 }
 
@@ -98,27 +104,32 @@ export async function startFcEmulator(options: FcEmulatorOptions): Promise<FcEmu
   const keyCache = new SigningKeyCache();
   const invocations: RecordedInvocation[] = [];
   const invoker = new FcInvoker();
+  // fc answers an Async call with its requestId at once and runs the function afterwards.
+  const startInvocation = (input: { requestId: string; region: string; service: StoredService; fn: StoredFunction; event: string; invocationType: string }): RecordedInvocation => {
+    const { requestId, region, service, fn, event, invocationType } = input;
+    const recorded: RecordedInvocation = {
+      requestId,
+      region,
+      serviceName: service.serviceName,
+      functionName: fn.functionName,
+      event,
+      invocationType,
+      settled: invoker
+        .run({ requestId, region, serviceName: service.serviceName, fn, event, nodeBinary: options.nodeBinaries?.[fn.runtime] ?? process.execPath })
+        .then((outcome) => {
+          recorded.outcome = outcome;
+          return outcome;
+        }),
+    };
+    invocations.push(recorded);
+    return recorded;
+  };
   const store = new FcStore({
     runtimes: options.runtimes ?? [fcDocumentedRuntime],
     ...(options.instanceTypes !== undefined ? { instanceTypes: options.instanceTypes } : {}),
     now,
-    // fc answers an Async call with its requestId at once and runs the function afterwards.
-    invoke: ({ requestId, region, service, fn, event, invocationType }) => {
-      const recorded: RecordedInvocation = {
-        requestId,
-        region,
-        serviceName: service.serviceName,
-        functionName: fn.functionName,
-        event,
-        invocationType,
-        settled: invoker
-          .run({ requestId, region, serviceName: service.serviceName, fn, event, nodeBinary: options.nodeBinaries?.[fn.runtime] ?? process.execPath })
-          .then((outcome) => {
-            recorded.outcome = outcome;
-            return outcome;
-          }),
-      };
-      invocations.push(recorded);
+    invoke: (input) => {
+      startInvocation(input);
     },
   });
   const calls: RecordedCall[] = [];
@@ -183,6 +194,16 @@ export async function startFcEmulator(options: FcEmulatorOptions): Promise<FcEmu
     store,
     failNext(operation, failure) {
       failures.set(operation, [...(failures.get(operation) ?? []), failure]);
+    },
+    deliverOssEvent(upload) {
+      const candidates = store.services(upload.region).flatMap((service) =>
+        [...service.functions.values()].flatMap((fn) => [...fn.triggers.values()].map((trigger) => ({ service, fn, trigger }))),
+      );
+      const fired = firingTrigger(candidates, upload);
+      if (fired === undefined) return undefined;
+      fired.fn.invocationCount += 1;
+      const event = JSON.stringify(ossTriggerEvent(upload, new Date(now())));
+      return startInvocation({ requestId: newRequestId(), region: upload.region, service: fired.service, fn: fired.fn, event, invocationType: 'Async' });
     },
     stop: async () => {
       invoker.stop();

@@ -52,3 +52,64 @@ export function createTrigger(input: CreateTriggerInput): FcReply {
   });
   return ok({ triggerName: spec.triggerName });
 }
+
+/** An object created in a bucket, as OSS tells fc about it. */
+export interface OssUpload {
+  region: string;
+  bucket: string;
+  key: string;
+  etag: string;
+  size: number;
+  /** e.g. `ObjectCreated:Put` (with or without the `s3:`/`oss:` prefix). */
+  eventName: string;
+}
+
+/** Event names match on what follows the prefix (`oss:`, `s3:`, `OSS:`; docs §3.3); `*` ends a wildcard. */
+function eventMatches(pattern: string, eventName: string): boolean {
+  const bare = (name: string) => name.replace(/^(oss|s3):/i, '');
+  const wanted = bare(pattern);
+  return wanted.endsWith('*') ? bare(eventName).startsWith(wanted.slice(0, -1)) : wanted === bare(eventName);
+}
+
+/**
+ * The trigger an upload fires among these, or none: enabled, on the upload's bucket and region,
+ * for its event, with a matching prefix and suffix (case-sensitive, on the raw key). When
+ * several match, JD fires only one of them (docs §3.3): the first.
+ */
+export function firingTrigger<T extends { trigger: StoredTrigger }>(candidates: Iterable<T>, upload: OssUpload): T | undefined {
+  for (const candidate of candidates) {
+    const { trigger } = candidate;
+    const config = parseTriggerConfig(trigger.triggerConfig);
+    if (trigger.status !== 'Enable' || config === undefined || trigger.sourceJrn !== `jrn:oss:${upload.region}::${upload.bucket}`) continue;
+    if (config.events.some((event) => eventMatches(event, upload.eventName)) && upload.key.startsWith(config.prefix) && upload.key.endsWith(config.suffix)) return candidate;
+  }
+  return undefined;
+}
+
+/**
+ * The event an fc OSS trigger delivers for an upload: JD's Function Service shape
+ * (`Records[].detail.s3`, docs/reference/jdcloud-api.md §4.5.1; fc's own is undocumented, §3.4).
+ */
+export function ossTriggerEvent(upload: OssUpload, time: Date): unknown {
+  return {
+    Records: [
+      {
+        version: '0',
+        id: '6a7e8feb-b491-4cf7-a9f1-bf3703467718',
+        time: time.toISOString(),
+        source: 'oss',
+        region: upload.region,
+        detailType: 'MessageReceived',
+        resources: [`jrn:oss:${upload.region}:104064078905:${upload.bucket}/${upload.key}`],
+        detail: {
+          eventName: `s3:${upload.eventName.replace(/^(oss|s3):/i, '')}`,
+          s3: {
+            s3SchemaVersion: '1.0',
+            bucket: { name: upload.bucket, ownerIdentity: { principalId: '104064078905' } },
+            object: { key: upload.key, eTag: upload.etag, size: upload.size, type: 'application/octet-stream' },
+          },
+        },
+      },
+    ],
+  };
+}
