@@ -1,4 +1,4 @@
-import type { FollowRequest } from '../../domain/following/index.js';
+import { followedObject, type FollowRequest } from '../../domain/following/index.js';
 import type { EventSummary } from '../importing/index.js';
 
 type Outcome = EventSummary['outcomes'][number];
@@ -12,7 +12,7 @@ type Outcome = EventSummary['outcomes'][number];
 export function followRequestsAfter(outcomes: readonly Outcome[], options: { now: Date; notify: boolean }): FollowRequest[] {
   const startedAt = options.now.toISOString();
   return outcomes.flatMap((outcome): FollowRequest[] => {
-    const base = { version: 1 as const, region: outcome.region, bucket: outcome.bucket, key: outcome.key, startedAt, hop: 0 };
+    const base = { version: 1 as const, region: outcome.region, bucket: outcome.bucket, ...followedObject({ key: outcome.key }, outcome.unpackedTo), startedAt, hop: 0 };
     switch (outcome.outcome) {
       case 'submitted':
         return [{ ...base, clientToken: outcome.clientToken }];

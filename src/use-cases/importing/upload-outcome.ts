@@ -1,12 +1,17 @@
 import type { Problem } from '../../kernel/index.js';
+import type { UnpackedTo } from '../../domain/status/index.js';
 
-/** What happened to one upload: `import --json` prints it, the function logs and returns it. */
-export type UploadOutcome =
+/**
+ * What happened to one upload: `import --json` prints it, the function logs and returns it. A
+ * packed upload's (issue 14) is its sibling's, with `unpackedTo` saying where the sibling is.
+ */
+export type UploadOutcome = (
   | { outcome: 'submitted'; key: string; imageId: string; taskId: string; clientToken: string; attempts: number; warnings?: string[] }
   | { outcome: 'duplicate'; key: string; state: string; imageId?: string; taskId?: string }
   | { outcome: 'rejected'; key: string; problems: Problem[] }
   /** No object under any spelling of the key (deleted before it could be read, or a typo). */
   | { outcome: 'not-found'; key: string; triedKeys: string[] }
-  | { outcome: 'failed'; key: string; error: string; retryable: boolean };
+  | { outcome: 'failed'; key: string; error: string; retryable: boolean }
+) & { unpackedTo?: UnpackedTo };
 
 export type OutcomeWithSource = UploadOutcome & { bucket: string; region: string; durationMs: number };

@@ -1,4 +1,4 @@
-import type { FollowRequest } from '../../../domain/following/index.js';
+import { followedObject, type FollowRequest } from '../../../domain/following/index.js';
 import type { EventSummary } from '../../../use-cases/importing/index.js';
 
 /**
@@ -8,7 +8,7 @@ import type { EventSummary } from '../../../use-cases/importing/index.js';
  * failure: there is no record to follow.
  */
 export function waitRequest(outcome: EventSummary['outcomes'][number], now: Date): FollowRequest | undefined {
-  const base = { version: 1 as const, region: outcome.region, bucket: outcome.bucket, key: outcome.key, startedAt: now.toISOString(), hop: 0 };
+  const base = { version: 1 as const, region: outcome.region, bucket: outcome.bucket, ...followedObject({ key: outcome.key }, outcome.unpackedTo), startedAt: now.toISOString(), hop: 0 };
   switch (outcome.outcome) {
     case 'submitted':
       return { ...base, clientToken: outcome.clientToken };
