@@ -1,12 +1,13 @@
 // `npm run bench -- bundle`: the deployed bundle on every Node major fc may offer (16–24; the
 // binaries harness/node-binaries.ts finds, else this node only), each built for its own major:
-// - size, and cold start next to the same function written the usual way (jdcloud-sdk-js +
+// - size of index.js (what every invocation loads) and of the files loaded lazily (unpacking.js,
+//   only for packed uploads), and cold start next to the same function written the usual way (jdcloud-sdk-js +
 //   @aws-sdk/client-s3 from node_modules) on the same binary: `require` of the handler in a fresh
 //   process minus a bare `node -e 0`, medians of runs interleaved in one loop;
 // - peak RSS of a cold process handling one upload event end to end (local OSS + VM emulator);
 // - GB-seconds per import at each fc cpu/memory pair, from that process's CPU and wall time.
 import { execFile, execFileSync } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -101,8 +102,11 @@ export async function run(): Promise<Record<string, unknown>> {
     for (const { major, binary } of nodeBinaries().sort((a, b) => a.major - b.major)) {
       const bundle = await bundleOf(join(repoRoot, 'functions', 'import-image', 'handler.ts'), major);
       const refreshStatus = await bundleOf(join(repoRoot, 'functions', 'refresh-status', 'handler.ts'), major);
-      const bundleFile = join(work, `index-node${major}.js`);
-      await writeFile(bundleFile, bundle.code);
+      // The zip's files side by side, as in fc's code directory.
+      const zipFiles = [{ name: 'index.js', data: bundle.code }, ...bundle.lazyFiles.map((file) => ({ name: file.name, data: file.code }))];
+      await mkdir(join(work, `node${major}`));
+      for (const file of zipFiles) await writeFile(join(work, `node${major}`, file.name), file.data);
+      const bundleFile = join(work, `node${major}`, 'index.js');
       const key = `bench/node${major}.qcow2`;
       await upload(stack, key, makeDiskImage('qcow2', '1G'), { metadata: { platform: 'Ubuntu', 'os-version': '24.04' } });
       const eventFile = join(work, `event-${major}.json`);
@@ -114,7 +118,8 @@ export async function run(): Promise<Record<string, unknown>> {
         binary: binary === process.execPath ? 'this node' : binary,
         shims: compatShimsFor(major).map((shim) => shim.replaces),
         bundleBytes: bundle.code.length,
-        zipBytes: (await zipEntries([{ name: 'index.js', data: bundle.code }])).length,
+        lazyFileBytes: Object.fromEntries(bundle.lazyFiles.map((file) => [file.name, file.code.length])),
+        zipBytes: (await zipEntries(zipFiles)).length,
         refreshStatusBundleBytes: refreshStatus.code.length,
         coldStart: { rounds, oursInitOverheadMs: start.oursMs, usualInitOverheadMs: start.usualMs, oursOverUsualRatio: start.ratio },
         coldImport: { ...cold, perPair: gbSeconds(cold) },

@@ -2,11 +2,13 @@
 // topics. Not a test file (no .test.ts), and free of node:test.
 import { randomBytes } from 'node:crypto';
 import {
+  AbortMultipartUploadCommand,
   CompleteMultipartUploadCommand,
   CreateBucketCommand,
   CreateMultipartUploadCommand,
   DeleteBucketCommand,
   DeleteObjectsCommand,
+  ListMultipartUploadsCommand,
   ListObjectsV2Command,
   PutBucketNotificationConfigurationCommand,
   S3Client,
@@ -55,14 +57,51 @@ export async function createBucket(s3: S3Client, prefix: string): Promise<string
   return bucket;
 }
 
-export async function deleteBucket(s3: S3Client, bucket: string): Promise<void> {
+/**
+ * Deletes every object under `prefix` and aborts the multipart uploads in progress under it (their
+ * parts stay in the bucket until then). RGW frees the bytes of what is deleted at its next garbage
+ * collection (scripts/rgw/start.sh sets it to about a minute).
+ */
+export async function deletePrefix(s3: S3Client, bucket: string, prefix: string): Promise<void> {
   for (;;) {
-    const listed = await s3.send(new ListObjectsV2Command({ Bucket: bucket }));
+    const listed = await s3.send(new ListMultipartUploadsCommand({ Bucket: bucket, Prefix: prefix }));
+    const uploads = listed.Uploads ?? [];
+    if (uploads.length === 0) break;
+    await Promise.all(uploads.map((upload) => s3.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: upload.Key, UploadId: upload.UploadId }))));
+  }
+  for (;;) {
+    const listed = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix }));
     const keys = (listed.Contents ?? []).flatMap((object) => (object.Key === undefined ? [] : [{ Key: object.Key }]));
     if (keys.length === 0) break;
     await s3.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: keys, Quiet: true } }));
   }
-  await s3.send(new DeleteBucketCommand({ Bucket: bucket }));
+}
+
+/** Empties and deletes the bucket; one that is not there (never made, or deleted already) is fine. */
+export async function deleteBucket(s3: S3Client, bucket: string | undefined): Promise<void> {
+  if (bucket === undefined) return;
+  try {
+    await deletePrefix(s3, bucket, '');
+    await s3.send(new DeleteBucketCommand({ Bucket: bucket }));
+  } catch (error) {
+    if ((error as Error).name !== 'NoSuchBucket') throw error;
+  }
+}
+
+/**
+ * A suite's `after`: every step runs, whatever the others did and whether or not its resource was
+ * made (a `before` that failed half way); the failures are reported together.
+ */
+export async function cleanUp(...steps: Array<() => unknown>): Promise<void> {
+  const failures: unknown[] = [];
+  for (const step of steps) {
+    try {
+      await step();
+    } catch (error) {
+      failures.push(error);
+    }
+  }
+  if (failures.length > 0) throw new AggregateError(failures, `${failures.length} cleanup step(s) failed: ${failures.map((error) => (error as Error).message).join('; ')}`);
 }
 
 /**

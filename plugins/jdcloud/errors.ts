@@ -45,6 +45,19 @@ export class BundleFailedError extends JdCloudPluginError {
   }
 }
 
+/** A lazily loaded file of a function would hold its own copy of a module index.js holds (package-functions.ts). */
+export class LazyFileSharesStateError extends JdCloudPluginError {
+  override name = 'LazyFileSharesStateError';
+
+  constructor(functionKey: string, fileName: string, modules: readonly string[]) {
+    super(
+      `Could not bundle function "${functionKey}": ${fileName} (loaded by a dynamic import) and index.js would each hold their own copy of:\n${modules.map((module) => `  - ${module}`).join('\n')}\n` +
+        'Two copies are two instances (clients, caches, error classes that instanceof does not recognise). Pass what the lazily loaded code needs from these modules to it as a value, or import it statically.',
+      'JDCLOUD_LAZY_FILE_SHARES_STATE',
+    );
+  }
+}
+
 /** A function's zip is over fc's code size limit. */
 export class CodePackageTooLargeError extends JdCloudPluginError {
   override name = 'CodePackageTooLargeError';

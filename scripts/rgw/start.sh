@@ -116,6 +116,10 @@ rgw frontends = beast endpoint=127.0.0.1:$rgw_port tcp_nodelay=1
 rgw data = $cluster_dir/rgw
 rgw dns name = localhost
 rgw enable apis = s3, s3website, admin, sts, iam, notifications
+# RGW frees what is deleted (multipart parts, tails past 4 MiB) at a garbage collection, by default
+# 2 h after the delete and once an hour: the tests' deletes would not free the 2 GiB memstore in time.
+rgw gc obj min wait = 30
+rgw gc processor period = 30
 CONF
 
 ceph_cli=(timeout 15 ceph -c "$conf" --connect-timeout 10)

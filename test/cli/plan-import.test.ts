@@ -81,6 +81,20 @@ describe('oss-image-import plan and import', () => {
     assert.doesNotMatch(captured.out, /X-Amz-Signature=[0-9a-f]{64}|S3RVER%2F/);
   });
 
+  it('plan and import answer a key that names no disk image with the unknown-extension rejection (exit 3), which event deliveries skip', async () => {
+    await upload(stack, 'cli/font.woff2', makeDiskImage('qcow2', '1G'), { metadata: { platform: 'Ubuntu' } });
+    const reason =
+      'The key "cli/font.woff2" ends in ".woff2", which is not a disk image extension; allowed: .qcow2, .qcow, .vhd, .vmdk, .raw or .img. ' +
+      'Name the file after its format, or convert it: qemu-img convert -O qcow2 cli/font.woff2 cli/font.qcow2 and upload the .qcow2.';
+    const planned = captureIo(env);
+    assert.equal(await runCli(['plan', 's3://images/cli/font.woff2'], planned.io), 3);
+    assert.equal(planned.captured.out, `s3://images/cli/font.woff2 would be rejected:\n  - ${reason}\n`);
+    const imported = captureIo(env);
+    assert.equal(await runCli(['import', 's3://images/cli/font.woff2', '--json'], imported.io), 3);
+    const outcome = JSON.parse(imported.captured.out) as { outcome: string; problems: Array<{ code: string; message: string }> };
+    assert.deepEqual([outcome.outcome, outcome.problems.map((problem) => [problem.code, problem.message])], ['rejected', [['unknown-extension', reason]]]);
+  });
+
   it('import exits 3 for a rejected image and 1 for a missing object', async () => {
     assert.equal(await runCli(['import', 's3://images/cli/small-disk.qcow2'], captureIo(env).io), 3);
     const missing = captureIo(env);

@@ -12,6 +12,7 @@ describe('loadConfig', () => {
       imageUrlExpiresSeconds: 24 * 3600,
       defaults: {},
       concurrency: 8,
+      unpackMaxBytes: 500 * 2 ** 30,
       follow: { maxFollowMs: 24 * 3_600_000 },
     });
   });
@@ -27,7 +28,9 @@ describe('loadConfig', () => {
       IMAGE_IMPORT_CONCURRENCY: '16',
       IMAGE_DEFAULT_PLATFORM: 'rocky-linux',
       IMAGE_DEFAULT_ARCHITECTURE: 'aarch64',
+      IMAGE_UNPACK_MAX_BYTES: '1048576',
     });
+    assert.equal(config.unpackMaxBytes, 1048576);
     assert.equal(config.vmEndpoint, 'http://127.0.0.1:9780');
     assert.deepEqual(config.allowedBuckets, ['a', 'b']);
     assert.equal(config.imageUrlExpiresSeconds, 7 * 24 * 3600);
@@ -38,6 +41,7 @@ describe('loadConfig', () => {
     const cases: Array<[NodeJS.ProcessEnv, string]> = [
       [{ JDCLOUD_REGION: 'north' }, 'JDCLOUD_REGION="north" is not a JD Cloud region id, e.g. cn-north-1.'],
       [{ IMAGE_URL_EXPIRES_HOURS: '12' }, 'IMAGE_URL_EXPIRES_HOURS="12" is not allowed: use a whole number from 24 to 168.'],
+      [{ IMAGE_UNPACK_MAX_BYTES: '600GiB' }, 'IMAGE_UNPACK_MAX_BYTES="600GiB" is not allowed: use a whole number from 1 to 536870912000.'],
       [{ IMAGE_STATUS_PREFIX: 'status' }, 'IMAGE_STATUS_PREFIX="status" is not allowed: use a folder-like key prefix ending in "/", such as .image-import/.'],
       [{ IMAGE_DEFAULT_ARCHITECTURE: 'sparc' }, 'IMAGE_DEFAULT_ARCHITECTURE: architecture "sparc" (from configured default architecture) is not allowed: use x86_64 or arm64 (amd64 and aarch64 are accepted).'],
       [{ IMAGE_DEFAULT_SYSTEM_DISK_SIZE_GB: '45' }, 'IMAGE_DEFAULT_SYSTEM_DISK_SIZE_GB: system-disk-size-gb "45" (from configured default system-disk-size-gb) is not allowed: use a whole number of GB from 40 to 500, a multiple of 10.'],

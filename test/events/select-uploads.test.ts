@@ -145,6 +145,18 @@ describe('selectUploads', () => {
     ]);
   });
 
+  it('skips keys that name no disk image, compressor or archive; keeps the ones a rejection can help', () => {
+    const keys = ['site/font.woff2', 'notes.txt', 'folder/', 'README', 'disk.QCOW2', 'disk.img', 'disk.qcow2.gz', 'disk.tar.zst', 'app.ova', 'disk.vhdx', 'disk.vdi', 'setup.iso', 'disk.7z', 'disk.qcow2.lz4'];
+    const parsed = selectUploads({ Records: keys.map((key) => ({ eventName: 'ObjectCreated:Put', s3: { bucket: { name: 'images' }, object: { key } } })) }, policy);
+    assert.deepEqual(parsed.uploads.map((upload) => upload.keyCandidates[0]), keys.slice(4));
+    assert.deepEqual(parsed.skipped, [
+      { index: 0, reason: 'key ends in ".woff2": not a disk image, nor compressed or packaged', bucket: 'images', key: 'site/font.woff2' },
+      { index: 1, reason: 'key ends in ".txt": not a disk image, nor compressed or packaged', bucket: 'images', key: 'notes.txt' },
+      { index: 2, reason: 'key has no extension: not a disk image, nor compressed or packaged', bucket: 'images', key: 'folder/' },
+      { index: 3, reason: 'key has no extension: not a disk image, nor compressed or packaged', bucket: 'images', key: 'README' },
+    ]);
+  });
+
   it('reports malformed records by index and path, and still returns the good ones', () => {
     const parsed = selectUploads(
       {

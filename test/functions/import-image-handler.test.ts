@@ -7,6 +7,7 @@ import type { DevStack } from '../../src/edges/local/dev-stack.js';
 import { stackEnv } from '../../harness/capture-io.js';
 import { makeDiskImage } from '../../harness/disk-images.js';
 import { startTestStack, upload } from '../../harness/local-stack.js';
+import { statusRecordOf } from '../../harness/unpack-checks.js';
 
 /** The JD Cloud function trigger fixture, pointed at our bucket and key. */
 async function functionEvent(bucket: string, key: string): Promise<unknown> {
@@ -44,9 +45,19 @@ describe('functions/import-image/handler', () => {
   });
 
   it('does not fail the invocation for a rejected image', async () => {
-    await upload(stack, 'images/notes.txt', new TextEncoder().encode('not an image'));
-    const summary = await handler(await functionEvent(stack.bucket, 'images/notes.txt'));
+    await upload(stack, 'images/notes.raw', new TextEncoder().encode('not an image'));
+    const summary = await handler(await functionEvent(stack.bucket, 'images/notes.raw'));
     assert.equal(summary.rejected, 1);
+  });
+
+  it('skips a key that names no disk image (the "2" trigger fires for font.woff2): no status record', async () => {
+    await upload(stack, 'site/font.woff2', new Uint8Array(64));
+    const summary = await handler(await functionEvent(stack.bucket, 'site/font.woff2'));
+    assert.deepEqual(
+      { records: summary.records, outcomes: summary.outcomes, skipped: summary.skipped },
+      { records: 1, outcomes: [], skipped: [{ index: 0, reason: 'key ends in ".woff2": not a disk image, nor compressed or packaged', bucket: stack.bucket, key: 'site/font.woff2' }] },
+    );
+    assert.equal(await statusRecordOf(stack.s3, stack.bucket, 'site/font.woff2'), undefined);
   });
 
   it('does not fail the invocation for a bucket that does not exist: no redelivery would find it', async () => {

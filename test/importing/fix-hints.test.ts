@@ -3,21 +3,16 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { after, before, describe, it } from 'node:test';
-import { handleEvent } from '../../src/use-cases/importing/handle-event.js';
+import { processUpload } from '../../src/use-cases/importing/pipeline.js';
 import type { DevStack } from '../../src/edges/local/dev-stack.js';
 import { makeDiskImage } from '../../harness/disk-images.js';
 import { startTestStack, upload } from '../../harness/local-stack.js';
 import { makeTestImages, type TestImages } from '../image/test-images.js';
-import { rawKeyNotification } from './stack-records.js';
 
-function notification(stack: DevStack, keys: string[]) {
-  return rawKeyNotification(stack.bucket, keys);
-}
-
+/** The rejection `import s3://bucket/key` answers (an event delivery skips an unknown extension). */
 async function problemsOf(stack: DevStack, key: string) {
-  const summary = await handleEvent(notification(stack, [key]), stack.deps);
-  const outcome = summary.outcomes[0];
-  assert.equal(outcome?.outcome, 'rejected', key);
+  const outcome = await processUpload({ region: stack.region, bucket: stack.bucket, keyCandidates: [key], eventName: 'ObjectCreated:Put', source: 'cli' }, stack.deps);
+  assert.equal(outcome.outcome, 'rejected', key);
   return outcome.problems;
 }
 
@@ -82,6 +77,6 @@ describe('fix hints in rejections', () => {
     assert.ok(named.every((problem) => !problem.message.includes('qemu-img')), JSON.stringify(named));
     // A real raw disk is not text: its first sectors hold NUL bytes.
     await upload(stack, 'u/blank.raw', makeDiskImage('raw', '1M'), { metadata: { platform: 'Ubuntu' } });
-    assert.equal((await handleEvent(notification(stack, ['u/blank.raw']), stack.deps)).submitted, 1);
+    assert.equal((await processUpload({ region: stack.region, bucket: stack.bucket, keyCandidates: ['u/blank.raw'], eventName: 'ObjectCreated:Put', source: 'cli' }, stack.deps)).outcome, 'submitted');
   });
 });

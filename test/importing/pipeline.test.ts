@@ -4,10 +4,12 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
 import { pino } from 'pino';
 import { handleEvent } from '../../src/use-cases/importing/handle-event.js';
+import { processUpload } from '../../src/use-cases/importing/pipeline.js';
 import type { DevStack } from '../../src/edges/local/dev-stack.js';
 import { localOssCredentials } from '../../src/edges/local/local-oss.js';
 import { makeDiskImage } from '../../harness/disk-images.js';
 import { startTestStack, upload } from '../../harness/local-stack.js';
+import { statusRecordOf } from '../../harness/unpack-checks.js';
 import { localOssClient, recordS3Requests, refuseS3Requests } from '../../harness/s3-requests.js';
 import { rawKeyNotification, readStatusRecordOf } from './stack-records.js';
 
@@ -221,16 +223,47 @@ describe('the pipeline against the local OSS and the VM API emulator', () => {
     );
   });
 
-  it('rejects unknown and compressed extensions, saying what to upload instead', async () => {
-    for (const key of ['bad/disk.qcow2.gz', 'bad/disk.tar', 'bad/notes.txt']) await upload(stack, key, qcow2, { metadata: ubuntu });
-    const summary = await handleEvent(notification(stack, ['bad/disk.qcow2.gz', 'bad/disk.tar', 'bad/notes.txt']), stack.deps);
-    assert.equal(summary.rejected, 3);
-    for (const key of ['bad/disk.qcow2.gz', 'bad/disk.tar', 'bad/notes.txt']) {
+  it('rejects compressed and archive names whose content is not, and unsupported formats, saying what to upload instead', async () => {
+    const keys = ['bad/disk.qcow2.gz', 'bad/disk.tar', 'bad/disk.vhdx', 'bad/disk.qcow2.lz4'];
+    for (const key of keys) await upload(stack, key, qcow2, { metadata: ubuntu });
+    const summary = await handleEvent(notification(stack, keys), stack.deps);
+    assert.equal(summary.rejected, keys.length);
+    for (const key of keys) {
       const record = await readRecord(stack, key);
       assert.equal(record.state, 'rejected');
       assert.ok((record.problems ?? []).length > 0);
       assert.match(record.problems?.map((problem) => problem.message).join(' ') ?? '', /qcow2|vhd|vmdk|raw/);
     }
+  });
+
+  it('skips, in an event, keys that name no disk image (no record, a log line); import of one is rejected with the allowed extensions', async () => {
+    const lines: string[] = [];
+    const logger = pino({ level: 'info', base: null }, { write: (line: string) => lines.push(line) });
+    const keys = ['site/font.woff2', 'site/notes.txt', 'site/folder/'];
+    for (const key of keys) await upload(stack, key, qcow2, { metadata: ubuntu });
+    const summary = await handleEvent(notification(stack, keys), { ...stack.deps, logger });
+    assert.deepEqual(summary.skipped, [
+      { index: 0, reason: 'key ends in ".woff2": not a disk image, nor compressed or packaged', bucket: stack.bucket, key: 'site/font.woff2' },
+      { index: 1, reason: 'key ends in ".txt": not a disk image, nor compressed or packaged', bucket: stack.bucket, key: 'site/notes.txt' },
+      { index: 2, reason: 'key has no extension: not a disk image, nor compressed or packaged', bucket: stack.bucket, key: 'site/folder/' },
+    ]);
+    assert.deepEqual(summary.outcomes, []);
+    for (const key of keys) assert.equal(await statusRecordOf(stack.s3, stack.bucket, key), undefined, key);
+    const logged = lines.map((line) => JSON.parse(line) as Record<string, unknown>).filter((line) => line['msg'] === 'record skipped');
+    assert.deepEqual(logged.map((line) => [line['key'], line['level'], line['outcome']]), keys.map((key) => [key, 30, 'skipped']));
+
+    const imported = await processUpload({ region: stack.region, bucket: stack.bucket, keyCandidates: ['site/font.woff2'], eventName: 'ObjectCreated:Put', source: 'cli' }, stack.deps);
+    assert.deepEqual(imported.outcome === 'rejected' ? imported.problems.filter((problem) => problem.field === 'key') : imported, [
+      {
+        code: 'unknown-extension',
+        field: 'key',
+        value: 'site/font.woff2',
+        message:
+          'The key "site/font.woff2" ends in ".woff2", which is not a disk image extension; allowed: .qcow2, .qcow, .vhd, .vmdk, .raw or .img. ' +
+          'Name the file after its format, or convert it: qemu-img convert -O qcow2 site/font.woff2 site/font.qcow2 and upload the .qcow2.',
+      },
+    ]);
+    assert.equal((await readRecord(stack, 'site/font.woff2')).state, 'rejected');
   });
 
   it('records an empty object and an object deleted before it was read', async () => {

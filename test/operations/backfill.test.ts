@@ -31,7 +31,8 @@ describe('oss-image-import backfill', () => {
     const qcow2 = makeDiskImage('qcow2', '1G', ['cluster_size=4096']);
     for (const name of ['a', 'b', 'c']) await upload(stack, `fleet/good-${name}.qcow2`, qcow2, { metadata: ubuntu });
     await upload(stack, 'fleet/no-platform.qcow2', qcow2);
-    await upload(stack, 'fleet/compressed.qcow2.gz', qcow2, { metadata: ubuntu });
+    // .gz, .zip, … are unpacked and imported (test/unpacking); .lz4 is not an image key.
+    await upload(stack, 'fleet/compressed.qcow2.lz4', qcow2, { metadata: ubuntu });
     await upload(stack, 'fleet/imported-before.qcow2', qcow2, { metadata: ubuntu });
     for (let index = 0; index < 20; index++) await upload(stack, `fleet/notes/${index}.txt`, new TextEncoder().encode('not an image'));
     // One image was imported by the function before the backfill.
@@ -122,7 +123,7 @@ describe('oss-image-import backfill', () => {
     assert.equal(missing.captured.err, 'ListObjectsV2 s3://no-such-bucket/ failed: the bucket "no-such-bucket" does not exist (NoSuchBucket, HTTP 404). Check the bucket name, and that OSS_ENDPOINT or JDCLOUD_REGION is the bucket\'s region.\n');
     const empty = captureIo(env);
     assert.equal(await runCli(['backfill', `s3://${stack.bucket}/fleet/notes/`], empty.io), 0);
-    assert.match(empty.captured.err, /No image keys \(\.qcow2, \.qcow, \.vhd, \.vmdk, \.raw, \.img\) under s3:\/\/images\/fleet\/notes\/\.\n$/);
+    assert.match(empty.captured.err, /No image keys \(\.qcow2, \.qcow, \.vhd, \.vmdk, \.raw, \.img, or packed: \.gz, \.xz, \.zst, \.bz2, \.zip, \.tar, \.tgz, \.ova\) under s3:\/\/images\/fleet\/notes\/\.\n$/);
   });
 
   it('leaves status records and in-flight markers out of a whole-bucket backfill', async () => {

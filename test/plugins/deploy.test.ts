@@ -292,7 +292,7 @@ describe('serverless deploy with the repository serverless.yml', () => {
     await rm(packageDir, { recursive: true, force: true });
   });
 
-  it('deploys importImage with its six OSS triggers and refreshStatus with none', async () => {
+  it('deploys importImage with its ten OSS triggers and refreshStatus with none', async () => {
     const result = await runServerless(repoRoot, ['deploy', '--package', packageDir], env());
     assert.equal(result.code, 0, result.stdout + result.stderr);
     const functions = emulator.store.service('cn-north-1', 'oss-image-import-dev')?.functions;
@@ -312,10 +312,10 @@ describe('serverless deploy with the repository serverless.yml', () => {
         name: 'importImage',
         handler: 'index.handler',
         runtime: 'nodejs16',
-        timeout: 120,
-        instanceType: '0.15 vCPU / 256 MB',
-        environment,
-        triggers: ['.qcow2', '.qcow', '.vhd', '.vmdk', '.raw', '.img'].map(
+        timeout: 900,
+        instanceType: '1 vCPU / 1024 MB',
+        environment: ['JDCLOUD_REGION', 'IMAGE_ALLOWED_BUCKETS', 'IMAGE_STATUS_PREFIX', 'IMAGE_FUNCTION_TIMEOUT_SECONDS', ...platform],
+        triggers: ['2', 'w', '.vhd', '.vmdk', '.img', 'z', '.zst', '.zip', '.tar', '.ova'].map(
           (suffix) => `jrn:oss:cn-north-1::disk-images {"events":["oss:ObjectCreated:*"],"filter":{"key":{"suffix":"${suffix}"}}}`,
         ),
       },
@@ -346,6 +346,7 @@ describe('serverless deploy with the repository serverless.yml', () => {
       'IMAGE_STATUS_PREFIX',
       'JDCLOUD_ACCESS_KEY_ID',
       'JDCLOUD_SECRET_ACCESS_KEY',
+      'IMAGE_FUNCTION_TIMEOUT_SECONDS',
       'OSS_IMAGE_IMPORT_FC_SERVICE',
       'OSS_IMAGE_IMPORT_FC_FUNCTION',
       'OSS_IMAGE_IMPORT_FC_REFRESH_FUNCTION',

@@ -12,7 +12,7 @@ import { runCli } from '../../src/edges/cli/main.js';
 import { captureIo } from '../../harness/capture-io.js';
 import { makeDiskImage } from '../../harness/disk-images.js';
 import { describeWithRgw } from '../../harness/describe-with-rgw.js';
-import { createBucket, deleteBucket, rgwS3 } from '../../harness/rgw-support.js';
+import { cleanUp, createBucket, deleteBucket, deletePrefix, rgwS3 } from '../../harness/rgw-support.js';
 
 const secret = 'rgw-notify-secret-0123456789';
 
@@ -28,15 +28,19 @@ await describeWithRgw('RGW: import --wait takes an upload to ready, copies, shar
     emulator = await startVmEmulator({ credentials: [{ accessKeyId: rgw.accessKeyId, secretAccessKey: rgw.secretAccessKey }], taskStepMs: 50 });
     receiver = await startWebhookReceiver();
   });
-  after(async () => {
-    await receiver.stop();
-    await emulator.stop();
-    await deleteBucket(s3, bucket);
-    s3.destroy();
-  });
+  after(() =>
+    cleanUp(
+      () => receiver?.stop(),
+      () => emulator?.stop(),
+      () => deleteBucket(s3, bucket),
+      () => s3?.destroy(),
+    ),
+  );
 
-  it('exits 0 with the record ready: one import, one copyImages per region, one shareImage with both pins, the copies in the record, ready notified', async () => {
+  it('exits 0 with the record ready: one import, one copyImages per region, one shareImage with both pins, the copies in the record, ready notified', async (t) => {
     const key = 'images/ubuntu-24.04.qcow2';
+    // Removed when the test ends, passed or failed: the gateway's store is 2 GiB of RAM, shared.
+    t.after(() => cleanUp(() => deletePrefix(s3, bucket, key), () => deletePrefix(s3, bucket, `.image-import/${key}`)));
     await s3.send(
       new PutObjectCommand({
         Bucket: bucket,

@@ -6,7 +6,7 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
-import { after, before, it } from 'node:test';
+import { after, before, it, type TestContext } from 'node:test';
 import {
   GetObjectCommand,
   HeadObjectCommand,
@@ -24,9 +24,11 @@ import { startNotificationServer, type NotificationServer } from '../../src/edge
 import { pipelineImportsNothing, pipelineNotificationHandler, type PipelineNotificationOutcome } from '../../src/edges/serve/pipeline-notification-handler.js';
 import { makeDiskImage } from '../../harness/disk-images.js';
 import {
+  cleanUp,
   createBucket,
   createPushTopic,
   deleteBucket,
+  deletePrefix,
   deleteTopic,
   notifyTopic,
   rgwS3,
@@ -129,25 +131,35 @@ await describeWithRgw('RGW: upload → bucket notification → serve → pipelin
     await notifyTopic(s3, otherBucket, topic);
   });
 
-  after(async () => {
-    await Promise.allSettled(topics.map((topic) => deleteTopic(sns, topic)));
-    await Promise.allSettled([bucket, otherBucket, batchBucket].map((name) => deleteBucket(s3, name)));
-    await server.stop();
-    await deps.close();
-    await emulator.stop();
-    s3.destroy();
-    sns.destroy();
-  });
+  after(() =>
+    cleanUp(
+      ...topics.map((topic) => () => deleteTopic(sns, topic)),
+      ...[bucket, otherBucket, batchBucket].map((name) => () => deleteBucket(s3, name)),
+      () => server?.stop(),
+      () => deps?.close(),
+      () => emulator?.stop(),
+      () => s3?.destroy(),
+      () => sns?.destroy(),
+    ),
+  );
+
+  /**
+   * The test's uploads and their status records (and in-flight markers) are deleted when it ends,
+   * passed or failed: the gateway's store is 2 GiB of RAM, shared by every suite and run.
+   */
+  const removedAfter = (t: TestContext, inBucket: () => string, keys: readonly string[]) =>
+    t.after(() => cleanUp(...keys.flatMap((key) => [() => deletePrefix(s3, inBucket(), key), () => deletePrefix(s3, inBucket(), `${statusPrefix}${key}`)])));
 
   const images = [
     { format: 'qcow2', tool: 'qcow2', size: '1G', key: 'incoming/Ubuntu 22.04+LTS 测试.qcow2' },
     { format: 'vhd', tool: 'vpc', size: '1G', key: 'incoming/ubuntu-22.04.vhd' },
     { format: 'vmdk', tool: 'vmdk', size: '1G', key: 'incoming/ubuntu 22.04.vmdk' },
-    { format: 'raw', tool: 'raw', size: '8M', key: 'incoming/ubuntu-22.04.raw' },
+    { format: 'raw', tool: 'raw', size: '2M', key: 'incoming/ubuntu-22.04.raw' },
   ] as const;
 
   for (const image of images) {
-    it(`imports a ${image.format} image made by qemu-img, announced by RGW, and records it in RGW`, async () => {
+    it(`imports a ${image.format} image made by qemu-img, announced by RGW, and records it in RGW`, async (t) => {
+      removedAfter(t, () => bucket, [image.key]);
       const body = makeDiskImage(image.tool, image.size);
       const imagesBefore = emulator.counters.imagesCreated;
       const put = await s3.send(
@@ -197,10 +209,11 @@ await describeWithRgw('RGW: upload → bucket notification → serve → pipelin
     });
   }
 
-  it('imports a multipart upload announced as ObjectCreated:CompleteMultipartUpload', async () => {
+  it('imports a multipart upload announced as ObjectCreated:CompleteMultipartUpload', async (t) => {
     const key = 'incoming/multipart/rocky-9.qcow2';
-    // preallocation=full makes a qcow2 larger than one 5 MiB part.
-    const body = makeDiskImage('qcow2', '8M', ['preallocation=full']);
+    removedAfter(t, () => bucket, [key]);
+    // preallocation=full makes a qcow2 larger than one 5 MiB part (S3's smallest).
+    const body = makeDiskImage('qcow2', '6M', ['preallocation=full']);
     const partSize = 5 * 1024 * 1024;
     const parts = [body.subarray(0, partSize), body.subarray(partSize)];
     await uploadInParts(s3, { Bucket: bucket, Key: key, Metadata: { platform: 'Rocky Linux', 'os-version': '9.4', architecture: 'x86_64' } }, parts);
@@ -215,9 +228,10 @@ await describeWithRgw('RGW: upload → bucket notification → serve → pipelin
     assert.deepEqual(names, ['ObjectCreated:CompleteMultipartUpload']);
   });
 
-  it('acknowledges a notification for a bucket that is not allowed, and imports nothing from it', async () => {
+  it('acknowledges a notification for a bucket that is not allowed, and imports nothing from it', async (t) => {
     const imagesBefore = emulator.counters.imagesCreated;
     const key = 'incoming/elsewhere.qcow2';
+    removedAfter(t, () => otherBucket, [key]);
     await s3.send(new PutObjectCommand({ Bucket: otherBucket, Key: key, Body: makeDiskImage('qcow2', '1G'), Metadata: ubuntuMetadata }));
     const [delivery] = await waitFor('the other bucket notification', () => {
       const found = deliveriesFor(key);
@@ -230,29 +244,27 @@ await describeWithRgw('RGW: upload → bucket notification → serve → pipelin
     assert.equal(emulator.counters.imagesCreated, imagesBefore);
   });
 
-  it('refuses a topic that carries the wrong token (401): the upload still succeeds, nothing imports', async () => {
+  it('refuses a topic that carries the wrong token (401): the upload still succeeds, nothing imports', async (t) => {
     const wrongBucket = await createBucket(s3, 'wrong-token');
+    t.after(() => deleteBucket(s3, wrongBucket));
     const topic = await createPushTopic(sns, uniqueName('wrong-token'), `${server.notificationUrl}?token=${'0'.repeat(48)}`);
-    topics.push(topic);
-    try {
-      await notifyTopic(s3, wrongBucket, topic);
-      const refusedBefore = server.counters.refused;
-      const imagesBefore = emulator.counters.imagesCreated;
-      await s3.send(new PutObjectCommand({ Bucket: wrongBucket, Key: 'disk.qcow2', Body: makeDiskImage('qcow2', '1G') }));
-      await waitFor('the refused delivery', () => (server.counters.refused > refusedBefore ? true : undefined));
-      assert.equal(emulator.counters.imagesCreated, imagesBefore);
-      assert.equal(await readRecord(s3, wrongBucket, 'disk.qcow2'), undefined);
-      assert.ok(logLines.some((line) => line.includes('"status":401')));
-      for (const line of logLines) assert.ok(!line.includes(token), 'a log line holds the token');
-    } finally {
-      await deleteBucket(s3, wrongBucket);
-    }
+    t.after(() => deleteTopic(sns, topic));
+    await notifyTopic(s3, wrongBucket, topic);
+    const refusedBefore = server.counters.refused;
+    const imagesBefore = emulator.counters.imagesCreated;
+    await s3.send(new PutObjectCommand({ Bucket: wrongBucket, Key: 'disk.qcow2', Body: makeDiskImage('qcow2', '1G') }));
+    await waitFor('the refused delivery', () => (server.counters.refused > refusedBefore ? true : undefined));
+    assert.equal(emulator.counters.imagesCreated, imagesBefore);
+    assert.equal(await readRecord(s3, wrongBucket, 'disk.qcow2'), undefined);
+    assert.ok(logLines.some((line) => line.includes('"status":401')));
+    for (const line of logLines) assert.ok(!line.includes(token), 'a log line holds the token');
   });
 
-  it('imports the good records of a batch that also holds malformed ones, and logs the bad ones', async () => {
+  it('imports the good records of a batch that also holds malformed ones, and logs the bad ones', async (t) => {
     const template = deliveries.find((delivery) => delivery.summary.submitted === 1)?.event.Records?.[0];
     assert.ok(template !== undefined, 'no RGW record captured to copy');
     const key = 'incoming/batch-good.qcow2';
+    removedAfter(t, () => batchBucket, [key]);
     await s3.send(new PutObjectCommand({ Bucket: batchBucket, Key: key, Body: makeDiskImage('qcow2', '1G'), Metadata: ubuntuMetadata }));
     const good = structuredClone(template) as Record<string, unknown> & { s3: { bucket: { name: string }; object: { key: string } } };
     good.s3.bucket.name = batchBucket;
@@ -273,9 +285,10 @@ await describeWithRgw('RGW: upload → bucket notification → serve → pipelin
     assert.ok(notUnderstood.length >= 2, `expected the two bad records in the log, got ${notUnderstood.length}`);
   });
 
-  it('imports objects announced in the JD OSS callback shape (after its verification handshake) and the MinIO shape', async () => {
+  it('imports objects announced in the JD OSS callback shape (after its verification handshake) and the MinIO shape', async (t) => {
     const jdKey = 'incoming/jd-callback.qcow2';
     const minioKey = 'incoming/minio event.vhd';
+    removedAfter(t, () => batchBucket, [jdKey, minioKey]);
     await s3.send(new PutObjectCommand({ Bucket: batchBucket, Key: jdKey, Body: makeDiskImage('qcow2', '1G'), Metadata: ubuntuMetadata }));
     await s3.send(new PutObjectCommand({ Bucket: batchBucket, Key: minioKey, Body: makeDiskImage('vpc', '1G'), Metadata: ubuntuMetadata }));
     const url = `${server.notificationUrl}?token=${token}`;
@@ -322,8 +335,9 @@ await describeWithRgw('RGW: upload → bucket notification → serve → pipelin
     assert.equal((record?.request as Record<string, unknown> | undefined)?.['diskFormat'], 'vhd');
   });
 
-  it('answers 503 while the VM API stays unavailable, so the sender retries; the retry imports once', async () => {
+  it('answers 503 while the VM API stays unavailable, so the sender retries; the retry imports once', async (t) => {
     const key = 'incoming/vm-api-down.qcow2';
+    removedAfter(t, () => batchBucket, [key]);
     await s3.send(new PutObjectCommand({ Bucket: batchBucket, Key: key, Body: makeDiskImage('qcow2', '1G'), Metadata: ubuntuMetadata }));
     const template = deliveries.find((delivery) => delivery.summary.submitted === 1)?.event.Records?.[0];
     const record = structuredClone(template) as Record<string, unknown> & { s3: { bucket: { name: string }; object: { key: string } } };
@@ -352,9 +366,10 @@ await describeWithRgw('RGW: upload → bucket notification → serve → pipelin
     assert.equal(emulator.counters.imagesCreated, imagesBefore + 1);
   });
 
-  it('loses and doubles nothing when the receiver (the serve command) dies mid-batch and the sender retries', async () => {
+  it('loses and doubles nothing when the receiver (the serve command) dies mid-batch and the sender retries', async (t) => {
     const keys = ['incoming/restart-1.qcow2', 'incoming/restart-2.vmdk', 'incoming/restart-3.raw'];
-    const bodies = [makeDiskImage('qcow2', '1G'), makeDiskImage('vmdk', '1G'), makeDiskImage('raw', '8M')];
+    removedAfter(t, () => batchBucket, keys);
+    const bodies = [makeDiskImage('qcow2', '1G'), makeDiskImage('vmdk', '1G'), makeDiskImage('raw', '2M')];
     // The batch bucket has no notification: this test is the sender.
     await Promise.all(
       keys.map((key, index) => s3.send(new PutObjectCommand({ Bucket: batchBucket, Key: key, Body: bodies[index]!, Metadata: ubuntuMetadata }))),

@@ -14,7 +14,7 @@ import { headBytes, tailBytes } from '../../src/domain/image/byte-ranges.js';
 import { readObjectFacts } from '../../src/adapters/oss/object-facts.js';
 import { readImageBytes } from '../../src/adapters/oss/read-image-bytes.js';
 import { describeWithRgw } from '../../harness/describe-with-rgw.js';
-import { createBucket, deleteBucket, rgwS3, uploadInParts } from '../../harness/rgw-support.js';
+import { cleanUp, createBucket, deleteBucket, deletePrefix, rgwS3, uploadInParts } from '../../harness/rgw-support.js';
 
 /**
  * The x-amz-tagging header value. Percent-encoding, not URLSearchParams: RGW does not read
@@ -34,12 +34,17 @@ await describeWithRgw('RGW: the product S3 client against a real S3 implementati
     s3 = rgwS3(rgw);
     bucket = await createBucket(s3, 'object-store');
   });
-  after(async () => {
-    await deleteBucket(s3, bucket);
-    s3.destroy();
-  });
+  after(() =>
+    cleanUp(
+      () => deleteBucket(s3, bucket),
+      () => s3?.destroy(),
+    ),
+  );
+  /** What a test uploads is gone when it ends, passed or failed: the gateway's store is 2 GiB of RAM, shared. */
+  const removedAfter = (t: { after(fn: () => Promise<void>): void }, prefix: string) => t.after(() => deletePrefix(s3, bucket, prefix));
 
-  it('signs with SigV4 and the gateway verifies it: the right keys read, a wrong secret gets a clear 403', async () => {
+  it('signs with SigV4 and the gateway verifies it: the right keys read, a wrong secret gets a clear 403', async (t) => {
+    removedAfter(t, 'signed.qcow2');
     await s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'signed.qcow2', Body: Buffer.from('signed') }));
     const read = await readObjectFacts(s3, { bucket, keyCandidates: ['signed.qcow2'] });
     assert.equal(read.kind, 'found');
@@ -77,8 +82,9 @@ await describeWithRgw('RGW: the product S3 client against a real S3 implementati
     }
   });
 
-  it('reads user metadata and tags exactly as the user set them (x-amz-meta-*, x-amz-tagging)', async () => {
+  it('reads user metadata and tags exactly as the user set them (x-amz-meta-*, x-amz-tagging)', async (t) => {
     const key = 'incoming/Ubuntu 22.04+LTS 测试.qcow2';
+    removedAfter(t, key);
     await s3.send(
       new PutObjectCommand({
         Bucket: bucket,
@@ -98,8 +104,9 @@ await describeWithRgw('RGW: the product S3 client against a real S3 implementati
     assert.equal(read.facts.key, key);
   });
 
-  it('finds the object when an event key is form-encoded and the store keeps it raw', async () => {
+  it('finds the object when an event key is form-encoded and the store keeps it raw', async (t) => {
     const key = 'incoming/my disk+1.vhd';
+    removedAfter(t, key);
     await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: Buffer.from('x') }));
     // What AWS would send for this key comes first; RGW's raw key second.
     const read = await readObjectFacts(s3, { bucket, keyCandidates: ['incoming/my disk 1.vhd', key] });
@@ -108,9 +115,10 @@ await describeWithRgw('RGW: the product S3 client against a real S3 implementati
   });
 
   for (const size of [10, 2000, headBytes, headBytes + 1, headBytes + tailBytes + 7, 3 * 1024 * 1024 + 5]) {
-    it(`reads the head and a suffix-range tail of a ${size}-byte object, never the whole object`, async () => {
+    it(`reads the head and a suffix-range tail of a ${size}-byte object, never the whole object`, async (t) => {
       const body = randomBytes(size);
       const key = `ranges/${size}.raw`;
+      removedAfter(t, key);
       await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body }));
       const read = await readObjectFacts(s3, { bucket, keyCandidates: [key] });
       assert.ok(read.kind === 'found');
@@ -122,7 +130,8 @@ await describeWithRgw('RGW: the product S3 client against a real S3 implementati
     });
   }
 
-  it('reads explicit head and tail ranges when the size is known', async () => {
+  it('reads explicit head and tail ranges when the size is known', async (t) => {
+    removedAfter(t, 'ranges/explicit.raw');
     const size = headBytes * 2 + 333;
     const body = randomBytes(size);
     await s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'ranges/explicit.raw', Body: body }));
@@ -134,7 +143,9 @@ await describeWithRgw('RGW: the product S3 client against a real S3 implementati
     assert.equal(bytes.bytesRead, headBytes + tailBytes);
   });
 
-  it('answers suffix, open and past-the-end ranges as S3 does', async () => {
+  it('answers suffix, open and past-the-end ranges as S3 does', async (t) => {
+    removedAfter(t, 'ranges/2000.bin');
+    removedAfter(t, 'ranges/empty.raw');
     const body = randomBytes(2000);
     await s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'ranges/2000.bin', Body: body }));
     const range = async (value: string) => {
@@ -158,8 +169,9 @@ await describeWithRgw('RGW: the product S3 client against a real S3 implementati
     assert.equal(empty.facts.bytes.head.length, 0);
   });
 
-  it('reads a multipart upload (S3-style "<md5>-N" ETag) with its metadata, and tags set after it', async () => {
+  it('reads a multipart upload (S3-style "<md5>-N" ETag) with its metadata, and tags set after it', async (t) => {
     const key = 'multipart/disk.raw';
+    removedAfter(t, key);
     const parts = [randomBytes(5 * 1024 * 1024), randomBytes(1024 * 1024 + 17)];
     await uploadInParts(s3, { Bucket: bucket, Key: key, Metadata: { platform: 'Rocky Linux' }, Tagging: 'architecture=x86_64' }, parts);
     const head = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));

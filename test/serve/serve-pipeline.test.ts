@@ -89,4 +89,21 @@ describe('serve with the pipeline', () => {
       await server.stop();
     }
   });
+
+  it('answers 200 for a key that names no disk image, skipping it without a status record', async () => {
+    await upload(stack, 'serve/site/font.woff2', new Uint8Array(64));
+    const server = await startNotificationServer({ token, importsNothing: pipelineImportsNothing(stack.deps.config), handleNotification: pipelineNotificationHandler(stack.deps) });
+    try {
+      const answered = await postEvents(server.notificationUrl, s3Notification(stack.bucket, 'serve/site/font.woff2'));
+      assert.equal(answered.status, 200, answered.body);
+      const { outcome } = JSON.parse(answered.body) as { outcome: { summary: { records: number; skipped: unknown[]; outcomes: unknown[] } } };
+      assert.deepEqual(
+        { records: outcome.summary.records, skipped: outcome.summary.skipped, outcomes: outcome.summary.outcomes },
+        { records: 1, skipped: [{ index: 0, reason: 'key ends in ".woff2": not a disk image, nor compressed or packaged', bucket: stack.bucket, key: 'serve/site/font.woff2' }], outcomes: [] },
+      );
+      await assert.rejects(stack.s3.send(new GetObjectCommand({ Bucket: stack.bucket, Key: '.image-import/serve/site/font.woff2.json' })), { name: 'NoSuchKey' });
+    } finally {
+      await server.stop();
+    }
+  });
 });

@@ -48,6 +48,10 @@ export async function packageFunction(
   });
   const entries: ZipEntryInput[] = [{ name: 'index.js', data: bundle.code }];
   if (bundle.sourceMap !== undefined) entries.push({ name: 'index.js.map', data: bundle.sourceMap });
+  for (const file of bundle.lazyFiles) {
+    entries.push({ name: file.name, data: file.code });
+    if (file.sourceMap !== undefined) entries.push({ name: `${file.name}.map`, data: file.sourceMap });
+  }
   const zip = await zipEntries(entries);
   const facts = checkCodePackage(fn.key, zip);
   const zipPath = artifactPath(packageDir, fn.key);

@@ -6,3 +6,6 @@ export { createOssClient, ossClientFor } from './oss-client.js';
 export { readImageBytes } from './read-image-bytes.js';
 export { deleteInFlightMarker, readStatusRecord, retagSourceObject, tagSourceObject, writeInFlightMarker, writeStatusRecord } from './status-store.js';
 export type { StoredStatus } from './status-store.js';
+export type { MultipartCalls, MultipartTarget } from './multipart-upload.js';
+export { unpackStoreFor } from './unpack-store.js';
+export type { ByteSource, UnpackStore } from './unpack-store.js';

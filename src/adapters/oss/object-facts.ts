@@ -30,11 +30,24 @@ type TagsRead =
   | { kind: 'unreadable'; reason: string }
   | { kind: 'not-found' };
 
-async function headObject(s3: S3Client, bucket: string, key: string) {
+/** An object's ETag (unquoted), size and user metadata (names lower-case). */
+export interface ObjectHead {
+  etag: string;
+  size: number;
+  metadata: Record<string, string>;
+}
+
+/** HEAD of one key: undefined when there is no object under it. */
+export async function readObjectHead(s3: S3Client, bucket: string, key: string): Promise<ObjectHead | undefined> {
   try {
-    return await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+    const head = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+    return {
+      etag: (head.ETag ?? '').replace(/"/g, ''),
+      size: head.ContentLength ?? 0,
+      metadata: Object.fromEntries(Object.entries(head.Metadata ?? {}).map(([name, value]) => [name.toLowerCase(), value])),
+    };
   } catch (error) {
-    if (isNotFound(error)) return 'not-found' as const;
+    if (isNotFound(error)) return undefined;
     throw new ObjectStoreError('HeadObject', `s3://${bucket}/${key}`, error);
   }
 }
@@ -71,13 +84,12 @@ async function readOneKey(s3: S3Client, bucket: string, key: string) {
   // One round trip: HEAD, tagging and both byte ranges go out together. The tail is a suffix
   // range, so no size is needed up front (an event's size may be stale or absent).
   const [head, tagging, bytes] = await Promise.all([
-    headObject(s3, bucket, key),
+    readObjectHead(s3, bucket, key),
     getTags(s3, bucket, key),
     readImageBytes(s3, { bucket, key }),
   ]);
-  if (head === 'not-found' || tagging.kind === 'not-found' || bytes === 'not-found') return undefined;
-  const etag = (head.ETag ?? '').replace(/"/g, '');
-  const objectSize = head.ContentLength ?? 0;
+  if (head === undefined || tagging.kind === 'not-found' || bytes === 'not-found') return undefined;
+  const { etag, size: objectSize } = head;
   if ((bytes.etag !== undefined && bytes.etag !== etag) || (bytes.sizeFromRange !== undefined && bytes.sizeFromRange !== objectSize)) {
     // Overwritten between our reads: the facts would describe two different objects.
     const changed = new Error('the object changed while it was read (its ETag or size differ between the reads); a later delivery reads it again');
@@ -88,7 +100,7 @@ async function readOneKey(s3: S3Client, bucket: string, key: string) {
     key,
     size: objectSize,
     etag,
-    metadata: Object.fromEntries(Object.entries(head.Metadata ?? {}).map(([name, value]) => [name.toLowerCase(), value])),
+    metadata: head.metadata,
     tags: tagging.kind === 'tags' ? tagging.tags : {},
     taggingSupported: tagging.kind === 'tags',
     ...(tagging.kind === 'unreadable' ? { tagsUnreadable: tagging.reason } : {}),

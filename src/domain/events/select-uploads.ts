@@ -1,3 +1,4 @@
+import { unknownExtensionOf } from '../image/index.js';
 import { isObjectCreated } from './event-name.js';
 import { parseEventRecords } from './parse-event.js';
 import type { ParsedEvent, SkippedRecord, Upload } from './upload.js';
@@ -15,6 +16,11 @@ function skipReason(upload: Upload, policy: UploadPolicy): string | undefined {
   if (!isObjectCreated(upload.eventName)) return `event ${upload.eventName} does not create an object`;
   if (upload.keyCandidates.some((key) => key.startsWith(policy.statusPrefix))) {
     return `key is under the status prefix ${policy.statusPrefix}`;
+  }
+  // fc's short trigger suffixes (2, w, z) also fire for font.woff2: no disk image, no record.
+  const unknown = unknownExtensionOf(upload.keyCandidates[0]);
+  if (unknown !== undefined && upload.keyCandidates.every((key) => unknownExtensionOf(key) !== undefined)) {
+    return `key ${unknown}: not a disk image, nor compressed or packaged`;
   }
   if (policy.allowedBuckets !== undefined && !policy.allowedBuckets.includes(upload.bucket)) {
     return `bucket ${upload.bucket} is not in the allowed buckets (${policy.allowedBuckets.join(', ')})`;

@@ -28,15 +28,24 @@ export interface FollowEvent {
   follow: FollowRequest;
 }
 
+/**
+ * The object whose record a follower takes forward: a packed upload's import is its sibling's
+ * (issue 14, `unpackedTo`), so whichever of the two records or events a follower starts from, one
+ * follower moves the one import (and brings the packed upload's record along).
+ */
+export function followedObject(object: { key: string; etag?: string | undefined }, unpackedTo: { key: string; etag: string } | undefined): { key: string; etag?: string } {
+  const { key, etag } = unpackedTo ?? object;
+  return { key, ...(etag !== undefined ? { etag } : {}) };
+}
+
 /** The follow request for a record just written, starting now. */
 export function followRequestFor(record: StatusRecord, startedAt: Date): FollowRequest {
-  const { region, bucket, key, etag } = record.source;
+  const { region, bucket } = record.source;
   return {
     version: 1,
     region,
     bucket,
-    key,
-    ...(etag !== undefined ? { etag } : {}),
+    ...followedObject(record.source, record.unpackedTo),
     ...(record.clientToken !== undefined ? { clientToken: record.clientToken } : {}),
     startedAt: startedAt.toISOString(),
     hop: 0,

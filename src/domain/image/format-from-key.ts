@@ -42,6 +42,7 @@ const otherDiskFormats: Record<string, string> = {
 };
 
 const allowedList = '.qcow2, .qcow, .vhd, .vmdk, .raw or .img';
+const unknownExtensionCode = 'unknown-extension';
 const importable = 'JD Cloud imports uncompressed qcow2, vhd, vmdk or raw disk images';
 
 /**
@@ -92,7 +93,22 @@ export function formatFromKey(key: string): FormatFromKey {
   if (other !== undefined) {
     return problem('unsupported-disk-extension', key, `The key ${quotedKey} ends in ".${extension}"; ${importable}. Convert it: ${convertToQcow2Command(other, key)} and upload the .qcow2.`);
   }
-  return problem('unknown-extension', key, unknownExtensionMessage(key, 'convert'));
+  return problem(unknownExtensionCode, key, unknownExtensionMessage(key, 'convert'));
+}
+
+/**
+ * How a key names nothing a disk image comes as (`ends in ".woff2"`, `has no extension`), or
+ * undefined when its extension is a disk format's (imported or not), a compressor's, an
+ * archive's or an ISO's. An upload of the latter is answered with its fix; event deliveries
+ * skip the others, as `import` and `plan` answer them with the unknown-extension rejection.
+ */
+export function unknownExtensionOf(key: string): string | undefined {
+  const claimed = formatFromKey(key);
+  return claimed.ok || claimed.problem.code !== unknownExtensionCode ? undefined : describedExtension(splitKey(key).extension);
+}
+
+function describedExtension(extension: string): string {
+  return extension === '' ? 'has no extension' : `ends in ".${extension}"`;
 }
 
 /**
@@ -101,7 +117,7 @@ export function formatFromKey(key: string): FormatFromKey {
  */
 export function unknownExtensionMessage(key: string, hint: 'convert' | 'none'): string {
   const { extension } = splitKey(key);
-  const described = extension === '' ? 'has no extension' : `ends in ".${extension}", which is not a disk image extension`;
+  const described = extension === '' ? describedExtension(extension) : `${describedExtension(extension)}, which is not a disk image extension`;
   const convert = ` Name the file after its format, or convert it: qemu-img convert -O qcow2 ${shellWord(key)} ${outputArgument(key, 'qcow2')} and upload the .qcow2.`;
   return `The key ${JSON.stringify(key)} ${described}; allowed: ${allowedList}.${hint === 'convert' ? convert : ''}`;
 }

@@ -33,6 +33,8 @@ export interface DecisionInput {
   tags: Record<string, string>;
   /** Configured defaults (lowest precedence), by metadata name. */
   defaults: Record<string, string>;
+  /** An OVA's OS hint (above defaults, below metadata), by metadata name. */
+  hints?: Record<string, string>;
   image: ImageFacts;
   /** Set to re-import on purpose: a new clientToken, so JD makes a new image. */
   tokenSalt?: string;
@@ -66,7 +68,7 @@ export function decideImportRequest(input: DecisionInput): Decision {
     if (!fromKey.ok) problems.push(fromKey.problem);
   }
 
-  const os = resolveOsFields(input.tags, input.metadata, input.defaults);
+  const os = resolveOsFields(input.tags, input.metadata, input.defaults, input.hints);
   problems.push(...os.problems);
   // Copies and shares happen after the import, but bad values are refused before it, like any field.
   const after = followThroughFields(input.tags, input.metadata, input.defaults, source.region);

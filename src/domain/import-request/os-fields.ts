@@ -133,8 +133,10 @@ export function resolveOsFields(
   tags: Record<string, string>,
   metadata: Record<string, string>,
   defaults: Record<string, string>,
+  /** Hints read from the image itself (an OVA's OS section), by metadata name. */
+  hints: Record<string, string> = {},
 ): ResolvedOsFields {
-  const { found, conflicts } = collectRawFields(tags, metadata, defaults);
+  const { found, conflicts } = collectRawFields(tags, metadata, defaults, hints);
   const fields: Partial<OsFields> = {};
   const sources: ResolvedOsFields['sources'] = {};
   const problems: Problem[] = [...conflicts.values()].sort((a, b) => a.field.localeCompare(b.field));

@@ -1,7 +1,10 @@
 import type { Problem } from '../../kernel/index.js';
 
-/** Where a field's value came from; tags win over metadata, metadata over configured defaults. */
-export type FieldSource = 'tag' | 'metadata' | 'default' | 'derived';
+/**
+ * Where a field's value came from; tags win over metadata, metadata over an OVA's OVF descriptor
+ * (`ovf`: its OS hint, issue 14), that over configured defaults.
+ */
+export type FieldSource = 'tag' | 'metadata' | 'ovf' | 'default' | 'derived';
 
 /** One field's value as a layer set it. */
 export interface RawField {
@@ -36,20 +39,26 @@ const documentedNames: Record<string, string> = {
   sharewith: 'share-with',
 };
 
-const layerNames: Record<FieldSource, string> = { tag: 'tags', metadata: 'metadata', default: 'configured defaults', derived: 'derived values' };
+const layerNames: Record<FieldSource, string> = { tag: 'tags', metadata: 'metadata', ovf: 'OVF descriptor', default: 'configured defaults', derived: 'derived values' };
 
 /**
- * Picks each field from tags, then metadata, then defaults. Within the layer that sets a
+ * Picks each field from tags, then metadata, then an OVA's OS hints, then defaults. Within the layer that sets a
  * field, two spellings of it (`platform` and `PLATFORM`) with different values are a
  * conflict: neither is picked, and the problem names both. A lower layer's conflict is not
  * one: the higher layer's value stands.
  */
-export function collectRawFields(tags: Record<string, string>, metadata: Record<string, string>, defaults: Record<string, string>): RawFields {
+export function collectRawFields(
+  tags: Record<string, string>,
+  metadata: Record<string, string>,
+  defaults: Record<string, string>,
+  hints: Record<string, string> = {},
+): RawFields {
   const found = new Map<string, RawField>();
   const conflicts = new Map<string, Problem>();
   const layers: Array<[FieldSource, Record<string, string>]> = [
     ['tag', tags],
     ['metadata', metadata],
+    ['ovf', hints],
     ['default', defaults],
   ];
   for (const [source, values] of layers) {
@@ -88,8 +97,8 @@ export function shownValue(value: string): string {
   return value.replace(/\p{Cc}/gu, (char) => `\\x${char.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }
 
-/** "tag os-type", "metadata platform", "configured default architecture". */
+/** "tag os-type", "metadata platform", "the OVF descriptor, field platform", "configured default architecture". */
 export function describeSource(raw: RawField): string {
-  const where = raw.source === 'tag' ? 'tag' : raw.source === 'metadata' ? 'metadata' : 'configured default';
+  const where = raw.source === 'tag' ? 'tag' : raw.source === 'metadata' ? 'metadata' : raw.source === 'ovf' ? 'the OVF descriptor, field' : 'configured default';
   return `${where} ${raw.name}`;
 }

@@ -17,7 +17,12 @@ export interface ReadObject {
   image: { format: string; virtualSizeBytes: number | null; details: Record<string, unknown> };
   /** What did not stop the upload, e.g. tags that could not be read. */
   warnings: readonly string[];
+  /** An unpacked image: the packed upload it came from (its metadata says so, issue 14). */
+  unpackedFrom?: { key: string; etag: string };
 }
+
+/** A packed upload's sibling, which was imported in its place (issue 14). */
+export type UnpackedTo = NonNullable<StatusRecord['unpackedTo']>;
 
 /** What JD answered for an importImage call, with the request as sent (imageUrl redacted). */
 export interface Submission {
@@ -37,18 +42,19 @@ export interface RecordedFailure {
   clientToken?: string;
 }
 
-function readObjectFields(object: ReadObject): Pick<StatusRecord, 'source' | 'image' | 'warnings'> {
+function readObjectFields(object: ReadObject): Pick<StatusRecord, 'source' | 'image' | 'warnings' | 'unpackedFrom'> {
   const { format, virtualSizeBytes, details } = object.image;
   return {
     source: object.source,
     image: { format, virtualSizeBytes, details },
+    ...(object.unpackedFrom !== undefined ? { unpackedFrom: object.unpackedFrom } : {}),
     ...(object.warnings.length > 0 ? { warnings: [...object.warnings] } : {}),
   };
 }
 
 /** JD accepted the import: the ids to follow it by. */
 export function submittedRecord(object: ReadObject, submission: Submission, times: RecordTimes): StatusRecord {
-  const { source, image, warnings } = readObjectFields(object);
+  const { source, image, warnings, unpackedFrom } = readObjectFields(object);
   return {
     version: 1,
     state: 'submitted',
@@ -59,9 +65,20 @@ export function submittedRecord(object: ReadObject, submission: Submission, time
     clientToken: submission.clientToken,
     attempts: submission.attempts,
     image,
+    ...(unpackedFrom !== undefined ? { unpackedFrom } : {}),
     ...(warnings !== undefined ? { warnings } : {}),
     ...times,
   };
+}
+
+/**
+ * A packed upload's record once its sibling was imported in its place: what the sibling's record
+ * says (state, ids, request, problems, copies, notifications), about the packed upload, and where
+ * the sibling is. The sibling's follower lease is not copied: only the sibling's record is followed.
+ */
+export function unpackedRecord(packedSource: RecordSource, sibling: StatusRecord, unpackedTo: UnpackedTo, times: RecordTimes): StatusRecord {
+  const { source: _source, unpackedFrom: _unpackedFrom, follower: _follower, createdAt: _createdAt, updatedAt: _updatedAt, ...said } = sibling;
+  return { ...said, source: packedSource, unpackedTo, ...times };
 }
 
 /** Not imported: every reason, so the user can fix them all at once. */

@@ -52,6 +52,15 @@ export const statusRecordSchema = z.object({
   warnings: z.optional(z.array(z.string())),
   /** What the inspector found in the bytes: format, virtual size, details. */
   image: z.optional(z.record(z.string(), z.unknown())),
+  /** An unpacked image's record: the packed upload it was unpacked from (issue 14). */
+  unpackedFrom: z.optional(z.object({ key: z.string(), etag: z.string() })),
+  /**
+   * A packed upload's record (`.qcow2.gz`, `.zip`, `.ova`, …): the sibling object it was unpacked
+   * to, whose own record says the same import; `packing` as `describePacking` says it.
+   */
+  unpackedTo: z.optional(
+    z.object({ key: z.string(), etag: z.string(), size: z.number(), packing: z.string(), member: z.optional(z.string()), decoder: z.optional(z.string()), durationMs: z.optional(z.number()) }),
+  ),
   /** Filled by `status --refresh`: JD's task progress and message. */
   task: z.optional(z.object({ status: z.string(), progress: z.optional(z.number()), message: z.optional(z.string()) })),
   /** After the import (issue 13): a copy per `copy-to-regions` region, the `share-with` pins, notifications sent. */

@@ -9,6 +9,7 @@ const environmentHelp = {
   IMAGE_ALLOWED_BUCKETS: 'comma-separated buckets that may import (default all)',
   IMAGE_URL_EXPIRES_HOURS: 'validity of the presigned imageUrl, 24-168 (default 24)',
   IMAGE_IMPORT_CONCURRENCY: 'records of one notification processed at once, 1-64 (default 8)',
+  IMAGE_UNPACK_MAX_BYTES: 'the most a compressed or packaged upload may unpack to (default 500 GiB)',
   'IMAGE_DEFAULT_*': 'defaults below metadata and tags: _ARCHITECTURE, _OS_TYPE, _PLATFORM, _OS_VERSION, _SYSTEM_DISK_SIZE_GB, _FORCE_IMPORT, _COPY_TO_REGIONS, _SHARE_WITH',
   IMAGE_NOTIFY_URL: 'where notifications of final outcomes and finished copies are POSTed (https; http only for loopback)',
   IMAGE_NOTIFY_SECRET: 'signs each notification, HMAC-SHA256 of the body, 16 characters or more',

@@ -28,12 +28,13 @@ export async function startLocalOss(options: {
   responseDelayMs?: number;
 }): Promise<LocalOss> {
   // Imported lazily: s3rver is a development dependency, used only by the local stack.
-  const [{ default: S3rver }, { applyS3rverCompat }, { applyListObjectsV2Fix }, { applySignatureCheck }, { applySafeKeys }, { applyDurablePut }] = await Promise.all([
+  const [{ default: S3rver }, { applyS3rverCompat }, { applyListObjectsV2Fix }, { applySignatureCheck }, { applySafeKeys }, { applyS3rverMultipart }, { applyDurablePut }] = await Promise.all([
     import('s3rver'),
     import('./s3rver-compat.js'),
     import('./s3rver-list-v2.js'),
     import('./s3rver-sigv4.js'),
     import('./s3rver-safe-keys.js'),
+    import('./s3rver-multipart.js'),
     import('./s3rver-durable-put.js'),
   ]);
   const directory = options.directory ?? (await mkdtemp(join(tmpdir(), 'oss-image-import-oss-')));
@@ -41,8 +42,10 @@ export async function startLocalOss(options: {
     if (options.directory === undefined) await rm(directory, { recursive: true, force: true });
   };
   const server = new S3rver({ directory, silent: true, configureBuckets: options.buckets.map((name) => ({ name })) });
-  // Each unshift goes first: names are checked, then signatures, then the compat fixes apply.
+  // Each unshift goes first: names are checked, then signatures, then multipart aborts and
+  // listings are served, then the compat fixes apply.
   applyS3rverCompat(server);
+  applyS3rverMultipart(server);
   applySignatureCheck(server, localOssCredentials);
   applySafeKeys(server, directory);
   applyListObjectsV2Fix(server);

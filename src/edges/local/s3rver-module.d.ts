@@ -25,6 +25,8 @@ declare module 's3rver' {
     getMetadata(bucket: string, key: string): Promise<Record<string, string>>;
     putSubresource(bucket: string, key: string, resource: { type: string; toXML(space?: number): string }): Promise<void>;
     deleteSubresource(bucket: string, key: string, type: string): Promise<void>;
+    /** Where a bucket's or key's resource lives on disk, e.g. the `uploads` folder of multipart uploads. */
+    getResourcePath(bucket: string, key: string | undefined, resource: string): string;
   }
 
   interface KoaContext {

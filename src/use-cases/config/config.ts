@@ -1,5 +1,5 @@
 import * as z from '../../kernel/zod.js';
-import { defaultVmEndpoint, isRegionId } from '../../domain/jdcloud-rules/index.js';
+import { defaultVmEndpoint, isRegionId, maxImportBytes } from '../../domain/jdcloud-rules/index.js';
 import { parseEndpoint } from '../../adapters/jdcloud/index.js';
 import { followThroughFields, resolveOsFields } from '../../domain/import-request/index.js';
 import { ConfigError } from './config-error.js';
@@ -20,6 +20,8 @@ export interface Config {
   defaults: Record<string, string>;
   /** Records processed at once within one event. */
   concurrency: number;
+  /** IMAGE_UNPACK_MAX_BYTES: past this many unpacked bytes a packed upload is a likely decompression bomb (issue 14). */
+  unpackMaxBytes: number;
   /** After the import: the follower's limits, notifications, the deployed follower (issue 13). */
   follow: FollowConfig;
 }
@@ -92,6 +94,8 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     imageUrlExpiresSeconds: intInRange('IMAGE_URL_EXPIRES_HOURS', env['IMAGE_URL_EXPIRES_HOURS'], 24, 24, 168) * 3600,
     defaults,
     concurrency: intInRange('IMAGE_IMPORT_CONCURRENCY', env['IMAGE_IMPORT_CONCURRENCY'], 8, 1, 64),
+    // JD imports images up to 500 GiB: a larger limit could only let a bomb run longer.
+    unpackMaxBytes: intInRange('IMAGE_UNPACK_MAX_BYTES', env['IMAGE_UNPACK_MAX_BYTES'], maxImportBytes, 1, maxImportBytes),
     follow: loadFollowConfig(env),
   };
 }

@@ -1,4 +1,4 @@
-import type { FollowRequest } from '../../domain/following/index.js';
+import { followedObject, type FollowRequest } from '../../domain/following/index.js';
 import type { EventSummary } from '../importing/index.js';
 
 type Outcome = EventSummary['outcomes'][number];
@@ -15,7 +15,7 @@ type Outcome = EventSummary['outcomes'][number];
  *   failure (the upload is delivered again): there is nothing to follow.
  */
 export function followRequestAfter(outcome: Outcome, options: { now: Date; finalOutcomes: boolean }): FollowRequest | undefined {
-  const base = { version: 1 as const, region: outcome.region, bucket: outcome.bucket, key: outcome.key, startedAt: options.now.toISOString(), hop: 0 };
+  const base = { version: 1 as const, region: outcome.region, bucket: outcome.bucket, ...followedObject({ key: outcome.key }, outcome.unpackedTo), startedAt: options.now.toISOString(), hop: 0 };
   switch (outcome.outcome) {
     case 'submitted':
       return { ...base, clientToken: outcome.clientToken };

@@ -7,6 +7,7 @@ export type { PipelineDeps, UploadOptions } from './pipeline.js';
 export { planUpload } from './plan-upload.js';
 export type { Plan } from './plan-upload.js';
 export { buildImportRequest, redactRequest } from './submit-import.js';
+export { unpackDepsOf } from './unpack-step.js';
 export type { ImageImporter } from './submit-import.js';
 export type { OutcomeWithSource, UploadOutcome } from './upload-outcome.js';
 export { TransientImportFailure } from './transient-import-failure.js';

@@ -10,6 +10,8 @@ export interface PipelineDepsOptions {
   config?: Config;
   /** Told of every VM API retry, e.g. so a backfill slows down on 429. */
   onApiRetry?: (notice: RetryNotice) => void;
+  /** The deployed function's timeout: unpacking a packed upload must fit in it (issue 14). */
+  unpackTimeLimitSeconds?: number;
 }
 
 /**
@@ -46,6 +48,7 @@ export function createPipelineDeps(env: NodeJS.ProcessEnv, options: PipelineDeps
     config,
     now: () => new Date(),
     logger,
+    ...(options.unpackTimeLimitSeconds !== undefined ? { unpackTimeLimitSeconds: options.unpackTimeLimitSeconds } : {}),
     async close() {
       s3.destroy();
       await client.close();

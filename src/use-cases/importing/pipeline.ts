@@ -2,34 +2,39 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { eventRegionProblem, type Upload } from '../../domain/events/index.js';
 import type { ImportRequestDraft } from '../../domain/import-request/index.js';
 import { coversVersion, statusRecordKey, statusRecordKeyProblem } from '../../domain/status/index.js';
+import { unpackedFromOf, type Packing } from '../../domain/unpacking/index.js';
 import { readStatusRecord } from '../../adapters/oss/index.js';
 import type { Logger } from '../../kernel/index.js';
 import { describeFailure } from './import-error.js';
 import { type Plan, type PlanOptions, planUpload } from './plan-upload.js';
 import { type Ending, recordEnding, type RecordOptions, type Subject } from './record-ending.js';
 import { type SubmitDeps, submitImport } from './submit-import.js';
+import { unpackAndImport } from './unpack-step.js';
 import type { OutcomeWithSource } from './upload-outcome.js';
 
 export interface PipelineDeps extends SubmitDeps {
   s3: S3Client;
   logger: Logger;
+  /** The function's timeout, which unpacking a packed upload must fit in; none for the CLI and serve. */
+  unpackTimeLimitSeconds?: number;
 }
 
 export type UploadOptions = PlanOptions & RecordOptions;
 
-/** What the decision leaves to do: end here, or submit the import. */
-type Step = Ending | { kind: 'submit'; subject: Subject; draft: ImportRequestDraft };
+/** What the decision leaves to do: end here, submit the import, or unpack a packed upload and import what is inside. */
+type Step = Ending | { kind: 'submit'; subject: Subject; draft: ImportRequestDraft } | { kind: 'unpack'; subject: Subject; packing: Packing };
 
 /**
  * The function's pipeline for one upload: plan (read the object and its record, inspect,
- * decide) → decide what to do → submit the import → record what happened. A transient
- * failure is returned as `failed` with `retryable: true` so the caller can make the platform
- * retry. Never throws.
+ * decide) → decide what to do → submit the import (or, for a packed upload, unpack it and
+ * run the sibling through this pipeline) → record what happened. A transient failure is
+ * returned as `failed` with `retryable: true` so the caller can make the platform retry.
+ * Never throws.
  */
 export async function processUpload(upload: Upload, deps: PipelineDeps, options: UploadOptions = {}): Promise<OutcomeWithSource> {
   const started = Date.now();
   const step = nextStep(await plan(upload, deps, options), options);
-  const ending: Ending = step.kind === 'submit' ? { subject: step.subject, ...(await submitImport(upload, step.subject.key, step.draft, deps)) } : step;
+  const ending = await carryOut(step, upload, deps, options);
   const outcome = await recordEnding(ending, upload, deps, options);
   return { ...outcome, bucket: upload.bucket, region: upload.region, durationMs: Date.now() - started };
 }
@@ -67,16 +72,35 @@ function nextStep(planned: Plan | Unplanned, options: UploadOptions): Step {
       return planned;
     case 'not-found':
       return { kind: 'not-found', triedKeys: planned.triedKeys, existing: planned.existing };
-    case 'found': {
-      const { facts, source, image, decision, existing } = planned;
+    case 'found':
+    case 'packed': {
+      const { facts, source, image, existing } = planned;
       if (existing !== undefined && options.force !== true && coversVersion(existing, facts.etag)) return { kind: 'duplicate', key: facts.key, existing };
+      const unpackedFrom = unpackedFromOf(facts.metadata);
       const subject: Subject = {
         key: facts.key,
         facts,
-        read: { source, image, warnings: facts.tagsUnreadable !== undefined ? [facts.tagsUnreadable] : [] },
+        read: { source, image, warnings: facts.tagsUnreadable !== undefined ? [facts.tagsUnreadable] : [], ...(unpackedFrom !== undefined ? { unpackedFrom } : {}) },
         createdAt: existing?.createdAt,
       };
+      if (planned.kind === 'packed') return { kind: 'unpack', subject, packing: planned.packing };
+      const { decision } = planned;
       return decision.ok ? { kind: 'submit', subject: { ...subject, followThrough: decision.followThrough }, draft: decision.request } : { kind: 'rejected', subject, problems: decision.problems };
     }
+  }
+}
+
+/** The step's work, ending in what to record: the import call, or the unpack with the sibling's own run of the pipeline. */
+async function carryOut(step: Step, upload: Upload, deps: PipelineDeps, options: UploadOptions): Promise<Ending> {
+  switch (step.kind) {
+    case 'submit':
+      return { subject: step.subject, ...(await submitImport(upload, step.subject.key, step.draft, deps)) };
+    case 'unpack': {
+      // The sibling exists by now: it is never recorded as missing; a forced import forces it too.
+      const siblingOptions: UploadOptions = { ...(options.force !== undefined ? { force: options.force } : {}), recordMissing: false };
+      return unpackAndImport(step.subject, step.packing, upload, deps, (sibling) => processUpload(sibling, deps, siblingOptions));
+    }
+    default:
+      return step;
   }
 }

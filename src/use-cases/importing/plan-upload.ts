@@ -3,6 +3,7 @@ import type { Config } from '../config/index.js';
 import type { Upload } from '../../domain/events/index.js';
 import { inspectImage, type ImageFacts } from '../../domain/image/index.js';
 import { decideImportRequest, type Decision } from '../../domain/import-request/index.js';
+import { ovfHintsOf, type Packing, packingFromKey } from '../../domain/unpacking/index.js';
 import { type ObjectFacts, readObjectFacts, readStatusRecord, type StoredStatus } from '../../adapters/oss/index.js';
 import { type RecordSource, type StatusRecord, statusRecordKey } from '../../domain/status/index.js';
 
@@ -13,17 +14,24 @@ export interface PlanOptions {
   knownStatus?: StoredStatus;
 }
 
-/** What reading one upload found: the object with its decision, or no object under any spelling. */
+/** What every plan of an object that was found carries. */
+interface FoundObject {
+  facts: ObjectFacts;
+  source: RecordSource & { etag: string; size: number };
+  /** The inspector's facts of the object's own bytes (of a packed upload: the packing's, e.g. zstd's unpacked size). */
+  image: ImageFacts;
+  /** The record of an earlier delivery of this key, if any. */
+  existing: StatusRecord | undefined;
+}
+
+/**
+ * What reading one upload found: an image with its decision, a compressed or packaged upload
+ * (`.gz`, `.zip`, `.ova`, …, issue 14) to unpack before anything is decided, or no object under
+ * any spelling.
+ */
 export type Plan =
-  | {
-      kind: 'found';
-      facts: ObjectFacts;
-      source: RecordSource & { etag: string; size: number };
-      image: ImageFacts;
-      decision: Decision;
-      /** The record of an earlier delivery of this key, if any. */
-      existing: StatusRecord | undefined;
-    }
+  | ({ kind: 'found'; decision: Decision } & FoundObject)
+  | ({ kind: 'packed'; packing: Packing } & FoundObject)
   | { kind: 'not-found'; triedKeys: string[]; existing: StatusRecord | undefined };
 
 function recordOf(stored: StoredStatus): StatusRecord | undefined {
@@ -32,8 +40,8 @@ function recordOf(stored: StoredStatus): StatusRecord | undefined {
 
 /**
  * Reads the object and its record, inspects the bytes and decides; no API call and nothing
- * written (the `plan` command, and the first step of the pipeline). Throws ObjectStoreError
- * when the store fails.
+ * written (the `plan` command, and the first step of the pipeline). A packed upload is only
+ * read and inspected: what is inside decides. Throws ObjectStoreError when the store fails.
  */
 export async function planUpload(upload: Upload, deps: { s3: S3Client; config: Config; now: () => Date }, options: PlanOptions = {}): Promise<Plan> {
   const { s3, config } = deps;
@@ -49,11 +57,15 @@ export async function planUpload(upload: Upload, deps: { s3: S3Client; config: C
     facts.key === firstKey ? recordOf(stored) : recordOf(await readStatusRecord(s3, upload.bucket, statusRecordKey(config.statusPrefix, facts.key)));
   const source = { region: upload.region, bucket: upload.bucket, key: facts.key, etag: facts.etag, size: facts.size };
   const image = inspectImage({ head: facts.bytes.head, tail: facts.bytes.tail, size: facts.size, name: facts.key });
+  const packing = packingFromKey(facts.key);
+  if (packing !== undefined) return { kind: 'packed', facts, source, image, packing, existing };
   const decision = decideImportRequest({
     source,
     metadata: facts.metadata,
     tags: facts.tags,
     defaults: config.defaults,
+    // An OVA's sibling carries the OS its descriptor names (issue 14).
+    hints: ovfHintsOf(facts.metadata),
     image,
     ...(options.force === true ? { tokenSalt: deps.now().toISOString() } : {}),
   });

@@ -18,6 +18,8 @@ import {
   statusRecordKey,
   submittedRecord,
   type Submission,
+  type UnpackedTo,
+  unpackedRecord,
   unreadRecord,
   unreadRejectedRecord,
 } from '../../domain/status/index.js';
@@ -50,7 +52,9 @@ export type Ending =
   | { kind: 'duplicate'; key: string; existing: StatusRecord }
   | { kind: 'rejected'; subject: Subject; problems: Problem[] }
   | { kind: 'failed'; subject: Subject; failure: RecordedFailure }
-  | { kind: 'submitted'; subject: Subject; submission: Submission };
+  | { kind: 'submitted'; subject: Subject; submission: Submission }
+  /** A packed upload whose sibling was imported in its place (issue 14): its record mirrors the sibling's. */
+  | { kind: 'unpacked'; subject: Subject; unpackedTo: UnpackedTo; sibling: UploadOutcome };
 
 export interface RecordDeps {
   s3: S3Client;
@@ -78,7 +82,7 @@ export async function recordEnding(ending: Ending, upload: Upload, deps: RecordD
     case 'duplicate': {
       const { existing } = ending;
       const ids = { ...(existing.imageId !== undefined ? { imageId: existing.imageId } : {}), ...(existing.taskId !== undefined ? { taskId: existing.taskId } : {}) };
-      return { outcome: 'duplicate', key: ending.key, state: existing.state, ...ids };
+      return { outcome: 'duplicate', key: ending.key, state: existing.state, ...ids, ...(existing.unpackedTo !== undefined ? { unpackedTo: existing.unpackedTo } : {}) };
     }
     case 'unrecordable':
       return { outcome: 'failed', key: eventSource.key, error: ending.reason, retryable: false, recorded: false };
@@ -109,6 +113,8 @@ export async function recordEnding(ending: Ending, upload: Upload, deps: RecordD
     }
     case 'submitted':
       return recordSubmission(store, ending.subject, ending.submission, timesOf(ending.subject.createdAt));
+    case 'unpacked':
+      return recordUnpacked(store, ending, timesOf(ending.subject.createdAt));
   }
 }
 
@@ -145,6 +151,37 @@ async function recordSubmission(store: Store, subject: Subject, submission: Subm
       ? tagSourceObject(store.deps.s3, { bucket: store.bucket, key, existingTags: facts.tags }, { 'image-import-state': 'submitted', 'image-import-image-id': submission.imageId })
       : Promise.resolve(false),
   ]);
+  return withMarkerWarning(written, markerWarning);
+}
+
+/**
+ * A packed upload's record once its sibling went through the pipeline: the sibling's record with
+ * the packed upload as its source and `unpackedTo`, and an in-flight marker while JD imports, so
+ * the refresh moves it along with the sibling's. Without a sibling record (the sibling vanished,
+ * or the store failed) it says the sibling's outcome as a failure.
+ */
+async function recordUnpacked(store: Store, ending: Extract<Ending, { kind: 'unpacked' }>, times: { createdAt: string; updatedAt: string }): Promise<UploadOutcome> {
+  const { subject, unpackedTo, sibling } = ending;
+  const outcome: UploadOutcome = { ...sibling, key: subject.key, unpackedTo };
+  const siblingRecord = await readStatusRecord(store.deps.s3, store.bucket, statusRecordKey(store.deps.config.statusPrefix, unpackedTo.key)).then(
+    (stored) => (stored.kind === 'record' ? stored.record : undefined),
+    () => undefined,
+  );
+  if (siblingRecord === undefined) {
+    const why = sibling.outcome === 'failed' ? sibling.error : `its import ended ${sibling.outcome} without a status record`;
+    const error = { message: `s3://${store.bucket}/${unpackedTo.key} (unpacked from this upload): ${why}`, httpStatus: null, requestId: null, retryable: sibling.outcome === 'failed' && sibling.retryable };
+    return writeOrFail(store, subject.key, { ...failedRecord(subject.read, { error }, times), unpackedTo }, outcome);
+  }
+  const record = unpackedRecord(subject.read.source, siblingRecord, unpackedTo, times);
+  const [written, markerWarning] = await Promise.all([
+    writeOrFail(store, subject.key, record, outcome),
+    record.state === 'submitted' || record.state === 'importing' ? markInFlight(store, subject.key) : Promise.resolve(undefined),
+  ]);
+  return withMarkerWarning(written, markerWarning);
+}
+
+/** A submission whose marker was not written says so in its outcome's warnings. */
+function withMarkerWarning(written: UploadOutcome, markerWarning: string | undefined): UploadOutcome {
   return written.outcome === 'submitted' && markerWarning !== undefined ? { ...written, warnings: [...(written.warnings ?? []), markerWarning] } : written;
 }
 

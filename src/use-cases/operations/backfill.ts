@@ -1,7 +1,8 @@
 import type { Upload } from '../../domain/events/index.js';
 import { formatFromKey } from '../../domain/image/index.js';
+import { isPackedKey } from '../../domain/unpacking/index.js';
 import { boundedMap, type Problem } from '../../kernel/index.js';
-import { buildImportRequest, type PipelineDeps, planUpload, processUpload, redactRequest } from '../importing/index.js';
+import { buildImportRequest, type PipelineDeps, planUpload, processUpload, redactRequest, unpackDepsOf } from '../importing/index.js';
 import { coversVersion, statusRecordKey } from '../../domain/status/index.js';
 import { readStatusRecord } from '../../adapters/oss/index.js';
 import { listObjectPages, type ListedObject } from './list-objects.js';
@@ -57,7 +58,8 @@ export async function backfill(deps: PipelineDeps, options: BackfillOptions, onI
     interrupted: false,
   };
   const stopped = () => options.signal?.aborted === true;
-  const isImageKey = (key: string) => !key.startsWith(deps.config.statusPrefix) && formatFromKey(key).ok;
+  // Compressed and packaged uploads (issue 14) are unpacked, then imported.
+  const isImageKey = (key: string) => !key.startsWith(deps.config.statusPrefix) && (formatFromKey(key).ok || isPackedKey(key));
 
   for await (const page of listObjectPages(deps.s3, options.bucket, options.prefix)) {
     counts.listed += page.length;
@@ -120,6 +122,14 @@ async function backfillObject(deps: PipelineDeps, options: BackfillOptions, obje
     if (options.dryRun) {
       const planned = await planUpload(upload, deps, uploadOptions);
       if (planned.kind === 'not-found') return { key, outcome: 'failed', error: 'deleted while the bucket was being listed', retryable: false };
+      if (planned.kind === 'packed') {
+        // What would be unpacked, and the request its sibling would get (issue 14). Loaded here
+        // only, as the pipeline does: the functions' bundles keep unpacking in a file of its own.
+        const { planPackedUpload } = await import('../unpacking/index.js');
+        const plan = await planPackedUpload(planned, unpackDepsOf(deps));
+        if (plan.problems.length > 0) return { key, outcome: 'would-reject', problems: plan.problems };
+        return { key, outcome: 'would-import', request: { unpackTo: plan.unpack.to, ...plan.decision?.request } };
+      }
       if (!planned.decision.ok) return { key, outcome: 'would-reject', problems: planned.decision.problems };
       const request = await buildImportRequest(upload, key, planned.decision.request, deps);
       return { key, outcome: 'would-import', request: redactRequest(request) };

@@ -97,7 +97,7 @@ export const backfillCommand: CliCommand = {
             `Listed ${counts.listed} objects, ${counts.images} images: ${counts.submitted} imported, ${counts.alreadyImported} already imported, ` +
             `${counts.rejected} rejected, ${counts.failed} failed${counts.wouldImport > 0 ? `, ${counts.wouldImport} would be imported` : ''}.\n`,
         );
-        if (counts.images === 0) io.err(`No image keys (.qcow2, .qcow, .vhd, .vmdk, .raw, .img) under s3://${location.bucket}/${location.key}.\n`);
+        if (counts.images === 0) io.err(`No image keys (.qcow2, .qcow, .vhd, .vmdk, .raw, .img, or packed: .gz, .xz, .zst, .bz2, .zip, .tar, .tgz, .ova) under s3://${location.bucket}/${location.key}.\n`);
       }
       if (counts.failed > 0 || counts.interrupted) return exitCodes.failed;
       return counts.rejected > 0 ? exitCodes.rejected : exitCodes.done;

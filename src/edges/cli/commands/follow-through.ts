@@ -76,5 +76,7 @@ export function unfinishedFollowRequests(records: readonly StatusRecord[], confi
       const startedAtMs = record.follower?.startedAt !== undefined ? Date.parse(record.follower.startedAt) : now.getTime();
       return nextFollowStep(record, { nowMs: now.getTime(), startedAtMs, maxFollowMs: config.follow.maxFollowMs, notify: config.follow.notify !== undefined }).kind !== 'done';
     })
-    .map((record) => followRequestFor(record, now));
+    .map((record) => followRequestFor(record, now))
+    // A packed upload and its sibling are one import, followed once (followedObject).
+    .filter((request, index, all) => all.findIndex((other) => other.bucket === request.bucket && other.key === request.key) === index);
 }

@@ -11,6 +11,8 @@ import { parseS3Uri } from '../s3-uri.js';
 import { envWithRegionOption } from '../args.js';
 import { type CliCommand, jsonOption, regionOption } from './command.js';
 import { readLocalImageFile, readObjectImageBytes, type InspectedBytes } from './inspect-sources.js';
+import { packingFromKey } from '../../../domain/unpacking/index.js';
+import { inspectPackedTarget } from './inspect-packed.js';
 
 /** What `inspect` reports, also its `--json` document. */
 export interface InspectReport {
@@ -26,35 +28,55 @@ export interface InspectReport {
   details: ImageFacts['details'];
   importable: boolean;
   problems: Problem[];
+  /** A compressed or archived file: how it is packed; the fields above describe the image inside. */
+  packed?: PackedSummary;
+}
+
+/** What `inspect` says of the packing (issue 14). */
+export interface PackedSummary {
+  packing: string;
+  decoder?: string;
+  unpackedName?: string;
+  member?: string;
+  unpackedSizeBytes?: number;
+  ovf?: unknown;
+  notes: string[];
 }
 
 /** `inspect <file|s3://bucket/key>`: what the image is and whether it can be imported. */
 export const inspectCommand: CliCommand = {
   name: 'inspect',
-  summary: 'Show an image\'s format, virtual size and every problem (reads only its head and tail)',
+  summary: 'Show an image\'s format, virtual size and every problem (reads only its head and tail; of a .gz, .zip, .ova, …, the image inside)',
   description:
     'Reads the first 64 KiB and the last 1536 bytes of a file or object, then shows the format, the virtual size, the ' +
-    'system disk size an import would derive, the details and every problem. Exit 0 when importable, 3 when not, 1 when ' +
-    'the bytes cannot be read.',
-  arguments: [{ name: 'image', usage: '<file|s3://bucket/key>', description: 'a local disk image file, or an object in a bucket', required: true }],
+    'system disk size an import would derive, the details and every problem. Of a compressed or archived file (.gz, .xz, ' +
+    '.zst, .bz2, .zip, .tar…, .ova), the image inside, from its first 64 KiB unpacked in memory, and how it is packed. ' +
+    'Exit 0 when importable, 3 when not, 1 when the bytes cannot be read.',
+  arguments: [{ name: 'image', usage: '<file|s3://bucket/key>', description: 'a local disk image file (or a compressed or archived one), or an object in a bucket', required: true }],
   options: [regionOption, jsonOption],
-  environment: ['JDCLOUD_ACCESS_KEY_ID', 'JDCLOUD_SECRET_ACCESS_KEY', 'JDCLOUD_REGION', 'OSS_ENDPOINT'],
-  examples: ['inspect build/ubuntu-22.04.qcow2', 'inspect s3://disk-images/win/server-2022.vhd --json'],
+  environment: ['JDCLOUD_ACCESS_KEY_ID', 'JDCLOUD_SECRET_ACCESS_KEY', 'JDCLOUD_REGION', 'OSS_ENDPOINT', 'IMAGE_UNPACK_MAX_BYTES'],
+  examples: ['inspect build/ubuntu-22.04.qcow2', 'inspect s3://disk-images/win/server-2022.vhd --json', 'inspect build/appliance.ova'],
   async run(args, io) {
     const target = args.positionals[0] ?? '';
     const isObject = target.startsWith('s3://');
     const location = isObject ? parseS3Uri(target, { keyRequired: true }) : undefined;
     const env = envWithRegionOption(args, io.env);
-    let bytes: InspectedBytes;
+    const name = location === undefined ? basename(target) : location.key;
+    // Compressed and packaged files (issue 14): what is inside.
+    const packing = packingFromKey(name);
+    let report: InspectReport;
     try {
-      bytes = location === undefined ? await readLocalImageFile(target) : await readFromObjectStore(env, location);
+      report =
+        packing !== undefined
+          ? await inspectPackedTarget(target, name, packing, env, location)
+          : inspectReport(target, name, location === undefined ? await readLocalImageFile(target) : await readFromObjectStore(env, location));
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       io.err(`${message}\n`);
       if (args.values['json'] === true) printJsonError(io, error instanceof Error ? error.name : 'Error', message);
       return exitCodes.failed;
     }
-    const report = inspectReport(target, location === undefined ? basename(target) : location.key, bytes);
+    if (report.packed !== undefined && args.values['json'] !== true) io.out(formatPackedLines(report.packed));
     io.out(args.values['json'] === true ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report));
     return report.importable ? exitCodes.done : exitCodes.rejected;
   },
@@ -95,6 +117,14 @@ export function inspectReport(source: string, key: string, bytes: InspectedBytes
     importable: problems.length === 0,
     problems,
   };
+}
+
+/** The lines `inspect` prints above the report of the image inside a packed file. */
+function formatPackedLines(packed: PackedSummary): string {
+  const lines = [`packed:        ${packed.packing}${packed.decoder !== undefined ? ` (decoder ${packed.decoder})` : ''}`];
+  if (packed.unpackedName !== undefined) lines.push(`unpacks to:    ${packed.unpackedName}${packed.member !== undefined ? ` (member ${JSON.stringify(packed.member)})` : ''}${packed.unpackedSizeBytes !== undefined ? `, ${describeByteSize(packed.unpackedSizeBytes)}` : ''}`);
+  for (const note of packed.notes) lines.push(`note:          ${note}`);
+  return `${lines.join('\n')}\n`;
 }
 
 const hiddenDetails = new Set(['summary', 'warnings']);

@@ -18,6 +18,7 @@ export const pipelineEnvironment: EnvironmentName[] = [
   'OSS_ENDPOINT',
   'IMAGE_STATUS_PREFIX',
   'IMAGE_URL_EXPIRES_HOURS',
+  'IMAGE_UNPACK_MAX_BYTES',
   'IMAGE_DEFAULT_*',
   'LOG_LEVEL',
 ];

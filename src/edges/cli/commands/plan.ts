@@ -3,21 +3,24 @@ import { exitCodes } from '../exit-codes.js';
 import { printJsonError } from '../io.js';
 import { parseS3Uri } from '../s3-uri.js';
 import { buildImportRequest, planUpload, redactRequest } from '../../../use-cases/importing/index.js';
-import { cliLogLevel, cliPipelineDeps, cliUpload } from './pipeline-command.js';
+import { cliLogLevel, cliPipelineDeps, cliUpload, pipelineEnvironment } from './pipeline-command.js';
 import { type CliCommand, jsonOption, regionOption } from './command.js';
-import { pipelineEnvironment } from './pipeline-command.js';
+import { printPackedPlan } from './plan-packed.js';
+import { printRequestLines } from './request-lines.js';
 
 /** `plan`: the request that would be sent, or every reason not to. No API call, nothing written. */
 export const planCommand: CliCommand = {
   name: 'plan',
-  summary: 'Show the import request that would be sent, or why it would be rejected',
+  summary: 'Show the import request that would be sent (for a .gz, .zip, .ova, …, after unpacking to its sibling), or why it would be rejected',
   description:
     'Reads the object, its metadata and tags as the function would and prints the importImage request (with where each ' +
-    'field came from), or every reason it would be rejected. No API call, nothing written. Exit 0 importable, 3 not.',
-  arguments: [{ name: 'object', usage: 's3://bucket/key', description: 'the uploaded image', required: true }],
+    'field came from), or every reason it would be rejected. Of a compressed or packaged upload, also what it would be ' +
+    'unpacked to and how long that would take, from its first bytes unpacked in memory. No API call, nothing written. ' +
+    'Exit 0 importable, 3 not.',
+  arguments: [{ name: 'object', usage: 's3://bucket/key', description: 'the uploaded image, or a compressed or packaged one', required: true }],
   options: [regionOption, jsonOption],
   environment: pipelineEnvironment,
-  examples: ['plan s3://disk-images/ubuntu-22.04.qcow2', 'plan s3://disk-images/win/server-2022.vhd --region cn-east-2 --json'],
+  examples: ['plan s3://disk-images/ubuntu-22.04.qcow2', 'plan s3://disk-images/win/server-2022.vhd --region cn-east-2 --json', 'plan s3://disk-images/appliance.ova'],
   defaultLogLevel: cliLogLevel,
   async run(args, io) {
     const location = parseS3Uri(args.positionals[0] ?? '', { keyRequired: true });
@@ -31,6 +34,8 @@ export const planCommand: CliCommand = {
         if (args.values['json'] === true) printJsonError(io, 'NotFound', message);
         return exitCodes.failed;
       }
+      // Compressed and packaged uploads (issue 14): what would be unpacked, then imported.
+      if (planned.kind === 'packed') return await printPackedPlan(upload, planned, deps, io, args.values['json'] === true);
       const { facts, source, image, decision, existing } = planned;
       const imageFacts = { format: image.format, virtualSizeBytes: image.virtualSizeBytes, details: image.details };
       if (existing !== undefined && coversVersion(existing, facts.etag)) {
@@ -57,10 +62,7 @@ export const planCommand: CliCommand = {
         io.out(`${JSON.stringify({ source, importable: true, request: shown, fieldSources: decision.sources, ...after, image: imageFacts }, null, 2)}\n`);
       } else {
         io.out(`s3://${location.bucket}/${facts.key} would be imported into ${upload.region} with:\n`);
-        for (const [name, value] of Object.entries(shown)) {
-          const from = decision.sources[name as keyof typeof decision.sources];
-          io.out(`  ${name.padEnd(17)} ${String(value)}${from !== undefined ? `  (${from})` : ''}\n`);
-        }
+        printRequestLines(io, shown, decision.sources);
         // What the follower does once the image is ready.
         if (copyToRegions.length > 0) io.out(`then copied to ${copyToRegions.join(', ')}\n`);
         if (shareWith.length > 0) io.out(`then shared with ${shareWith.join(', ')}\n`);

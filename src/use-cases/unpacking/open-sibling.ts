@@ -1,0 +1,75 @@
+import type { ImageFacts } from '../../domain/image/index.js';
+import { decideImportRequest, resolveOsFields } from '../../domain/import-request/index.js';
+import type { Problem } from '../../kernel/index.js';
+import { type OvfDescriptor, siblingMetadata, unpackedFromOf } from '../../domain/unpacking/index.js';
+import { ImageSink, type OpenSink } from './image-sink.js';
+import { createMultipartWriter, partSizeFor } from './multipart-writer.js';
+import type { PreparedUnpack, UnpackDeps } from './prepare-unpack.js';
+import { SiblingAlreadyUnpacked, UnpackRejection } from './unpack-rejection.js';
+
+/** The OVF's OS hint as metadata-named defaults (`platform`, `os-type`). */
+export function ovfHints(ovf: OvfDescriptor | undefined): Record<string, string> {
+  if (ovf?.platform === undefined) return {};
+  return { platform: ovf.platform, 'os-type': ovf.platform === 'Windows Server' || ovf.platform === 'Other Windows' ? 'windows' : 'linux' };
+}
+
+/** The OS fields' problems once an OVA's descriptor is read (a missing platform may be in it). */
+export function osProblemsWithOvf(facts: { tags: Record<string, string>; metadata: Record<string, string> }, defaults: Record<string, string>, ovf: OvfDescriptor): Problem[] {
+  return resolveOsFields(facts.tags, facts.metadata, defaults, ovfHints(ovf)).problems;
+}
+
+/** Our own tags on the packed object say how its import went: the sibling gets the user's only. */
+function userTags(tags: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(tags).filter(([name]) => !name.startsWith('image-import-')));
+}
+
+/**
+ * Opens the sibling's sink, after making sure the sibling may be written: an object already
+ * there that was not unpacked from this upload is never overwritten; one unpacked from this
+ * very version means the work is done (SiblingAlreadyUnpacked).
+ */
+export function siblingSinkOpener(prepared: PreparedUnpack, deps: UnpackDeps, deadline: number | undefined): OpenSink {
+  const { facts, source } = prepared;
+  return async (siblingKey, found) => {
+    const existing = await deps.store.headObject(source.bucket, siblingKey);
+    if (existing !== undefined) {
+      const from = unpackedFromOf(existing.metadata);
+      if (from?.key === source.key && from.etag === source.etag) {
+        throw new SiblingAlreadyUnpacked({ key: siblingKey, etag: existing.etag, size: existing.size });
+      }
+      // An earlier version of the same upload may be replaced; anything else is the user's.
+      if (from?.key !== source.key) {
+        throw new UnpackRejection([
+          {
+            code: 'sibling-exists',
+            field: 'key',
+            value: siblingKey,
+            message: `s3://${source.bucket}/${siblingKey} already exists and was not unpacked from ${JSON.stringify(source.key)}; it is never overwritten. Rename the upload (or remove that object) and upload it again.`,
+          },
+        ]);
+      }
+    }
+    const hints = ovfHints(found.ovf);
+    const target = {
+      bucket: source.bucket,
+      key: siblingKey,
+      metadata: siblingMetadata(facts.metadata, { key: source.key, etag: source.etag }, hints),
+      ...(facts.taggingSupported ? { tags: userTags(facts.tags) } : {}),
+    };
+    const onAbortFailed = (error: unknown) =>
+      deps.logger.error({ bucket: source.bucket, key: siblingKey, error: error instanceof Error ? error.message : String(error) }, 'multipart upload not aborted: a lifecycle rule must remove it');
+    return new ImageSink({
+      writer: createMultipartWriter(deps.store.multipart, target, { partSize: partSizeFor(deps.config.unpackMaxBytes), onAbortFailed }),
+      bucket: source.bucket,
+      packedKey: source.key,
+      siblingKey,
+      maxBytes: deps.config.unpackMaxBytes,
+      ...(deadline !== undefined ? { deadline: { atMs: deadline, now: deps.now } } : {}),
+      finalCheck: (image: ImageFacts, size: number) => {
+        // The decision the pipeline will make, made before the upload completes: a rejected image leaves nothing.
+        const decision = decideImportRequest({ source: { ...source, key: siblingKey, size }, metadata: facts.metadata, tags: facts.tags, defaults: deps.config.defaults, hints, image });
+        return decision.ok ? [] : decision.problems;
+      },
+    });
+  };
+}
