@@ -19,7 +19,7 @@ import { startTestStack, upload } from '../harness/local-stack.js';
 import { bundleFunction } from '../plugins/jdcloud/package/bundle-function.js';
 import { compatShimsFor } from '../plugins/jdcloud/package/node-compat.js';
 import { zipEntries } from '../plugins/jdcloud/package/zip-bundle.js';
-import { ossTriggerEvent } from '../test/plugins/upload-event.js';
+import { ossTriggerEvent } from '../harness/upload-event.js';
 
 const repoRoot = fileURLToPath(new URL('../', import.meta.url));
 const rounds = 15;
@@ -70,7 +70,7 @@ interface ColdImport {
 async function coldImport(binary: string, bundleFile: string, env: Record<string, string>, eventFile: string, work: string): Promise<ColdImport> {
   const resultFile = join(work, 'cold-result.json');
   await new Promise<void>((resolve, reject) => {
-    execFile(binary, [join(repoRoot, 'test', 'plugins', 'fixtures', 'run-bundle.cjs'), bundleFile, eventFile, resultFile], { env: { PATH: process.env['PATH'] ?? '', ...env } }, (error) =>
+    execFile(binary, [join(repoRoot, 'harness', 'run-bundle.cjs'), bundleFile, eventFile, resultFile], { env: { PATH: process.env['PATH'] ?? '', ...env } }, (error) =>
       error === null ? resolve() : reject(error),
     );
   });

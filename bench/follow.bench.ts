@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { fcInstanceTypes } from '../src/domain/jdcloud-rules/index.js';
 import { followRequestFor } from '../src/domain/following/index.js';
 import { startWebhookReceiver } from '../src/edges/local/index.js';
-import { defaultFollowTiming } from '../src/use-cases/following/index.js';
+import { defaultFollowTiming, invocationWindow, stepWorstCaseMs } from '../src/use-cases/following/index.js';
 import { bundleEnvironment } from '../harness/bundle-environment.js';
 import { submitUpload } from '../harness/following.js';
 import { startTestStack } from '../harness/local-stack.js';
@@ -92,9 +92,16 @@ export async function run(): Promise<Record<string, unknown>> {
     const before = { ...stack.emulator.counters.requestsByOperation };
     await writeFile(join(work, 'event.json'), JSON.stringify({ follow: followRequestFor(record, new Date()) }));
     await writeFile(join(work, 'context.json'), JSON.stringify({ requestId: 'bench-follow', function: { name: 'refreshStatus', timeout: settings.timeoutSeconds } }));
-    const env = { ...bundleEnvironment(stack), IMAGE_NOTIFY_URL: `${receiver.url}/hooks`, IMAGE_NOTIFY_SECRET: 'bench-secret-of-24-characters', LOG_LEVEL: 'warn' };
+    const env = {
+      ...bundleEnvironment(stack),
+      IMAGE_NOTIFY_URL: `${receiver.url}/hooks`,
+      IMAGE_NOTIFY_SECRET: 'bench-secret-of-24-characters',
+      // As the plugin deploys it.
+      OSS_IMAGE_IMPORT_FC_TIMEOUT: String(settings.timeoutSeconds),
+      LOG_LEVEL: 'warn',
+    };
     await new Promise<void>((resolve, reject) => {
-      execFile(process.execPath, [join(repoRoot, 'test', 'plugins', 'fixtures', 'run-bundle.cjs'), bundleFile, join(work, 'event.json'), join(work, 'result.json'), join(work, 'context.json')], { env: { PATH: process.env['PATH'] ?? '', ...env } }, (error) =>
+      execFile(process.execPath, [join(repoRoot, 'harness', 'run-bundle.cjs'), bundleFile, join(work, 'event.json'), join(work, 'result.json'), join(work, 'context.json')], { env: { PATH: process.env['PATH'] ?? '', ...env } }, (error) =>
         error === null ? resolve() : reject(error),
       );
     });
@@ -116,7 +123,8 @@ export async function run(): Promise<Record<string, unknown>> {
     // CPU per poll: the run's CPU less one init, spread over its polls (an upper bound: the side effects are in it too).
     const cpuPerPollMs = Math.max(0, measured.cpuMs - initMs) / Math.max(1, polls);
 
-    const sliceSeconds = settings.timeoutSeconds - Math.min(90, settings.timeoutSeconds / 3);
+    // An invocation polls until a poll's worst case no longer fits before its timeout less the hand-off's reserve.
+    const sliceSeconds = (invocationWindow(0, settings.timeoutSeconds).hardDeadlineMs - stepWorstCaseMs('poll-import')) / 1000;
     const followSeconds = (typical.importMinutes + typical.copyMinutes) * 60;
     const hops = Math.ceil(followSeconds / sliceSeconds);
     const typicalPolls = pollsWithin(typical.importMinutes * 60) + pollsWithin(typical.copyMinutes * 60);

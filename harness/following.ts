@@ -1,4 +1,5 @@
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { after, before } from 'node:test';
 import { followRequestFor, type FollowRequest } from '../src/domain/following/index.js';
 import type { StatusRecord } from '../src/domain/status/index.js';
 import { silentLogger } from '../src/kernel/index.js';
@@ -26,6 +27,13 @@ export async function readRecordOf(stack: DevStack, key: string): Promise<Status
 
 export async function writeRecordOf(stack: DevStack, record: StatusRecord): Promise<void> {
   await stack.s3.send(new PutObjectCommand({ Bucket: stack.bucket, Key: `.image-import/${record.source.key}.json`, Body: JSON.stringify(record) }));
+}
+
+/** The key's record with these fields changed, written back: what the test starts from. */
+export async function patchRecordOf(stack: DevStack, key: string, patch: Partial<StatusRecord>): Promise<StatusRecord> {
+  const record = { ...(await readRecordOf(stack, key)), ...patch };
+  await writeRecordOf(stack, record);
+  return record;
 }
 
 /** Uploads a small qcow2 with these metadata and runs the pipeline on its event: the `submitted` record. */
@@ -57,4 +65,20 @@ export async function startFollowingStack(notify: { path: string; secret: string
       await stack.stop();
     },
   };
+}
+
+/** What startFollowingStack gives a suite. */
+export type FollowingStack = Awaited<ReturnType<typeof startFollowingStack>>;
+
+/**
+ * The following stack for the enclosing describe block: started before its tests (its parts handed
+ * to `onStart`, which keeps what the tests use), stopped after them.
+ */
+export function followingSuite(notify: { path: string; secret: string }, onStart: (started: FollowingStack) => void): void {
+  let started: FollowingStack | undefined;
+  before(async () => {
+    started = await startFollowingStack(notify);
+    onStart(started);
+  });
+  after(async () => started?.stop());
 }

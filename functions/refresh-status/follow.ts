@@ -5,11 +5,15 @@ import { randomUUID } from 'node:crypto';
 import * as z from '../../src/kernel/zod.js';
 import { createLogger } from '../../src/kernel/index.js';
 import { loadCredentials } from '../../src/adapters/jdcloud/index.js';
-import { type FollowRequest, sliceDeadlineMs } from '../../src/domain/following/index.js';
+import type { FollowRequest } from '../../src/domain/following/index.js';
 import { loadConfig } from '../../src/use-cases/config/index.js';
-import { createFollowDeps, fcHandOff, followInvocation, type FollowInvocationSummary } from '../../src/use-cases/following/index.js';
+import { createFollowDeps, fcHandOff, followInvocation, type FollowInvocationSummary, invocationWindow } from '../../src/use-cases/following/index.js';
 
-/** What fc passes as the context, as far as the follower uses it (fc documents no context; docs/deploy.md). */
+/**
+ * What fc passes as the context, as far as the follower uses it. fc documents no context
+ * (docs/deploy.md), so the timeout comes from OSS_IMAGE_IMPORT_FC_TIMEOUT, which the plugin sets;
+ * the context's is only the fallback.
+ */
 const contextSchema = z.object({
   requestId: z.optional(z.string()),
   function: z.optional(z.object({ timeout: z.optional(z.number()) })),
@@ -32,7 +36,7 @@ export async function follow(request: FollowRequest, rawContext: unknown): Promi
     const summary = await followInvocation(request, deps, handOff, {
       // Unique per invocation: a second delivery of the same event is another follower.
       holder: context.requestId ?? `invocation-${randomUUID()}`,
-      deadlineMs: sliceDeadlineMs(startedAtMs, context.function?.timeout),
+      ...invocationWindow(startedAtMs, config.follow.functionTimeoutSeconds ?? context.function?.timeout, config.follow.sliceSeconds),
     });
     logger.info(summary.follow, 'follow-through slice ended');
     return summary;

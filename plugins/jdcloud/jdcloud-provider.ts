@@ -4,7 +4,7 @@ import { createFcApi, type FcApi } from '../../src/adapters/jdcloud/fc/index.js'
 import type { Problem } from '../../src/kernel/index.js';
 import { jdcloudProviderSchema } from './config/config-schema.js';
 import { endOfLifeWarning, nodeMajorOf } from './config/node-runtime.js';
-import { defaultFcEndpoint } from './config/platform-environment.js';
+import { defaultFcEndpoint } from '../../src/domain/jdcloud-rules/index.js';
 import { readServiceConfig, type FunctionConfig, type ServiceConfig } from './config/read-service-config.js';
 import { chooseRuntimes, planDeploy, type DeployPlan } from './deploy/deploy-plan.js';
 import { deployService, type DeployArtifact } from './deploy/deploy-service.js';

@@ -92,6 +92,13 @@ describe('the layers', () => {
     assert.deepEqual(upward, []);
   });
 
+  it('benchmarks and tests import nothing of each other: what both use lives in harness/', () => {
+    const across = edges
+      .filter((edge) => (edge.from.startsWith('bench/') && edge.to.startsWith('test/')) || (edge.from.startsWith('test/') && edge.to.startsWith('bench/')))
+      .map((edge) => `${edge.from} imports ${edge.specifier}`);
+    assert.deepEqual(across, []);
+  });
+
   it('the kernel imports nothing of ours outside itself', () => {
     const outward = edges.filter((edge) => layerOf(edge.from) === 'src/kernel' && layerOf(edge.to) !== 'src/kernel');
     assert.deepEqual(outward, []);

@@ -61,11 +61,15 @@ describe('loadConfig', () => {
       OSS_IMAGE_IMPORT_FC_REFRESH_FUNCTION: 'refreshStatus',
       OSS_IMAGE_IMPORT_FC_REGION: 'cn-north-1',
       JDCLOUD_FC_ENDPOINT: 'http://127.0.0.1:9781/',
+      OSS_IMAGE_IMPORT_FC_TIMEOUT: '300',
+      IMAGE_FOLLOW_SLICE_SECONDS: '120',
     });
     assert.deepEqual(config.follow, {
       maxFollowMs: 48 * 3_600_000,
       notify: { url: new URL('https://hooks.example.com/images?token=abc'), secret: 'a-secret-of-16ch' },
       fc: { service: 'oss-image-import-dev', functionName: 'refreshStatus', region: 'cn-north-1', endpoint: 'http://127.0.0.1:9781' },
+      functionTimeoutSeconds: 300,
+      sliceSeconds: 120,
     });
     assert.deepEqual(config.defaults, { 'copy-to-regions': 'cn-east-2', 'share-with': 'jdpin-alice' });
     assert.deepEqual(loadConfig({ IMAGE_NOTIFY_URL: 'http://127.0.0.1:8080/hooks' }).follow.notify, { url: new URL('http://127.0.0.1:8080/hooks') });
@@ -73,16 +77,18 @@ describe('loadConfig', () => {
     assert.equal(loadConfig({ IS_LOCAL: 'true', OSS_IMAGE_IMPORT_FC_SERVICE: 's', OSS_IMAGE_IMPORT_FC_REFRESH_FUNCTION: 'f', OSS_IMAGE_IMPORT_FC_REGION: 'cn-north-1' }).follow.fc, undefined);
   });
 
-  it('refuses follow-through settings it cannot use, never echoing the secret or the URL\'s query', () => {
+  it('refuses follow-through settings it cannot use, never echoing the secret or the URL\'s path or query', () => {
     const cases: Array<[NodeJS.ProcessEnv, string]> = [
-      [{ IMAGE_NOTIFY_URL: 'http://hooks.example.com/images?token=abc' }, 'IMAGE_NOTIFY_URL="http://hooks.example.com/images" is not allowed: use https (plain http only for localhost or 127.0.0.1).'],
-      [{ IMAGE_NOTIFY_URL: 'ftp://hooks.example.com/' }, 'IMAGE_NOTIFY_URL="ftp://hooks.example.com/" is not allowed: use https (plain http only for localhost or 127.0.0.1).'],
+      [{ IMAGE_NOTIFY_URL: 'http://hooks.example.com/services/T0AAAA/B0BBBB/path-secret?token=abc' }, 'IMAGE_NOTIFY_URL="http://hooks.example.com" is not allowed: use https (plain http only for localhost or 127.0.0.1).'],
+      [{ IMAGE_NOTIFY_URL: 'ftp://hooks.example.com/' }, 'IMAGE_NOTIFY_URL="ftp://hooks.example.com" is not allowed: use https (plain http only for localhost or 127.0.0.1).'],
       [{ IMAGE_NOTIFY_URL: 'hooks.example.com' }, 'IMAGE_NOTIFY_URL is not a URL: use https://host/path (http only for localhost or 127.0.0.1).'],
-      [{ IMAGE_NOTIFY_URL: 'https://user:pw@hooks.example.com/' }, 'IMAGE_NOTIFY_URL="https://hooks.example.com/" has a user name or password: put a receiver\'s token in the query or use IMAGE_NOTIFY_SECRET.'],
+      [{ IMAGE_NOTIFY_URL: 'https://user:pw@hooks.example.com/' }, 'IMAGE_NOTIFY_URL="https://hooks.example.com" has a user name or password: put a receiver\'s token in the query or use IMAGE_NOTIFY_SECRET.'],
       [{ IMAGE_NOTIFY_URL: 'https://hooks.example.com/', IMAGE_NOTIFY_SECRET: 'too-short' }, 'IMAGE_NOTIFY_SECRET is 9 characters long: use at least 16 (e.g. openssl rand -hex 24).'],
       [{ IMAGE_NOTIFY_SECRET: 'a-secret-of-16ch' }, 'IMAGE_NOTIFY_SECRET is set but IMAGE_NOTIFY_URL is not: set the URL notifications go to, or unset the secret.'],
       [{ IMAGE_FOLLOW_MAX_HOURS: '0' }, 'IMAGE_FOLLOW_MAX_HOURS="0" is not allowed: use a whole number from 1 to 168.'],
       [{ IMAGE_FOLLOW_MAX_HOURS: '1.5' }, 'IMAGE_FOLLOW_MAX_HOURS="1.5" is not allowed: use a whole number from 1 to 168.'],
+      [{ IMAGE_FOLLOW_SLICE_SECONDS: '0' }, 'IMAGE_FOLLOW_SLICE_SECONDS="0" is not allowed: use a whole number of seconds from 1 to 900.'],
+      [{ OSS_IMAGE_IMPORT_FC_TIMEOUT: '5m' }, 'OSS_IMAGE_IMPORT_FC_TIMEOUT="5m" is not allowed: use a whole number of seconds from 1 to 900.'],
       [{ OSS_IMAGE_IMPORT_FC_SERVICE: 's', OSS_IMAGE_IMPORT_FC_REFRESH_FUNCTION: 'f', OSS_IMAGE_IMPORT_FC_REGION: 'north' }, 'OSS_IMAGE_IMPORT_FC_REGION="north" is not a JD Cloud region id, e.g. cn-north-1.'],
     ];
     for (const [env, message] of cases) assert.throws(() => loadConfig(env), { name: 'ConfigError', message });

@@ -22,9 +22,10 @@ const deployer = { accessKeyId: 'AKIDCHAINDEPLOYER', secretAccessKey: 'chain-dep
 const secret = 'chain-notify-secret-0123456789';
 
 /**
- * The repository's functions with the stack's endpoints. refreshStatus times out after 3 s: a slice
- * of 2 s, half of it the lease's settle time, leaves no room for the follower's first wait (2 s),
- * so the invocation that sees the image ready hands the copies on to the next one.
+ * The repository's functions with the stack's endpoints and serverless.yml's timeouts. Each
+ * follower invocation hands on after 2 s (IMAGE_FOLLOW_SLICE_SECONDS), half of it the lease's
+ * settle time: no room for the follower's first wait (2 s), so the chain hops while the import and
+ * the copies run, and fc never has to kill an invocation (a cold Node 16 start included).
  */
 function chainYml(stack: DevStack, receiver: WebhookReceiver): string {
   return `service: chain
@@ -46,6 +47,7 @@ provider:
     JDCLOUD_SECRET_ACCESS_KEY: ${localOssCredentials.secretAccessKey}
     IMAGE_NOTIFY_URL: ${receiver.url}/hooks
     IMAGE_NOTIFY_SECRET: ${secret}
+    IMAGE_FOLLOW_SLICE_SECONDS: '2'
     LOG_LEVEL: warn
 functions:
   importImage:
@@ -54,7 +56,7 @@ functions:
       - oss: { bucket: ${stack.bucket}, events: ['oss:ObjectCreated:*'], filter: { suffix: .qcow2 } }
   refreshStatus:
     handler: functions/refresh-status/handler.handler
-    timeout: 3
+    timeout: 300
 `;
 }
 

@@ -2,17 +2,11 @@
 // refused share, an interrupted follower, the maximum follow time, a new upload of the key, a
 // receiver that is down, and final outcomes that need only a notification.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { StatusRecord } from '../../src/domain/status/index.js';
 import type { DevStack, WebhookReceiver } from '../../src/edges/local/index.js';
 import { followImport } from '../../src/use-cases/following/index.js';
-import { startFollowingStack, followDepsFor, followRequestOf, readRecordOf, submitUpload, writeRecordOf } from '../../harness/following.js';
-
-async function patchRecord(stack: DevStack, key: string, patch: Partial<StatusRecord>): Promise<StatusRecord> {
-  const record = { ...(await readRecordOf(stack, key)), ...patch };
-  await writeRecordOf(stack, record);
-  return record;
-}
+import { followDepsFor, followingSuite, followRequestOf, patchRecordOf, readRecordOf, submitUpload } from '../../harness/following.js';
 
 const calls = (stack: DevStack, operation: 'copyImages' | 'shareImage' | 'describeImageTasks') => stack.emulator.counters.requestsByOperation[operation];
 
@@ -20,12 +14,7 @@ describe('the follower when things go wrong', () => {
   let stack: DevStack;
   let receiver: WebhookReceiver;
   let env: NodeJS.ProcessEnv;
-  let stop: () => Promise<void>;
-
-  before(async () => {
-    ({ stack, receiver, env, stop } = await startFollowingStack({ path: '/hooks', secret: 'notify-secret-of-32-characters!!' }));
-  });
-  after(async () => stop());
+  followingSuite({ path: '/hooks', secret: 'notify-secret-of-32-characters!!' }, (started) => ({ stack, receiver, env } = started));
 
   async function follow(key: string, overrides: Partial<ReturnType<typeof followDepsFor>> = {}) {
     const deps = { ...followDepsFor(stack, env), ...overrides };
@@ -40,7 +29,7 @@ describe('the follower when things go wrong', () => {
   it('a copyImages whose answer is lost is never asked again: that copy ends in error, the other is made', async () => {
     const key = 'fail/dropped-copy.qcow2';
     await submitUpload(stack, key);
-    await patchRecord(stack, key, { copies: [{ region: 'cn-east-2', state: 'pending' }, { region: 'cn-south-1', state: 'pending' }] });
+    await patchRecordOf(stack, key, { copies: [{ region: 'cn-east-2', state: 'pending' }, { region: 'cn-south-1', state: 'pending' }] });
     const before = calls(stack, 'copyImages');
     stack.emulator.injectFault({ kind: 'drop', afterProcessing: true, operation: 'copyImages' });
     const { result, record } = await follow(key);
@@ -63,7 +52,7 @@ describe('the follower when things go wrong', () => {
   it('a throttled copyImages (429) did nothing, so it is asked again after a wait', async () => {
     const key = 'fail/throttled-copy.qcow2';
     await submitUpload(stack, key);
-    await patchRecord(stack, key, { copies: [{ region: 'cn-east-1', state: 'pending' }] });
+    await patchRecordOf(stack, key, { copies: [{ region: 'cn-east-1', state: 'pending' }] });
     const before = calls(stack, 'copyImages');
     stack.emulator.injectFault({ kind: 'status', status: 429, operation: 'copyImages' });
     const { record } = await follow(key);
@@ -75,7 +64,7 @@ describe('the follower when things go wrong', () => {
   it('a share JD refuses ends in error with its message; the ready notification still goes out', async () => {
     const key = 'fail/refused-share.qcow2';
     await submitUpload(stack, key);
-    await patchRecord(stack, key, { shares: { pins: ['jdpin-mallory'], state: 'pending' } });
+    await patchRecordOf(stack, key, { shares: { pins: ['jdpin-mallory'], state: 'pending' } });
     stack.emulator.injectFault({ kind: 'status', status: 400, apiStatus: 'INVALID_ARGUMENT', message: "Pin 'jdpin-mallory' does not exist", operation: 'shareImage' });
     const posts = receiver.received.length;
     const { record } = await follow(key);
@@ -94,7 +83,7 @@ describe('the follower when things go wrong', () => {
     const key = 'fail/orphan.qcow2';
     await submitUpload(stack, key);
     const expired = new Date(Date.now() - 1000).toISOString();
-    const record = await patchRecord(stack, key, {
+    const record = await patchRecordOf(stack, key, {
       state: 'ready',
       copies: [{ region: 'cn-south-1', state: 'copying', requestedAt: '2026-12-05T10:00:00.000Z' }],
       follower: { holder: 'invocation-that-died', leaseUntil: expired, startedAt: new Date().toISOString(), hop: 3 },
@@ -141,7 +130,7 @@ describe('the follower when things go wrong', () => {
     const key = 'fail/jd-failed.qcow2';
     stack.emulator.failNextImport('ImageCheckFailed: no bootable partition found');
     await submitUpload(stack, key);
-    await patchRecord(stack, key, { copies: [{ region: 'cn-east-2', state: 'pending' }], shares: { pins: ['jdpin-alice'], state: 'pending' } });
+    await patchRecordOf(stack, key, { copies: [{ region: 'cn-east-2', state: 'pending' }], shares: { pins: ['jdpin-alice'], state: 'pending' } });
     const before = { copies: calls(stack, 'copyImages'), shares: calls(stack, 'shareImage') };
     const posts = receiver.received.length;
     const { result, record } = await follow(key);
@@ -163,7 +152,7 @@ describe('the follower when things go wrong', () => {
     const key = 'fail/superseded.qcow2';
     await submitUpload(stack, key);
     const request = await followRequestOf(stack, key);
-    const newer = await patchRecord(stack, key, { clientToken: 'oii-a-newer-upload', source: { ...request, etag: 'another-etag' } });
+    const newer = await patchRecordOf(stack, key, { clientToken: 'oii-a-newer-upload', source: { ...request, etag: 'another-etag' } });
     const deps = followDepsFor(stack, env);
     const result = await followImport(request, deps);
     await deps.close();
@@ -185,7 +174,7 @@ describe('the follower when things go wrong', () => {
       attempts: 4,
       at: undefined,
       httpStatus: 500,
-      error: `${receiver.url}/hooks answered HTTP 500`,
+      error: `${receiver.url} answered HTTP 500`,
     });
   });
 
@@ -193,13 +182,13 @@ describe('the follower when things go wrong', () => {
     const key = 'fail/rejected.qcow2';
     await submitUpload(stack, key);
     const requests = stack.emulator.counters.requests;
-    await patchRecord(stack, key, { state: 'rejected', problems: [{ code: 'missing-platform', field: 'platform', message: 'platform is missing' }] });
+    await patchRecordOf(stack, key, { state: 'rejected', problems: [{ code: 'missing-platform', field: 'platform', message: 'platform is missing' }] });
     const posts = receiver.received.length;
     assert.equal((await follow(key)).result.outcome, 'done');
     assert.equal((await follow(key)).result.outcome, 'done');
     assert.deepEqual(receiver.received.slice(posts).map((post) => post.headers['x-oss-image-import-event']), ['rejected']);
 
-    await patchRecord(stack, key, { state: 'failed', error: { message: 'HTTP 503', retryable: true }, notifications: [] });
+    await patchRecordOf(stack, key, { state: 'failed', error: { message: 'HTTP 503', retryable: true }, notifications: [] });
     const { result, record } = await follow(key);
     assert.equal(result.outcome, 'done');
     assert.deepEqual(record.notifications, []);

@@ -3,11 +3,11 @@
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { HeadObjectCommand } from '@aws-sdk/client-s3';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { StatusRecord } from '../../src/domain/status/index.js';
 import type { DevStack, WebhookReceiver } from '../../src/edges/local/index.js';
 import { followImport, followSlice } from '../../src/use-cases/following/index.js';
-import { fastFollowTiming, startFollowingStack, followDepsFor, followRequestOf, readRecordOf, submitUpload, writeRecordOf } from '../../harness/following.js';
+import { fastFollowTiming, followDepsFor, followingSuite, followRequestOf, readRecordOf, submitUpload, writeRecordOf } from '../../harness/following.js';
 
 const secret = 'notify-secret-of-32-characters!!';
 
@@ -39,12 +39,7 @@ describe('the follower', () => {
   let stack: DevStack;
   let receiver: WebhookReceiver;
   let env: NodeJS.ProcessEnv;
-  let stop: () => Promise<void>;
-
-  before(async () => {
-    ({ stack, receiver, env, stop } = await startFollowingStack({ path: '/hooks/images?token=receiver-token', secret: secret }));
-  });
-  after(async () => stop());
+  followingSuite({ path: '/hooks/images?token=receiver-token', secret: secret }, (started) => ({ stack, receiver, env } = started));
 
   it('takes an import to ready, copies it to two regions, shares it with both pins and notifies, each call once', async () => {
     const key = 'follow/ubuntu.qcow2';
@@ -135,9 +130,12 @@ describe('the follower', () => {
     const request = await followRequestOf(stack, key);
     const [holder, watcher] = [followDepsFor(stack, env), followDepsFor(stack, env)];
     const seen: string[] = [];
-    const holding = followImport(request, holder, { holder: 'holder' });
-    // The watcher starts once the holder has its lease.
-    await new Promise((resolve) => setTimeout(resolve, 150));
+    // The watcher starts once the holder has its lease: its first progress report is the claim.
+    let claimed: () => void = () => {};
+    const claim = new Promise<void>((resolve) => (claimed = resolve));
+    const holding = followImport(request, holder, { holder: 'holder', onProgress: () => claimed() });
+    await claim;
+    assert.equal((await readRecordOf(stack, key)).follower?.holder, 'holder');
     const watched = await followImport(request, watcher, { holder: 'watcher', whileHeldElsewhere: 'watch', onProgress: (record) => seen.push(record.state) });
     assert.equal((await holding).outcome, 'done');
     await Promise.all([holder.close(), watcher.close()]);
@@ -147,7 +145,7 @@ describe('the follower', () => {
     assert.deepEqual(counts(stack), { importImage: before.importImage, copyImages: before.copyImages + 1, shareImage: before.shareImage });
   });
 
-  it('slices hand over: each lets go of the lease at its deadline and the next one, another holder, goes on', async () => {
+  it('slices hand over: each passes the lease on at its deadline and the next hop, another holder, takes it and goes on', async () => {
     const key = 'follow/sliced.qcow2';
     await submitUpload(stack, key);
     await withFollowThrough(stack, key, ['cn-south-1'], ['jdpin-carol']);
@@ -165,7 +163,7 @@ describe('the follower', () => {
         // The first report is the claim; the second follows the first step.
         if (progress === 2) offsetMs += deadlineMs - deps.now().getTime();
       };
-      const result = await followSlice({ ...request, hop }, deps, { holder: `invocation-${hop}`, deadlineMs, onProgress });
+      const result = await followSlice({ ...request, hop }, deps, { holder: `invocation-${hop}`, deadlineMs, onProgress, atDeadline: 'pass' });
       outcomes.push(result.outcome);
       if (result.outcome !== 'continue') break;
     }

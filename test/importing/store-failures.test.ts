@@ -62,6 +62,7 @@ describe('store failures in the pipeline', () => {
             key: 'denied/notes.raw',
             error: `status record not written: PutObject s3://${stack.bucket}/.image-import/denied/notes.raw.json failed: AccessDenied (HTTP 403). ${deniedWrite}`,
             retryable: false,
+            recorded: false,
             bucket: stack.bucket,
             region: 'cn-north-1',
           },
@@ -85,7 +86,7 @@ describe('store failures in the pipeline', () => {
       const summary = await handleEvent(notification(stack.bucket, [key]), { ...stack.deps, s3 });
       const outcome = summary.outcomes[0];
       assert.equal(outcome?.outcome, 'failed');
-      assert.equal(outcome.retryable, false);
+      assert.deepEqual([outcome.retryable, outcome.recorded], [false, false]);
       assert.equal(
         outcome.error,
         'The status record key would be 1025 bytes (IMAGE_STATUS_PREFIX ".image-import/", the object key, ".json"), and S3 keys hold at most 1024 bytes, so this upload cannot be recorded. ' +

@@ -85,7 +85,7 @@ describe('deliverNotification', () => {
     assert.equal(new Set(received.map((request) => request.body)).size, 1);
   });
 
-  it('gives up on a 4xx at once and records why, without the URL query', async (t) => {
+  it('gives up on a 4xx at once and records why, with the URL\'s origin only', async (t) => {
     const { url, received } = await receiver(t, (_, response) => response.writeHead(401).end('bad signature'));
     const delivery = await deliverNotification({ url: new URL(`${url}/hook?token=receiver-token`), secret }, document, noWait);
     assert.equal(received.length, 1);
@@ -96,8 +96,20 @@ describe('deliverNotification', () => {
       attempts: 1,
       at: '2026-12-05T10:05:02.000Z',
       httpStatus: 401,
-      error: `${url}/hook answered HTTP 401`,
+      error: `${url} answered HTTP 401`,
     });
+  });
+
+  it('never records the path either: Slack, Discord and Teams webhooks carry their secret there', async (t) => {
+    const { url } = await receiver(t, (_, response) => response.writeHead(500).end());
+    const slackLike = new URL(`${url}/services/T0AAAAAAA/B0BBBBBBB/path-secret-XXXXXXXX`);
+    const answered = await deliverNotification({ url: slackLike, secret }, document, { ...noWait, maxAttempts: 1 });
+    const closed = new URL(slackLike);
+    closed.port = '1';
+    const refused = await deliverNotification({ url: closed, secret }, document, { ...noWait, maxAttempts: 1 });
+    assert.equal(answered.error, `${url} answered HTTP 500`);
+    assert.match(refused.error ?? '', /^POST http:\/\/127\.0\.0\.1:1 failed: /);
+    assert.doesNotMatch(JSON.stringify([answered, refused]), /services|path-secret/);
   });
 
   it('does not follow a redirect', async (t) => {
@@ -105,7 +117,7 @@ describe('deliverNotification', () => {
     const delivery = await deliverNotification({ url: new URL(url), secret }, document, noWait);
     assert.equal(received.length, 1);
     assert.equal(delivery.delivered, false);
-    assert.equal(delivery.error, `${url}/ answered HTTP 302`);
+    assert.equal(delivery.error, `${url} answered HTTP 302`);
   });
 
   it('tries every attempt against a closed port, then records the cause and never the token or the secret', async (t) => {
@@ -116,8 +128,29 @@ describe('deliverNotification', () => {
     const delivery = await deliverNotification({ url: closed, secret }, document, { ...noWait, maxAttempts: 3 });
     assert.equal(delivery.delivered, false);
     assert.equal(delivery.attempts, 3);
-    assert.match(delivery.error ?? '', /^POST http:\/\/127\.0\.0\.1:1\/ failed: .*ECONNREFUSED/);
+    assert.match(delivery.error ?? '', /^POST http:\/\/127\.0\.0\.1:1 failed: .*ECONNREFUSED/);
     assert.doesNotMatch(JSON.stringify(delivery), /receiver-token|a-secret-of/);
+  });
+
+  it('stops at its signal: no attempt after it, the POST under way cut off, and the result says it was not delivered', async (t) => {
+    const { url, received } = await receiver(t, (index, response) => {
+      // The first POST is answered 503; the next ones never.
+      if (index === 1) response.writeHead(503).end();
+    });
+    const stopping = new AbortController();
+    // Stopped while waiting to try again.
+    const waiting = await deliverNotification({ url: new URL(url), secret }, document, { now: noWait.now, signal: stopping.signal, sleep: async () => stopping.abort() });
+    assert.deepEqual(waiting, { event: 'ready', id: document.id, delivered: false, attempts: 1, at: '2026-12-05T10:05:02.000Z', httpStatus: 503, error: `${url} answered HTTP 503` });
+    // Stopped with a POST under way.
+    const inFlight = new AbortController();
+    const delivering = deliverNotification({ url: new URL(url), secret }, document, { now: noWait.now, signal: inFlight.signal });
+    while (received.length < 2) await new Promise((resolve) => setTimeout(resolve, 5));
+    inFlight.abort();
+    assert.deepEqual(await delivering, { event: 'ready', id: document.id, delivered: false, attempts: 1, at: '2026-12-05T10:05:02.000Z', error: `POST ${url} failed: ABORT_ERR The operation was aborted` });
+    // Stopped before: nothing sent.
+    const before = await deliverNotification({ url: new URL(url), secret }, document, { now: noWait.now, signal: stopping.signal });
+    assert.deepEqual(before, { event: 'ready', id: document.id, delivered: false, attempts: 0, at: '2026-12-05T10:05:02.000Z', error: 'stopped before it was sent' });
+    assert.equal(received.length, 2);
   });
 
   it('ends an attempt that gets no answer within the timeout', async (t) => {
@@ -125,6 +158,6 @@ describe('deliverNotification', () => {
       // never answers
     });
     const delivery = await deliverNotification({ url: new URL(url), secret }, document, { ...noWait, maxAttempts: 1, timeoutMs: 200 });
-    assert.deepEqual({ delivered: delivery.delivered, error: delivery.error }, { delivered: false, error: `POST ${url}/ failed: no answer within 200 ms` });
+    assert.deepEqual({ delivered: delivery.delivered, error: delivery.error }, { delivered: false, error: `POST ${url} failed: no answer within 200 ms` });
   });
 });

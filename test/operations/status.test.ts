@@ -109,6 +109,26 @@ describe('oss-image-import status', () => {
     assert.equal(again.apiCalls, 0);
   });
 
+  it('--refresh that finds an import in error ends its pending copies and share in error too, as the follower does', async () => {
+    const key = 'cancelled/broken.qcow2';
+    await upload(stack, key, makeDiskImage('qcow2', '1G'), { metadata: { platform: 'Ubuntu', 'copy-to-regions': 'cn-east-2', 'share-with': 'jdpin-alice' } });
+    const summary = await handleEvent({ Records: [{ eventName: 'ObjectCreated:Put', s3: { bucket: { name: stack.bucket }, object: { key } } }] }, stack.deps);
+    const taskId = summary.outcomes[0]?.outcome === 'submitted' ? summary.outcomes[0].taskId : '';
+    stack.emulator.failTask(taskId, 'ImageCheckFailed: no bootable partition found');
+
+    const { records } = await statusJson(env, [`s3://${stack.bucket}/cancelled/`, '--refresh']);
+    const record = records[0]?.record;
+    assert.deepEqual(
+      { state: record?.state, message: record?.task?.message, copies: record?.copies, shares: record?.shares },
+      {
+        state: 'error',
+        message: 'ImageCheckFailed: no bootable partition found',
+        copies: [{ region: 'cn-east-2', state: 'error', message: 'Not copied: the import ended in error, so there is no image.' }],
+        shares: { pins: ['jdpin-alice'], state: 'error', message: 'Not shared: the import ended in error, so there is no image.' },
+      },
+    );
+  });
+
   it('prints a table on a terminal-less stdout, and asks for a bucket when none is configured', async () => {
     const { io, captured } = captureIo(env);
     assert.equal(await runCli(['status', `s3://${stack.bucket}/s/ok`], io), 0);

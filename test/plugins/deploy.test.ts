@@ -37,12 +37,13 @@ async function zipFacts(service: ServiceDir): Promise<{ bytes: number; sha256: s
 }
 
 /** The variables the plugin adds to every function (platform-environment.ts). */
-function platformEnvs(emulator: FcEmulator, service: string, fn: string): Array<{ name: string; value: string }> {
+function platformEnvs(emulator: FcEmulator, service: string, fn: string, timeoutSeconds: number): Array<{ name: string; value: string }> {
   return [
     { name: 'OSS_IMAGE_IMPORT_FC_SERVICE', value: service },
     { name: 'OSS_IMAGE_IMPORT_FC_FUNCTION', value: fn },
     { name: 'OSS_IMAGE_IMPORT_FC_REGION', value: 'cn-north-1' },
     { name: 'JDCLOUD_FC_ENDPOINT', value: emulator.url },
+    { name: 'OSS_IMAGE_IMPORT_FC_TIMEOUT', value: String(timeoutSeconds) },
   ];
 }
 
@@ -95,7 +96,7 @@ describe('serverless deploy, info, invoke and remove against the fc JD documents
             envs: [
               { name: 'JDCLOUD_REGION', value: 'cn-north-1' },
               { name: 'IMAGE_STATUS_PREFIX', value: '.image-import/' },
-              ...platformEnvs(emulator, 'fixture-images-dev', 'importImage'),
+              ...platformEnvs(emulator, 'fixture-images-dev', 'importImage', 30),
             ],
           },
         },
@@ -191,7 +192,7 @@ describe('serverless deploy, info, invoke and remove against the fc JD documents
           envs: [
             { name: 'JDCLOUD_REGION', value: 'cn-north-1' },
             { name: 'IMAGE_STATUS_PREFIX', value: '.status/' },
-            ...platformEnvs(emulator, 'fixture-images-dev', 'importImage'),
+            ...platformEnvs(emulator, 'fixture-images-dev', 'importImage', 45),
           ],
         },
       },
@@ -220,7 +221,7 @@ describe('serverless deploy, info, invoke and remove against the fc JD documents
         'functions:',
         '  importImage: nodejs16, handler index.handler, 0.15 vCPU / 256 MB, timeout 45 s, status Active',
         `    code: ${fn?.code.length} bytes, checksum ${fn?.checkSum}`,
-        '    environment: JDCLOUD_REGION, IMAGE_STATUS_PREFIX, OSS_IMAGE_IMPORT_FC_SERVICE, OSS_IMAGE_IMPORT_FC_FUNCTION, OSS_IMAGE_IMPORT_FC_REGION, JDCLOUD_FC_ENDPOINT',
+        '    environment: JDCLOUD_REGION, IMAGE_STATUS_PREFIX, OSS_IMAGE_IMPORT_FC_SERVICE, OSS_IMAGE_IMPORT_FC_FUNCTION, OSS_IMAGE_IMPORT_FC_REGION, JDCLOUD_FC_ENDPOINT, OSS_IMAGE_IMPORT_FC_TIMEOUT',
         `    trigger oss-1: jrn:oss:cn-north-1::other-images ${qcow2Config} (Enable)`,
         `    trigger oss-2: jrn:oss:cn-north-1::disk-images ${vhdConfig} (Enable)`,
       ].join('\n'),
@@ -304,7 +305,7 @@ describe('serverless deploy with the repository serverless.yml', () => {
       environment: fn.envs.map((variable) => variable.name),
       triggers: [...fn.triggers.values()].map((trigger) => `${trigger.sourceJrn} ${trigger.triggerConfig}`),
     }));
-    const platform = ['OSS_IMAGE_IMPORT_FC_SERVICE', 'OSS_IMAGE_IMPORT_FC_FUNCTION', 'OSS_IMAGE_IMPORT_FC_REFRESH_FUNCTION', 'OSS_IMAGE_IMPORT_FC_REGION', 'JDCLOUD_FC_ENDPOINT'];
+    const platform = ['OSS_IMAGE_IMPORT_FC_SERVICE', 'OSS_IMAGE_IMPORT_FC_FUNCTION', 'OSS_IMAGE_IMPORT_FC_REFRESH_FUNCTION', 'OSS_IMAGE_IMPORT_FC_REGION', 'JDCLOUD_FC_ENDPOINT', 'OSS_IMAGE_IMPORT_FC_TIMEOUT'];
     const environment = ['JDCLOUD_REGION', 'IMAGE_ALLOWED_BUCKETS', 'IMAGE_STATUS_PREFIX', ...platform];
     assert.deepEqual(summary, [
       {
@@ -351,6 +352,7 @@ describe('serverless deploy with the repository serverless.yml', () => {
       'OSS_IMAGE_IMPORT_FC_REFRESH_FUNCTION',
       'OSS_IMAGE_IMPORT_FC_REGION',
       'JDCLOUD_FC_ENDPOINT',
+      'OSS_IMAGE_IMPORT_FC_TIMEOUT',
     ]);
     // Back to the keyless configuration the next tests expect.
     const reset = await runServerless(repoRoot, ['package', '--package', packageDir], env());
@@ -443,12 +445,12 @@ describe('serverless deploy refuses bad input before any API call', () => {
       'serverless.yml has a problem to fix before anything is deployed:\n  - functions.importImage.events[1].oss repeats the filter of functions.importImage.events[0].oss on bucket "disk-images" (prefix "", suffix ".qcow2", oss:ObjectCreated:*); JD binds a prefix/suffix pair only once per bucket and event. Merge the two events or change one filter.',
     ));
 
-  it('more than fc\'s 50 environment variables (the 4 the plugin adds count)', () =>
+  it('more than fc\'s 50 environment variables (the 5 the plugin adds count)', () =>
     refused(
-      (yml) => yml.replace('    IMAGE_STATUS_PREFIX: .image-import/\n', `    IMAGE_STATUS_PREFIX: ${'p'.repeat(129)}\n${Array.from({ length: 45 }, (_, index) => `    EXTRA_${index}: x\n`).join('')}`),
+      (yml) => yml.replace('    IMAGE_STATUS_PREFIX: .image-import/\n', `    IMAGE_STATUS_PREFIX: ${'p'.repeat(129)}\n${Array.from({ length: 44 }, (_, index) => `    EXTRA_${index}: x\n`).join('')}`),
       [
         'serverless.yml has a problem to fix before anything is deployed:',
-        '  - functions.importImage.environment (with provider.environment and the 4 the plugin adds) has 51 variables; fc allows at most 50. Remove some, or combine related settings into one variable.',
+        '  - functions.importImage.environment (with provider.environment and the 5 the plugin adds) has 51 variables; fc allows at most 50. Remove some, or combine related settings into one variable.',
       ].join('\n'),
     ));
 

@@ -11,7 +11,7 @@ import { createOssClient } from '../../src/adapters/oss/oss-client.js';
 import { makeDiskImage } from '../../harness/disk-images.js';
 import { startTestStack, upload } from '../../harness/local-stack.js';
 import { fixtureYml, makeServiceDir, repoRoot, runServerless, type ServiceDir } from './serverless-cli.js';
-import { ossTriggerEvent } from './upload-event.js';
+import { ossTriggerEvent } from '../../harness/upload-event.js';
 
 /** The handler's result: the pretty-printed JSON document invoke local writes last on stdout. */
 function printedResult(stdout: string): Record<string, unknown> {

@@ -14,7 +14,7 @@ import { startTestStack, upload } from '../../harness/local-stack.js';
 import { packedCases } from '../../harness/packed-cases.js';
 import { packageRuntimeMatrix } from './runtime-matrix.js';
 import { repoRoot } from './serverless-cli.js';
-import { ossTriggerEvent } from './upload-event.js';
+import { ossTriggerEvent } from '../../harness/upload-event.js';
 
 /**
  * The deployed bundle, end to end, on every Node runtime fc may offer (issue 12): one binary per
@@ -69,7 +69,7 @@ describe('the packaged importImage bundle on each Node runtime', () => {
       // The same retries on every Node: the first importImage answers 503.
       stack.emulator.injectFault({ kind: 'status', status: 503, operation: 'importImage' });
 
-      const outcome = await run(binary, [join(repoRoot, 'test', 'plugins', 'fixtures', 'run-bundle.cjs'), join(work, `node${major}`, 'index.js'), eventFile, resultFile], bundleEnvironment(stack));
+      const outcome = await run(binary, [join(repoRoot, 'harness', 'run-bundle.cjs'), join(work, `node${major}`, 'index.js'), eventFile, resultFile], bundleEnvironment(stack));
       const printed = JSON.parse(await readFile(resultFile, 'utf8')) as BundleRun;
       assert.equal(outcome.code, 0, `${printed.error ?? ''}\n${outcome.output}`);
       assert.match(printed.node, new RegExp(`^v${major}\\.`));
@@ -97,7 +97,7 @@ describe('the packaged importImage bundle on each Node runtime', () => {
       await writeFile(eventFile, JSON.stringify(await ossTriggerEvent(stack, key)));
       const created = stack.emulator.counters.imagesCreated;
 
-      const outcome = await run(binary, [join(repoRoot, 'test', 'plugins', 'fixtures', 'run-bundle.cjs'), join(work, `node${major}`, 'index.js'), eventFile, resultFile], bundleEnvironment(stack));
+      const outcome = await run(binary, [join(repoRoot, 'harness', 'run-bundle.cjs'), join(work, `node${major}`, 'index.js'), eventFile, resultFile], bundleEnvironment(stack));
       const printed = JSON.parse(await readFile(resultFile, 'utf8')) as BundleRun;
       assert.equal(outcome.code, 0, `${printed.error ?? ''}\n${outcome.output}`);
       assert.match(printed.node, new RegExp(`^v${major}\\.`));

@@ -58,6 +58,7 @@ describe('readServiceConfig', () => {
       OSS_IMAGE_IMPORT_FC_FUNCTION: 'importImage',
       OSS_IMAGE_IMPORT_FC_REGION: 'cn-north-1',
       JDCLOUD_FC_ENDPOINT: 'https://fc.jdcloud-api.com',
+      OSS_IMAGE_IMPORT_FC_TIMEOUT: '30',
     });
     // No cpu or memorySize: fc's default instance type, sent explicitly.
     assert.deepEqual({ cpu: fn?.cpu, memorySize: fn?.memorySize }, { cpu: 1, memorySize: 1024 });
@@ -158,12 +159,27 @@ describe('readServiceConfig', () => {
     );
   });
 
+  it('warns of a refresh function whose timeout is too short for its follower\'s longest step and the hand-off', () => {
+    const refreshing = (timeout: number | undefined) => ({ ...view(), functions: { ...view().functions, refreshStatus: { handler: 'handler.handler', ...(timeout !== undefined ? { timeout } : {}) } } });
+    assert.deepEqual(readServiceConfig(refreshing(118)).warnings, []);
+    for (const [timeout, shown] of [[117, 117], [undefined, 60]] as const) {
+      assert.deepEqual(readServiceConfig(refreshing(timeout)).warnings, [
+        {
+          code: 'short-follower-timeout',
+          field: 'functions.refreshStatus.timeout',
+          value: String(shown),
+          message: `functions.refreshStatus.timeout: ${shown} s is too short for the follower, which needs 118 s to fit its longest step and the hand-off; each invocation would take one step, which fc may kill under way. Set it to at least 118 (serverless.yml has 300).`,
+        },
+      ]);
+    }
+  });
+
   it('rejects more than 50 environment variables, counting the plugin\'s own, naming no value', () => {
-    // 46 of ours + the 4 the plugin adds = 50: allowed; one more is not.
-    const environment = Object.fromEntries(Array.from({ length: 46 }, (_, index) => [`VAR_${index}`, 'x']));
+    // 45 of ours + the 5 the plugin adds = 50: allowed; one more is not.
+    const environment = Object.fromEntries(Array.from({ length: 45 }, (_, index) => [`VAR_${index}`, 'x']));
     assert.equal(Object.keys(readServiceConfig(view({ provider: { environment } })).config.functions[0]?.environment ?? {}).length, 50);
-    assert.deepEqual(problemsOf(view({ provider: { environment: { ...environment, VAR_46: 'x' } } })), [
-      'functions.importImage.environment (with provider.environment and the 4 the plugin adds) has 51 variables; fc allows at most 50. Remove some, or combine related settings into one variable.',
+    assert.deepEqual(problemsOf(view({ provider: { environment: { ...environment, VAR_45: 'x' } } })), [
+      'functions.importImage.environment (with provider.environment and the 5 the plugin adds) has 51 variables; fc allows at most 50. Remove some, or combine related settings into one variable.',
     ]);
   });
 
@@ -171,21 +187,23 @@ describe('readServiceConfig', () => {
     const environment = { NOTE: 'é'.repeat(2000), '1ST': 'b', 'with-dash': 'c' };
     assert.deepEqual(Object.keys(readServiceConfig(view({ function: { environment } })).config.functions[0]?.environment ?? {}).slice(0, 3), ['NOTE', '1ST', 'with-dash']);
     assert.deepEqual(problemsOf(view({ function: { environment: { FUN_MODE: 'a', path: 'b' } } })), [
-      'functions.importImage.environment (with provider.environment and the 4 the plugin adds).FUN_MODE: "FUN_MODE" is reserved by the platform (names starting FUN_); rename the variable.',
-      'functions.importImage.environment (with provider.environment and the 4 the plugin adds).path: "path" is reserved by the platform (PATH); rename the variable.',
+      'functions.importImage.environment (with provider.environment and the 5 the plugin adds).FUN_MODE: "FUN_MODE" is reserved by the platform (names starting FUN_); rename the variable.',
+      'functions.importImage.environment (with provider.environment and the 5 the plugin adds).path: "path" is reserved by the platform (PATH); rename the variable.',
     ]);
   });
 
-  it('names the refresh function in every function\'s environment, and rejects one that is not in the service', () => {
-    const refreshing = { ...view(), functions: { ...view().functions, refreshStatus: { handler: 'handler.handler' } } };
-    const { config } = readServiceConfig(refreshing, { fcEndpoint: 'http://127.0.0.1:9000' });
+  it('names the refresh function and each function\'s own timeout in its environment, and rejects a refresh function that is not in the service', () => {
+    const refreshing = { ...view(), functions: { ...view().functions, refreshStatus: { handler: 'handler.handler', timeout: 300 } } };
+    const { config, warnings } = readServiceConfig(refreshing, { fcEndpoint: 'http://127.0.0.1:9000' });
     assert.deepEqual(
-      config.functions.map((fn) => [fn.environment['OSS_IMAGE_IMPORT_FC_FUNCTION'], fn.environment['OSS_IMAGE_IMPORT_FC_REFRESH_FUNCTION'], fn.environment['JDCLOUD_FC_ENDPOINT']]),
+      config.functions.map((fn) => [fn.environment['OSS_IMAGE_IMPORT_FC_FUNCTION'], fn.environment['OSS_IMAGE_IMPORT_FC_REFRESH_FUNCTION'], fn.environment['JDCLOUD_FC_ENDPOINT'], fn.environment['OSS_IMAGE_IMPORT_FC_TIMEOUT']]),
       [
-        ['importImage', 'refreshStatus', 'http://127.0.0.1:9000'],
-        ['refreshStatus', 'refreshStatus', 'http://127.0.0.1:9000'],
+        // No timeout in serverless.yml: fc's default of 60 s.
+        ['importImage', 'refreshStatus', 'http://127.0.0.1:9000', '60'],
+        ['refreshStatus', 'refreshStatus', 'http://127.0.0.1:9000', '300'],
       ],
     );
+    assert.deepEqual(warnings, []);
     assert.deepEqual(problemsOf(view({ provider: { refreshFunction: 'follow' } })), [
       'provider.refreshFunction: "follow" is not a function of this service; name one under functions: (importImage).',
     ]);

@@ -6,8 +6,7 @@ import { followRequestFor } from '../../src/domain/following/index.js';
 import type { StatusRecord } from '../../src/domain/status/index.js';
 import type { DevStack, WebhookReceiver } from '../../src/edges/local/index.js';
 import { runCli } from '../../src/edges/cli/main.js';
-import { waitRequest } from '../../src/edges/cli/commands/wait-request.js';
-import { followRequestsAfter } from '../../src/use-cases/following/index.js';
+import { followRequestAfter, followRequestsAfter } from '../../src/use-cases/following/index.js';
 import type { OutcomeWithSource } from '../../src/use-cases/importing/index.js';
 import { captureIo } from '../../harness/capture-io.js';
 import { readRecordOf, startFollowingStack } from '../../harness/following.js';
@@ -33,7 +32,8 @@ describe('following a packed upload', () => {
     const now = new Date('2026-12-05T10:00:00.000Z');
     const expected = { version: 1, region: 'cn-north-1', bucket: 'images', key: 'u/disk.qcow2', etag: 'sibling-etag', startedAt: '2026-12-05T10:00:00.000Z', hop: 0, clientToken: 'token-of-the-sibling' };
     assert.deepEqual(followRequestsAfter([outcome], { now, notify: true }), [expected]);
-    assert.deepEqual(waitRequest(outcome, now), expected);
+    // import --wait follows final outcomes too (finalOutcomes).
+    assert.deepEqual(followRequestAfter(outcome, { now, finalOutcomes: true }), expected);
     const packedRecord: StatusRecord = {
       version: 1,
       state: 'submitted',

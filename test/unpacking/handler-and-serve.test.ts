@@ -12,7 +12,7 @@ import { startTestStack, upload } from '../../harness/local-stack.js';
 import { packedCases } from '../../harness/packed-cases.js';
 import { packFiles } from '../../harness/packed-images.js';
 import { objectBytes } from '../../harness/unpack-checks.js';
-import { ossTriggerEvent } from '../plugins/upload-event.js';
+import { ossTriggerEvent } from '../../harness/upload-event.js';
 
 describe('packed uploads through the function handler and serve', () => {
   let stack: DevStack;

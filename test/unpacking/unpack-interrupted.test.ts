@@ -11,7 +11,7 @@ import { stackEnv } from '../../harness/capture-io.js';
 import { startTestStack, upload } from '../../harness/local-stack.js';
 import { multipartGzip } from '../../harness/packed-cases.js';
 import { objectBytes, statusRecordOf, uploadsInProgress } from '../../harness/unpack-checks.js';
-import { ossTriggerEvent } from '../plugins/upload-event.js';
+import { ossTriggerEvent } from '../../harness/upload-event.js';
 
 /** Runs `onPart` as each UploadPart is sent, before it reaches the store; its error fails the part. */
 function onUploadPart(s3: S3Client, onPart: () => void): void {

@@ -1,14 +1,12 @@
-import { defaultFcEndpoint, platformEnvironmentNames } from '../../../src/use-cases/config/index.js';
+import { platformEnvironmentNames } from '../../../src/use-cases/config/index.js';
 
 /**
  * Variables the plugin adds to every function's environment, so a function can find itself and
  * its siblings in fc: a follower re-invokes itself, the import hands off to the refresh function
- * (asynchronous invocations, docs/reference/jdcloud-api.md §3.1). docs/deploy.md lists them; the
- * names (and the default endpoint) are defined once, with the functions that read them
- * (src/use-cases/config).
+ * (asynchronous invocations, docs/reference/jdcloud-api.md §3.1), and the follower knows its own
+ * timeout (fc documents no context to read it from). docs/deploy.md lists them; the names are
+ * defined once, with the functions that read them (src/use-cases/config).
  */
-export { defaultFcEndpoint };
-
 export interface PlatformFacts {
   fcServiceName: string;
   region: string;
@@ -18,12 +16,14 @@ export interface PlatformFacts {
   refreshFunction: string | undefined;
 }
 
-export function platformEnvironment(facts: PlatformFacts, functionKey: string): Record<string, string> {
+/** The variables for one function, whose timeout is `timeoutSeconds` (fc's default when serverless.yml sets none). */
+export function platformEnvironment(facts: PlatformFacts, functionKey: string, timeoutSeconds: number): Record<string, string> {
   return {
     [platformEnvironmentNames.service]: facts.fcServiceName,
     [platformEnvironmentNames.functionName]: functionKey,
     ...(facts.refreshFunction !== undefined ? { [platformEnvironmentNames.refreshFunction]: facts.refreshFunction } : {}),
     [platformEnvironmentNames.region]: facts.region,
     [platformEnvironmentNames.endpoint]: facts.fcEndpoint,
+    [platformEnvironmentNames.timeout]: String(timeoutSeconds),
   };
 }

@@ -2,11 +2,12 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import * as z from '../../../src/kernel/zod.js';
 import type { Problem } from '../../../src/kernel/index.js';
-import { fcLimits, isRegionId } from '../../../src/domain/jdcloud-rules/index.js';
+import { defaultFcEndpoint, fcFunctionDefaults, fcLimits, isRegionId } from '../../../src/domain/jdcloud-rules/index.js';
 import { ServiceConfigInvalidError } from '../errors.js';
 import { environmentProblems } from './environment-limits.js';
 import { resolveInstanceType } from './function-resources.js';
-import { defaultFcEndpoint, platformEnvironment, type PlatformFacts } from './platform-environment.js';
+import { followerTimeoutWarning } from './follower-timeout.js';
+import { platformEnvironment, type PlatformFacts } from './platform-environment.js';
 import { runtimeProblem } from './node-runtime.js';
 import { readTriggers } from './read-triggers.js';
 import { resourceNameProblem } from './resource-name.js';
@@ -114,12 +115,12 @@ function readFunction(context: FunctionContext, key: string, fn: FunctionInput):
   // remove, info and invoke need no code, so a moved handler file must not block them.
   const handler = resolveHandler(view.serviceDir, key, fn.handler ?? '', context.checkHandlers ? problems : []);
   if (fn.runtime !== undefined) add(runtimeProblem(`functions.${key}.runtime`, fn.runtime));
-  const platform = platformEnvironment(context.platform, key);
+  add(timeoutProblem(`functions.${key}.timeout`, fn.timeout));
+  const timeout = fn.timeout ?? provider.timeout;
+  const platform = platformEnvironment(context.platform, key, timeout ?? fcFunctionDefaults.timeout);
   const environment = { ...provider.environment, ...fn.environment, ...platform };
   const environmentField = `functions.${key}.environment (with provider.environment and the ${Object.keys(platform).length} the plugin adds)`;
   problems.push(...environmentProblems(environmentField, environment));
-  add(timeoutProblem(`functions.${key}.timeout`, fn.timeout));
-  const timeout = fn.timeout ?? provider.timeout;
   // A function that sets cpu or memorySize takes its instance type from those alone.
   const own = fn.cpu !== undefined || fn.memorySize !== undefined;
   const instance = resolveInstanceType(own ? `functions.${key}` : 'provider', own ? fn : provider);
@@ -181,6 +182,10 @@ export function readServiceConfig(view: ServerlessServiceView, options: { checkH
     const fn = parsePart(functionInputSchema, `functions.${key}`, raw, problems);
     if (fn !== undefined) functions.push(readFunction(context, key, fn));
   }
+
+  const refresh = functions.find((fn) => fn.key === refreshFunction);
+  const shortTimeout = refresh === undefined ? undefined : followerTimeoutWarning(refresh.key, refresh.timeout ?? fcFunctionDefaults.timeout);
+  if (shortTimeout !== undefined) warnings.push(shortTimeout);
 
   const overlaps = findTriggerOverlaps(functions.flatMap((fn) => fn.triggers));
   problems.push(...overlaps.errors);

@@ -1,9 +1,9 @@
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { setTimeout as sleepFor } from 'node:timers/promises';
-import { notificationRequestHeaders, type NotificationDocument, type NotificationEvent } from '../../domain/notification/index.js';
+import { notificationRequestHeaders, type NotificationDocument, type NotificationEvent, shownWebhookUrl } from '../../domain/notification/index.js';
 
-/** Where notifications go. The URL may carry a receiver's token in its query: it is never logged or recorded. */
+/** Where notifications go. The URL may carry a receiver's token in its path or query: only its origin is ever shown (shownWebhookUrl). */
 export interface WebhookTarget {
   url: URL;
   secret?: string;
@@ -19,7 +19,7 @@ export interface NotificationDelivery {
   at: string;
   /** The receiver's last HTTP status, when it answered. */
   httpStatus?: number;
-  /** Why the last attempt failed (never the URL's query, never the secret). */
+  /** Why the last attempt failed (the URL's origin only, never its path, query or the secret). */
   error?: string;
 }
 
@@ -33,13 +33,30 @@ export interface DeliveryOptions {
   now?: () => Date;
   sleep?: (ms: number) => Promise<void>;
   random?: () => number;
+  /**
+   * Stops the delivery (a process shutting down): the POST under way is cut off and no other
+   * attempt is made. The result then says `delivered: false`; whether the receiver got it is unknown.
+   */
+  signal?: AbortSignal;
 }
 
 const defaultDelaysMs = [1_000, 5_000, 20_000];
+const defaultMaxAttempts = 4;
+const defaultTimeoutMs = 10_000;
+/** Each wait is its delay ± 25 %. */
+const jitter = 0.25;
 
-/** The URL as it may be shown: scheme, host and path, never the query (it may hold a token). */
-export function describeWebhookUrl(url: URL): string {
-  return `${url.protocol}//${url.host}${url.pathname}`;
+/**
+ * The longest one delivery can take with these options: every attempt running to its timeout,
+ * and every wait between them at its largest jitter (by default 4 × 10 s + (1 + 5 + 20) s × 1.25
+ * = 72.5 s). The deployed follower starts a notification only if that much time is left.
+ */
+export function deliveryWorstCaseMs(options: DeliveryOptions = {}): number {
+  const attempts = Math.max(1, options.maxAttempts ?? defaultMaxAttempts);
+  const delaysMs = options.delaysMs ?? defaultDelaysMs;
+  let total = attempts * (options.timeoutMs ?? defaultTimeoutMs);
+  for (let retry = 1; retry < attempts; retry += 1) total += (delaysMs[Math.min(retry - 1, delaysMs.length - 1)] ?? 0) * (1 + jitter);
+  return total;
 }
 
 /** A receiver's answer worth another try: throttled, timed out or failing on its side. */
@@ -53,23 +70,23 @@ interface AttemptResult {
   retryable: boolean;
 }
 
-async function postOnce(target: WebhookTarget, body: string, headers: Record<string, string>, timeoutMs: number): Promise<AttemptResult> {
+async function postOnce(target: WebhookTarget, body: string, headers: Record<string, string>, timeoutMs: number, signal: AbortSignal | undefined): Promise<AttemptResult> {
   const send = target.url.protocol === 'https:' ? httpsRequest : httpRequest;
   return new Promise<AttemptResult>((resolve) => {
-    const req = send(target.url, { method: 'POST', headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) }, timeout: timeoutMs }, (response: IncomingMessage) => {
+    const req = send(target.url, { method: 'POST', headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) }, timeout: timeoutMs, ...(signal !== undefined ? { signal } : {}) }, (response: IncomingMessage) => {
       // The answer's body says nothing we need; drain it so the socket is freed.
       response.resume();
       response.on('end', () => {
         const status = response.statusCode ?? 0;
         if (status >= 200 && status < 300) resolve({ httpStatus: status, retryable: false });
-        else resolve({ httpStatus: status, error: `${describeWebhookUrl(target.url)} answered HTTP ${status}`, retryable: retryableStatus(status) });
+        else resolve({ httpStatus: status, error: `${shownWebhookUrl(target.url)} answered HTTP ${status}`, retryable: retryableStatus(status) });
       });
       response.on('error', (error) => resolve({ httpStatus: response.statusCode ?? 0, error: `reading the answer failed: ${error.message}`, retryable: true }));
     });
     req.on('timeout', () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
     req.on('error', (error: NodeJS.ErrnoException) => {
       const cause = error.code !== undefined && !error.message.includes(error.code) ? `${error.code} ${error.message}` : error.message;
-      resolve({ error: `POST ${describeWebhookUrl(target.url)} failed: ${cause}`, retryable: true });
+      resolve({ error: `POST ${shownWebhookUrl(target.url)} failed: ${cause}`, retryable: true });
     });
     req.end(body);
   });
@@ -82,23 +99,26 @@ async function postOnce(target: WebhookTarget, body: string, headers: Record<str
  * that cannot be delivered never blocks or fails the import.
  */
 export async function deliverNotification(target: WebhookTarget, document: NotificationDocument, options: DeliveryOptions = {}): Promise<NotificationDelivery> {
-  const maxAttempts = Math.max(1, options.maxAttempts ?? 4);
+  const maxAttempts = Math.max(1, options.maxAttempts ?? defaultMaxAttempts);
   const delaysMs = options.delaysMs ?? defaultDelaysMs;
   const now = options.now ?? (() => new Date());
-  const sleep = options.sleep ?? ((ms: number) => sleepFor(ms));
+  const { signal } = options;
+  const aborted = () => signal?.aborted === true;
+  const sleep = options.sleep ?? ((ms: number) => sleepFor(ms, undefined, signal === undefined ? undefined : { signal }).catch(() => undefined));
   const random = options.random ?? Math.random;
   const body = JSON.stringify(document);
   // The same id, timestamp and signature on every attempt: a receiver that got an earlier one drops the repeat.
   const headers = notificationRequestHeaders(body, document, target.secret);
   let attempts = 0;
-  let last: AttemptResult = { retryable: true };
-  while (attempts < maxAttempts) {
+  let last: AttemptResult = { error: 'stopped before it was sent', retryable: true };
+  while (attempts < maxAttempts && !aborted()) {
     if (attempts > 0) {
       const base = delaysMs[Math.min(attempts - 1, delaysMs.length - 1)] ?? 0;
-      await sleep(Math.round(base * (0.75 + random() * 0.5)));
+      await sleep(Math.round(base * (1 + jitter * (2 * random() - 1))));
+      if (aborted()) break;
     }
     attempts += 1;
-    last = await postOnce(target, body, headers, options.timeoutMs ?? 10_000);
+    last = await postOnce(target, body, headers, options.timeoutMs ?? defaultTimeoutMs, signal);
     if (last.error === undefined || !last.retryable) break;
   }
   return {

@@ -2,8 +2,7 @@
 // step for a record, and the lease that keeps two followers from doubling a side effect. Pure.
 export { followedObject, followRequestFor, followRequestSchema, parseFollowEvent, recordFollowed } from './follow-request.js';
 export type { FollowEvent, FollowRequest } from './follow-request.js';
-export { holdsLease, leaseAvailable, withLease, withLeaseReleased } from './lease.js';
-export { finalEvent, gaveUpRecord, importInFlight, nextFollowStep, notified, pendingFollowThrough, withFollowThroughCancelled } from './next-step.js';
+export { heldByProcess, holdsLease, leaseAvailable, processHolderPrefix, withLease, withLeasePassed, withLeaseReleased } from './lease.js';
+export { finalEvent, gaveUpRecord, nextFollowStep, notified, pendingFollowThrough, withFollowThroughCancelled } from './next-step.js';
 export type { FollowSituation, FollowStep } from './next-step.js';
-export { sliceDeadlineMs } from './slice-deadline.js';
 export { followThroughParts } from './follow-through-text.js';

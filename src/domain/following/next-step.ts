@@ -1,5 +1,5 @@
 import type { NotificationEvent } from '../notification/index.js';
-import type { StatusRecord } from '../status/index.js';
+import { importInFlight, type StatusRecord } from '../status/index.js';
 
 /**
  * What a follower does next for one record. `poll-*` asks JD and may have to wait; `copy`,
@@ -23,11 +23,6 @@ export interface FollowSituation {
   maxFollowMs: number;
   /** Whether IMAGE_NOTIFY_URL is set. */
   notify: boolean;
-}
-
-/** An import JD has not finished: the follower polls its task. */
-export function importInFlight(record: StatusRecord): boolean {
-  return (record.state === 'submitted' || record.state === 'importing') && record.taskId !== undefined;
 }
 
 /**
@@ -61,6 +56,17 @@ function sharesUnderWay(record: StatusRecord): boolean {
 }
 
 /**
+ * Whether the record's notifications are still news: its follow-through is under way (a follower
+ * took it and has not finished), or it was written within the maximum follow time. A record older
+ * than that — never followed, or followed to its end before notifications were switched on — is
+ * not announced late: `status --follow` would otherwise notify every old record under the prefix.
+ */
+function notificationsDue(record: StatusRecord, situation: FollowSituation): boolean {
+  if (record.follower !== undefined && record.follower.finished === undefined) return true;
+  return situation.nowMs - Date.parse(record.updatedAt) < situation.maxFollowMs;
+}
+
+/**
  * The next step for a record as it stands. Once the image is ready: start every copy (they take
  * longest), share, notify `ready`, follow the copies, notify `copies-finished`. A share found
  * `sharing` was asked for by a follower that stopped before recording the answer: sharing the same
@@ -68,19 +74,20 @@ function sharesUnderWay(record: StatusRecord): boolean {
  */
 export function nextFollowStep(record: StatusRecord, situation: FollowSituation): FollowStep {
   const overdue = situation.nowMs - situation.startedAtMs >= situation.maxFollowMs;
+  const notify = situation.notify && notificationsDue(record, situation);
   if (importInFlight(record)) return overdue ? { kind: 'give-up' } : { kind: 'poll-import' };
   if (record.state === 'ready') {
     if (overdue && (copiesUnderWay(record) || sharesUnderWay(record))) return { kind: 'give-up' };
     const pending = (record.copies ?? []).find((copy) => copy.state === 'pending');
     if (pending !== undefined) return { kind: 'copy', region: pending.region };
     if (sharesUnderWay(record)) return { kind: 'share' };
-    if (situation.notify && !notified(record, 'ready')) return { kind: 'notify', event: 'ready' };
+    if (notify && !notified(record, 'ready')) return { kind: 'notify', event: 'ready' };
     if (copiesUnderWay(record)) return { kind: 'poll-copies' };
-    if (situation.notify && (record.copies ?? []).length > 0 && !notified(record, 'copies-finished')) return { kind: 'notify', event: 'copies-finished' };
+    if (notify && (record.copies ?? []).length > 0 && !notified(record, 'copies-finished')) return { kind: 'notify', event: 'copies-finished' };
     return { kind: 'done' };
   }
   const event = finalEvent(record);
-  if (event !== undefined && situation.notify && !notified(record, event)) return { kind: 'notify', event };
+  if (event !== undefined && notify && !notified(record, event)) return { kind: 'notify', event };
   return { kind: 'done' };
 }
 

@@ -17,6 +17,7 @@ export {
   systemDiskSizeRule,
 } from './image-import.js';
 export type { ApiArchitecture, DiskFormat, OsType, Platform } from './image-import.js';
+export { defaultFcEndpoint, defaultVmEndpoint } from './endpoints.js';
 export { isDocumentedRegion, isRegionId, knownRegionIds, regionIdPattern } from './regions.js';
 export { describeImagesPageSize, imageStatuses, isAccountPin, maxCopyImagesSourceIds, maxFollowThroughEntries, maxImageIdCharacters } from './vm-images.js';
 export type { ImageStatus } from './vm-images.js';

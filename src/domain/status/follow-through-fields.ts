@@ -59,5 +59,12 @@ export const followerSchema = z.object({
   hop: z.number(),
   /** Set when nothing is left to do: `done`, or `gave-up` after the configured maximum. */
   finished: z.optional(z.enum(['done', 'gave-up'])),
+  /**
+   * The hop the lease was passed to: a deployed follower at its deadline passes it on to the next
+   * invocation of its chain, which alone may take it before it runs out (no watcher slips in between).
+   */
+  passedTo: z.optional(z.number()),
+  /** Why the follower stopped before the end: an error that no wait mends (a denied call, say). */
+  error: z.optional(z.string()),
 });
 export type FollowerLease = z.infer<typeof followerSchema>;

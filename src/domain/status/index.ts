@@ -1,4 +1,4 @@
-export { coversVersion, handedToJd, inFlightMarkerKey, statusObjectOf, statusRecordKey, statusRecordKeyProblem, statusRecordSchema } from './status-record.js';
+export { coversVersion, handedToJd, importInFlight, inFlightMarkerKey, statusObjectOf, statusRecordKey, statusRecordKeyProblem, statusRecordSchema } from './status-record.js';
 export type { StatusApiError, StatusRecord } from './status-record.js';
 export { copyStates, shareStates } from './follow-through-fields.js';
 export type { CopyState, FollowerLease, RecordedCopy, RecordedShares, RecordedNotification, ShareState } from './follow-through-fields.js';

@@ -140,3 +140,8 @@ export function coversVersion(record: StatusRecord, etag: string): boolean {
 export function handedToJd(record: StatusRecord): boolean {
   return record.state === 'submitted' || record.state === 'importing' || record.state === 'ready' || record.state === 'error';
 }
+
+/** An import JD has not finished (`submitted` or `importing`, with a task): the follower and the refresh ask JD about it. */
+export function importInFlight(record: StatusRecord): boolean {
+  return (record.state === 'submitted' || record.state === 'importing') && record.taskId !== undefined;
+}

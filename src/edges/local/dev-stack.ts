@@ -110,10 +110,12 @@ export async function startDevStack(options: DevStackOptions): Promise<DevStack>
     logger: options.logger,
   };
 
+  // Stopping the stack cuts the followers' JD calls and notification retries short.
+  const stopping = new AbortController();
   const followDeps =
     options.follow === undefined
       ? undefined
-      : createFollowDeps(config, localOssCredentials, { logger: options.logger, s3, ...(options.follow.timing !== undefined ? { timing: options.follow.timing } : {}) });
+      : createFollowDeps(config, localOssCredentials, { logger: options.logger, s3, signal: stopping.signal, ...(options.follow.timing !== undefined ? { timing: options.follow.timing } : {}) });
   const followers = followDeps === undefined ? undefined : new BackgroundFollowers(followDeps, options.follow?.onProgress);
   const inFlight = new Set<Promise<void>>();
   oss.onEvent((event) => {
@@ -147,6 +149,7 @@ export async function startDevStack(options: DevStackOptions): Promise<DevStack>
     settled,
     async stop() {
       while (inFlight.size > 0) await Promise.all([...inFlight]);
+      stopping.abort();
       await followers?.stop();
       await followDeps?.close();
       s3.destroy();

@@ -1,8 +1,9 @@
 import * as z from '../../kernel/zod.js';
-import { isRegionId, maxImportBytes } from '../../domain/jdcloud-rules/index.js';
+import { defaultVmEndpoint, isRegionId, maxImportBytes } from '../../domain/jdcloud-rules/index.js';
 import { parseEndpoint } from '../../adapters/jdcloud/index.js';
 import { followThroughFields, resolveOsFields } from '../../domain/import-request/index.js';
 import { ConfigError } from './config-error.js';
+import { nonEmpty } from './env-value.js';
 import { type FollowConfig, loadFollowConfig } from './follow-config.js';
 
 /** What the function and the CLI read from the environment (names in README.md, "Environment"). */
@@ -59,10 +60,6 @@ function vmEndpointOf(raw: string): string {
   return `${endpoint.origin}${endpoint.basePath}`;
 }
 
-function nonEmpty(raw: string | undefined): string | undefined {
-  return raw === undefined || raw.trim() === '' ? undefined : raw.trim();
-}
-
 /** Reads and checks the configuration; throws ConfigError naming the variable at fault. */
 export function loadConfig(env: NodeJS.ProcessEnv): Config {
   const region = nonEmpty(env['JDCLOUD_REGION']) ?? 'cn-north-1';
@@ -90,7 +87,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
   return {
     region,
     // The client's own check: https, or http only for a loopback emulator.
-    vmEndpoint: vmEndpointOf(nonEmpty(env['JDCLOUD_VM_ENDPOINT']) ?? 'https://vm.jdcloud-api.com'),
+    vmEndpoint: vmEndpointOf(nonEmpty(env['JDCLOUD_VM_ENDPOINT']) ?? defaultVmEndpoint),
     ...(ossEndpoint !== undefined ? { ossEndpoint: httpUrl('OSS_ENDPOINT', ossEndpoint) } : {}),
     statusPrefix,
     ...(allowed !== undefined ? { allowedBuckets: allowed.split(',').map((name) => name.trim()).filter(Boolean) } : {}),

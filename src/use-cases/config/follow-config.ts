@@ -1,7 +1,8 @@
-import { minNotifySecretLength } from '../../domain/notification/index.js';
-import { isRegionId } from '../../domain/jdcloud-rules/index.js';
+import { minNotifySecretLength, shownWebhookUrl } from '../../domain/notification/index.js';
+import { defaultFcEndpoint, fcLimits, isRegionId } from '../../domain/jdcloud-rules/index.js';
 import { isLoopbackHost, parseEndpoint } from '../../adapters/jdcloud/index.js';
 import { ConfigError } from './config-error.js';
+import { nonEmpty } from './env-value.js';
 
 /**
  * Variables the plugin adds to every deployed function (docs/deploy.md), so a function finds
@@ -15,10 +16,9 @@ export const platformEnvironmentNames = {
   refreshFunction: 'OSS_IMAGE_IMPORT_FC_REFRESH_FUNCTION',
   region: 'OSS_IMAGE_IMPORT_FC_REGION',
   endpoint: 'JDCLOUD_FC_ENDPOINT',
+  /** The function's own timeout in seconds: fc documents no context, so the follower cannot count on reading it there. */
+  timeout: 'OSS_IMAGE_IMPORT_FC_TIMEOUT',
 } as const;
-
-/** The fc OpenAPI endpoint when JDCLOUD_FC_ENDPOINT is not set (docs/reference/jdcloud-api.md §3). */
-export const defaultFcEndpoint = 'https://fc.jdcloud-api.com';
 
 /** Where the follower runs in fc: the refresh function of this service, invoked asynchronously. */
 export interface FcFollower {
@@ -29,7 +29,7 @@ export interface FcFollower {
 }
 
 export interface NotifyConfig {
-  /** IMAGE_NOTIFY_URL; its query may hold the receiver's token, so it is never logged or recorded. */
+  /** IMAGE_NOTIFY_URL; its path or query may hold the receiver's token, so only its origin is ever shown. */
   url: URL;
   /** IMAGE_NOTIFY_SECRET: signs each body (HMAC-SHA256). */
   secret?: string;
@@ -41,26 +41,26 @@ export interface FollowConfig {
   notify?: NotifyConfig;
   /** Set when deployed by the plugin: the function to hand imports to. */
   fc?: FcFollower;
+  /** OSS_IMAGE_IMPORT_FC_TIMEOUT, set by the plugin: this function's timeout in seconds. */
+  functionTimeoutSeconds?: number;
+  /** IMAGE_FOLLOW_SLICE_SECONDS: how long one follower invocation goes on before it hands on (default: as long as its timeout allows). */
+  sliceSeconds?: number;
 }
 
 export const defaultFollowMaxHours = 24;
 /** A week: JD's import queue takes hours at worst, and a presigned imageUrl lives at most 168 h. */
 const maxFollowHours = 168;
 
-function nonEmpty(raw: string | undefined): string | undefined {
-  return raw === undefined || raw.trim() === '' ? undefined : raw.trim();
-}
-
 /** https, or plain http only to a loopback receiver (the rule the JD client applies to its endpoints). */
 function notifyUrlOf(raw: string): URL {
-  // The value may carry a receiver's token in its query: messages show it without the query.
+  // The value may carry a receiver's token in its path or query: messages show its origin only.
   let url: URL;
   try {
     url = new URL(raw);
   } catch {
     throw new ConfigError(`IMAGE_NOTIFY_URL is not a URL: use https://host/path (http only for localhost or 127.0.0.1).`);
   }
-  const shown = `${url.protocol}//${url.host}${url.pathname}`;
+  const shown = shownWebhookUrl(url);
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopbackHost(url.hostname))) {
     throw new ConfigError(`IMAGE_NOTIFY_URL="${shown}" is not allowed: use https (plain http only for localhost or 127.0.0.1).`);
   }
@@ -100,6 +100,17 @@ function fcFollowerOf(env: NodeJS.ProcessEnv): FcFollower | undefined {
   return { service, functionName, region, endpoint: `${checked.origin}${checked.basePath}` };
 }
 
+/** A number of seconds fc allows as a function's timeout (FunctionSpec.timeout, 1–900), or undefined when unset. */
+function secondsOf(env: NodeJS.ProcessEnv, name: string): number | undefined {
+  const raw = nonEmpty(env[name]);
+  if (raw === undefined) return undefined;
+  const seconds = Number(raw);
+  if (!Number.isInteger(seconds) || seconds < fcLimits.minTimeoutSeconds || seconds > fcLimits.maxTimeoutSeconds) {
+    throw new ConfigError(`${name}="${raw}" is not allowed: use a whole number of seconds from ${fcLimits.minTimeoutSeconds} to ${fcLimits.maxTimeoutSeconds}.`);
+  }
+  return seconds;
+}
+
 /** Reads the follow-through settings; throws ConfigError naming the variable at fault. */
 export function loadFollowConfig(env: NodeJS.ProcessEnv): FollowConfig {
   const rawHours = nonEmpty(env['IMAGE_FOLLOW_MAX_HOURS']);
@@ -109,5 +120,13 @@ export function loadFollowConfig(env: NodeJS.ProcessEnv): FollowConfig {
   }
   const notify = notifyOf(env);
   const fc = fcFollowerOf(env);
-  return { maxFollowMs: hours * 3_600_000, ...(notify !== undefined ? { notify } : {}), ...(fc !== undefined ? { fc } : {}) };
+  const functionTimeoutSeconds = secondsOf(env, platformEnvironmentNames.timeout);
+  const sliceSeconds = secondsOf(env, 'IMAGE_FOLLOW_SLICE_SECONDS');
+  return {
+    maxFollowMs: hours * 3_600_000,
+    ...(notify !== undefined ? { notify } : {}),
+    ...(fc !== undefined ? { fc } : {}),
+    ...(functionTimeoutSeconds !== undefined ? { functionTimeoutSeconds } : {}),
+    ...(sliceSeconds !== undefined ? { sliceSeconds } : {}),
+  };
 }

@@ -63,27 +63,42 @@ export async function startCopy(deps: FollowDeps, request: FollowRequest, holder
   return { updated, moved };
 }
 
+type CopyAnswer = { status: string; progress?: number } | 'absent' | { refused: string };
+
 /**
- * Follows the copies in their own regions (describeImages there, one call per region): `ready`,
- * `error`, or progress. A `copying` copy without a destination id was asked for by a follower that
- * stopped before recording the answer: it ends in `error`, never copied twice.
+ * describeImages of the region's copies. A refusal (a permanent error) is the answer for each;
+ * after a failure that may pass there is none (asked again at the next poll; the client already
+ * retried what was worth retrying), so one region's outage holds up no other region's copies.
+ */
+async function describeCopies(deps: FollowDeps, request: FollowRequest, region: string, ids: string[]): Promise<Array<[string, CopyAnswer]>> {
+  try {
+    const { images } = await deps.vm.describeImages(region, ids);
+    return ids.map((id): [string, CopyAnswer] => {
+      const image = images.find((candidate) => candidate.imageId === id);
+      return [id, image === undefined ? 'absent' : { status: image.status, ...(image.progress !== undefined && /^\d+$/.test(image.progress) ? { progress: Number(image.progress) } : {}) }];
+    });
+  } catch (error) {
+    const message = redactSecretsInText(error instanceof Error ? error.message : String(error));
+    if (error instanceof JdCloudError && !error.retryable) return ids.map((id) => [id, { refused: message }]);
+    deps.logger.warn({ bucket: request.bucket, key: request.key, region, error: message }, 'describeImages of the copies failed; asked again at the next poll');
+    return [];
+  }
+}
+
+/**
+ * Follows the copies in their own regions (describeImages there, one call per region, the regions
+ * at once): `ready`, `error`, or progress. A `copying` copy without a destination id was asked for
+ * by a follower that stopped before recording the answer: it ends in `error`, never copied twice.
+ * JD refusing describeImages in a region (a 4xx: no permission there, say) ends that region's
+ * copies in `error` with JD's message rather than ask again for a day.
  */
 export async function pollCopies(deps: FollowDeps, request: FollowRequest, holder: string, record: StatusRecord): Promise<StepResult> {
   const copying = (record.copies ?? []).filter((copy) => copy.state === 'copying');
-  const answers = new Map<string, { status: string; progress?: number } | 'absent'>();
-  for (const region of new Set(copying.flatMap((copy) => (copy.destinationImageId === undefined ? [] : [copy.region])))) {
-    const ids = copying.flatMap((copy) => (copy.region === region && copy.destinationImageId !== undefined ? [copy.destinationImageId] : []));
-    try {
-      const { images } = await deps.vm.describeImages(region, ids);
-      for (const id of ids) {
-        const image = images.find((candidate) => candidate.imageId === id);
-        answers.set(id, image === undefined ? 'absent' : { status: image.status, ...(image.progress !== undefined && /^\d+$/.test(image.progress) ? { progress: Number(image.progress) } : {}) });
-      }
-    } catch (error) {
-      // Asked again at the next poll; the client already retried what was worth retrying.
-      deps.logger.warn({ bucket: request.bucket, key: request.key, region, error: redactSecretsInText(String(error)) }, 'describeImages of the copies failed');
-    }
-  }
+  const regions = [...new Set(copying.flatMap((copy) => (copy.destinationImageId === undefined ? [] : [copy.region])))];
+  const described = await Promise.all(
+    regions.map((region) => describeCopies(deps, request, region, copying.flatMap((copy) => (copy.region === region && copy.destinationImageId !== undefined ? [copy.destinationImageId] : [])))),
+  );
+  const answers = new Map<string, CopyAnswer>(described.flat());
   const updated = await updateFollowed(deps, request, holder, (current) => {
     const copies = (current.copies ?? []).map((copy): RecordedCopy => {
       if (copy.state !== 'copying') return copy;
@@ -93,6 +108,7 @@ export async function pollCopies(deps: FollowDeps, request: FollowRequest, holde
       const answer = answers.get(copy.destinationImageId);
       if (answer === undefined) return copy;
       if (answer === 'absent') return { ...copy, state: 'error', message: `JD Cloud reports no image ${copy.destinationImageId} in ${copy.region}.` };
+      if ('refused' in answer) return { ...copy, state: 'error', message: `The copy ${copy.destinationImageId} in ${copy.region} is no longer followed: JD refused to describe it (${answer.refused}); it may still become ready there.` };
       if (answer.status === 'ready') return { ...copy, state: 'ready', progress: 100 };
       if (answer.status === 'error' || answer.status === 'deleting') return { ...copy, state: 'error', message: `JD Cloud reports the copy ${copy.destinationImageId} in ${copy.region} as ${answer.status}.` };
       return { ...copy, ...(answer.progress !== undefined ? { progress: answer.progress } : {}) };

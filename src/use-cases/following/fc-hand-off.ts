@@ -3,6 +3,7 @@ import { invokeFunctionAsync } from '../../adapters/jdcloud/fc/index.js';
 import type { FollowEvent, FollowRequest } from '../../domain/following/index.js';
 import type { FcFollower } from '../config/index.js';
 import { redactSecretsInText } from '../../kernel/index.js';
+import { followerJdClientLimits } from './step-time.js';
 
 /** Hands a follow request to a follower that runs elsewhere; resolves once it was accepted. */
 export interface FollowHandOff {
@@ -17,7 +18,8 @@ export interface FollowHandOff {
  * lease in the status record makes that harmless.
  */
 export function fcHandOff(fc: FcFollower, credentials: JdCloudCredentials): FollowHandOff {
-  const client = createJdCloudClient({ endpoint: fc.endpoint, service: 'fc', credentials });
+  // The follower's limits: the hand-off fits the reserve an invocation keeps for it (handOffReserveMs).
+  const client = createJdCloudClient({ endpoint: fc.endpoint, service: 'fc', credentials, ...followerJdClientLimits });
   return {
     async handOff(request) {
       const event: FollowEvent = { follow: request };

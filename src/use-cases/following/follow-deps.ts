@@ -25,6 +25,11 @@ export interface FollowDeps {
   now: () => Date;
   logger: Logger;
   timing?: Partial<FollowTiming>;
+  /**
+   * The process stopping (serve's SIGTERM, the CLI's Ctrl-C): its JD calls and notification
+   * retries are cut short rather than waited for, and every follower stops as with its own signal.
+   */
+  signal?: AbortSignal;
 }
 
 export interface FollowTiming {

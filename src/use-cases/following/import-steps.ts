@@ -1,6 +1,7 @@
 import { retagSourceObject } from '../../adapters/oss/index.js';
-import { type FollowRequest, gaveUpRecord, importInFlight, withFollowThroughCancelled } from '../../domain/following/index.js';
-import type { StatusRecord } from '../../domain/status/index.js';
+import { type FollowRequest, gaveUpRecord, withFollowThroughCancelled } from '../../domain/following/index.js';
+import { importInFlight, type StatusRecord } from '../../domain/status/index.js';
+import { redactSecretsInText } from '../../kernel/index.js';
 import { deleteMarkerUnlessInFlight, refreshRecords } from '../operations/index.js';
 import type { FollowDeps } from './follow-deps.js';
 import { type Updated, updateFollowed } from './followed-record.js';
@@ -20,7 +21,7 @@ async function afterImportFinal(deps: FollowDeps, request: FollowRequest, record
     await deleteMarkerUnlessInFlight(deps.s3, { bucket: request.bucket, statusPrefix: deps.statusPrefix }, request.key);
   } catch (error) {
     // A marker left behind costs the next full refresh one read; the record is written.
-    deps.logger.warn({ bucket: request.bucket, key: request.key, error: String(error) }, 'in-flight marker not removed');
+    deps.logger.warn({ bucket: request.bucket, key: request.key, error: redactSecretsInText(String(error)) }, 'in-flight marker not removed');
   }
   await retagSourceObject(deps.s3, { bucket: request.bucket, key: request.key }, { 'image-import-state': record.state });
 }

@@ -17,7 +17,9 @@ export async function notify(deps: FollowDeps, request: FollowRequest, holder: s
   if (followed.kind !== 'record' || !holdsLease(followed.record, holder, deps.now().getTime())) return { updated: { kind: 'lost', followed }, moved: false };
   if (deps.notify === undefined || notified(followed.record, event)) return { updated: { kind: 'unchanged', record: followed.record }, moved: false };
   const document = notificationDocument(event, followed.record, notificationIdFor(followed.record, event), deps.now());
-  const delivery = await deliverNotification(deps.notify, document, { now: deps.now, ...deps.deliveryOptions });
+  const delivery = await deliverNotification(deps.notify, document, { now: deps.now, ...deps.deliveryOptions, ...(deps.signal !== undefined ? { signal: deps.signal } : {}) });
+  // Cut short by the process stopping: not recorded, so the next follower sends it (the same id).
+  if (!delivery.delivered && deps.signal?.aborted === true) return { updated: { kind: 'unchanged', record: followed.record }, moved: false };
   if (!delivery.delivered) deps.logger.warn({ bucket: request.bucket, key: request.key, event, attempts: delivery.attempts, error: delivery.error }, 'notification not delivered');
   const updated = await updateFollowed(deps, request, holder, (current) =>
     notified(current, event) ? undefined : { ...current, notifications: [...(current.notifications ?? []), delivery] },

@@ -85,14 +85,15 @@ export async function recordEnding(ending: Ending, upload: Upload, deps: RecordD
       return { outcome: 'duplicate', key: ending.key, state: existing.state, ...ids, ...(existing.unpackedTo !== undefined ? { unpackedTo: existing.unpackedTo } : {}) };
     }
     case 'unrecordable':
-      return { outcome: 'failed', key: eventSource.key, error: ending.reason, retryable: false };
-    case 'unread':
-      await keepingImports(store, eventSource.key, (stored) => unreadRecord(eventSource, ending.failure, timesOf(stored?.createdAt)));
-      return { outcome: 'failed', key: eventSource.key, error: ending.failure.message, retryable: ending.failure.retryable };
+      return { outcome: 'failed', key: eventSource.key, error: ending.reason, retryable: false, recorded: false };
+    case 'unread': {
+      const recorded = await keepingImports(store, eventSource.key, (stored) => unreadRecord(eventSource, ending.failure, timesOf(stored?.createdAt)));
+      return { outcome: 'failed', key: eventSource.key, error: ending.failure.message, retryable: ending.failure.retryable, ...(recorded ? {} : { recorded: false as const }) };
+    }
     case 'not-found': {
       const outcome: UploadOutcome = { outcome: 'not-found', key: eventSource.key, triedKeys: ending.triedKeys };
       // A late or repeated delivery for an object deleted since its import keeps that import's record.
-      if (options.recordMissing === false || (ending.existing !== undefined && handedToJd(ending.existing))) return outcome;
+      if (options.recordMissing === false || (ending.existing !== undefined && handedToJd(ending.existing))) return { ...outcome, recorded: false };
       return writeOrFail(store, eventSource.key, notFoundRecord(eventSource, ending.triedKeys, timesOf(ending.existing?.createdAt)), outcome);
     }
     case 'wrong-region': {
@@ -218,20 +219,22 @@ async function writeOrFail(store: Store, key: string, record: StatusRecord, outc
     const failure = describeFailure(error);
     // The ids of an import JD has are not lost with its record.
     const submitted = outcome.outcome === 'submitted' ? ` JD has the import: image ${outcome.imageId}, task ${outcome.taskId}.` : '';
-    return { outcome: 'failed', key, error: `status record not written: ${failure.message}${submitted}`, retryable: failure.retryable };
+    return { outcome: 'failed', key, error: `status record not written: ${failure.message}${submitted}`, retryable: failure.retryable, recorded: false };
   }
 }
 
 /**
  * Best effort, after the store failed a read: it may fail these calls too. A record of an
- * import JD already has is never replaced by a failure to read.
+ * import JD already has is never replaced by a failure to read. Says whether a record is there.
  */
-async function keepingImports(store: Store, key: string, recordFor: (stored: StatusRecord | undefined) => StatusRecord): Promise<void> {
+async function keepingImports(store: Store, key: string, recordFor: (stored: StatusRecord | undefined) => StatusRecord): Promise<boolean> {
   try {
     const stored = await readStatusRecord(store.deps.s3, store.bucket, statusRecordKey(store.deps.config.statusPrefix, key));
     const record = stored.kind === 'record' ? stored.record : undefined;
     if (record === undefined || !handedToJd(record)) await writeRecord(store, key, recordFor(record));
+    return true;
   } catch {
     // The outcome already says the upload failed.
+    return false;
   }
 }

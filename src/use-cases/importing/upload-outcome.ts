@@ -9,9 +9,10 @@ export type UploadOutcome = (
   | { outcome: 'submitted'; key: string; imageId: string; taskId: string; clientToken: string; attempts: number; warnings?: string[] }
   | { outcome: 'duplicate'; key: string; state: string; imageId?: string; taskId?: string }
   | { outcome: 'rejected'; key: string; problems: Problem[] }
-  /** No object under any spelling of the key (deleted before it could be read, or a typo). */
-  | { outcome: 'not-found'; key: string; triedKeys: string[] }
-  | { outcome: 'failed'; key: string; error: string; retryable: boolean }
+  /** No object under any spelling of the key (deleted before it could be read, or a typo). `recorded: false`: no status record written for it. */
+  | { outcome: 'not-found'; key: string; triedKeys: string[]; recorded?: false }
+  /** `recorded: false`: not even a status record could be written (the store refused it, or the key is too long for one). */
+  | { outcome: 'failed'; key: string; error: string; retryable: boolean; recorded?: false }
 ) & { unpackedTo?: UnpackedTo };
 
 export type OutcomeWithSource = UploadOutcome & { bucket: string; region: string; durationMs: number };

@@ -1,8 +1,7 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { boundedMap } from '../../kernel/index.js';
-import { inFlightMarkerKey, statusRecordKey } from '../../domain/status/index.js';
+import { importInFlight, inFlightMarkerKey, statusRecordKey } from '../../domain/status/index.js';
 import { deleteInFlightMarker, readStatusRecord, writeInFlightMarker } from '../../adapters/oss/index.js';
-import { needsRefresh } from './refresh-status.js';
 import type { ListedMarker, ListedStatus } from './status-records.js';
 
 /**
@@ -62,7 +61,7 @@ export function indexEntries(records: ListedStatus[], markers: Iterable<ListedMa
  */
 export function markerChange(entry: IndexEntry, now: Date, graceMs: number): 'write' | 'delete' | undefined {
   const { stored } = entry.listed;
-  if (stored.kind === 'record' && needsRefresh(stored.record)) return entry.marker === undefined ? 'write' : undefined;
+  if (stored.kind === 'record' && importInFlight(stored.record)) return entry.marker === undefined ? 'write' : undefined;
   if (entry.marker === undefined) return undefined;
   // The write-back found the record as it was read, in flight, and replaced it with a final one.
   // A new upload of the key may still land before this delete: updateInFlightMarkers reads the
@@ -124,7 +123,7 @@ export async function deleteMarkerUnlessInFlight(s3: S3Client, target: { bucket:
   const markerKey = inFlightMarkerKey(target.statusPrefix, key);
   await deleteInFlightMarker(s3, target.bucket, markerKey);
   const current = await readStatusRecord(s3, target.bucket, statusRecordKey(target.statusPrefix, key));
-  if (current.kind === 'record' && needsRefresh(current.record)) {
+  if (current.kind === 'record' && importInFlight(current.record)) {
     await writeInFlightMarker(s3, target.bucket, markerKey);
     return false;
   }

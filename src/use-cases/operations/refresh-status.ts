@@ -1,4 +1,5 @@
-import type { StatusRecord } from '../../domain/status/index.js';
+import { withFollowThroughCancelled } from '../../domain/following/index.js';
+import { importInFlight, type StatusRecord } from '../../domain/status/index.js';
 
 /** What refresh needs of JD: task states by id, image states by id, both batched. */
 export interface ImportTracker {
@@ -14,11 +15,6 @@ function chunks<T>(items: T[], size: number): T[][] {
   return Array.from({ length: Math.ceil(items.length / size) }, (_, index) => items.slice(index * size, (index + 1) * size));
 }
 
-/** Records still on their way: submitted to JD and not yet ready or in error. */
-export function needsRefresh(record: StatusRecord): boolean {
-  return (record.state === 'submitted' || record.state === 'importing') && record.taskId !== undefined;
-}
-
 /**
  * Moves records along from JD's answers: a running task → `importing` with its progress; a
  * finished task whose image is ready → `ready`; a failed task or an image in error → `error`
@@ -28,7 +24,7 @@ export function needsRefresh(record: StatusRecord): boolean {
 export async function refreshRecords(records: StatusRecord[], tracker: ImportTracker, now: Date): Promise<StatusRecord[]> {
   const changed: StatusRecord[] = [];
   const byRegion = new Map<string, StatusRecord[]>();
-  for (const record of records.filter(needsRefresh)) {
+  for (const record of records.filter(importInFlight)) {
     const list = byRegion.get(record.source.region) ?? [];
     list.push(record);
     byRegion.set(record.source.region, list);
@@ -46,7 +42,8 @@ export async function refreshRecords(records: StatusRecord[], tracker: ImportTra
       for (const [id, status] of await tracker.images(region, batch)) images.set(id, status);
     }
     for (const record of regionRecords) {
-      const next = nextRecord(record, tasks.get(record.taskId as string), record.imageId === undefined ? undefined : images.get(record.imageId));
+      // An import that ended in error takes its pending copies and share with it (they say so).
+      const next = withFollowThroughCancelled(nextRecord(record, tasks.get(record.taskId as string), record.imageId === undefined ? undefined : images.get(record.imageId)));
       if (JSON.stringify(next.task) !== JSON.stringify(record.task) || next.state !== record.state) {
         changed.push({ ...next, updatedAt: now.toISOString() });
       }

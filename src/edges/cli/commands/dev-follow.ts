@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { FollowRequest } from '../../../domain/following/index.js';
 import type { StatusRecord } from '../../../domain/status/index.js';
 import type { ReceivedNotification, WebhookReceiver } from '../../local/index.js';
-import { followProgressLine } from '../../../use-cases/following/index.js';
+import { FollowProgressLines } from '../../../use-cases/following/index.js';
 
 /**
  * What `npm start` shows after the import (issue 13): a `[follow]` line whenever a follow-through
@@ -11,8 +11,7 @@ import { followProgressLine } from '../../../use-cases/following/index.js';
  */
 export class DevFollowLines {
   readonly #print: (text: string) => void;
-  readonly #started = new Map<string, number>();
-  readonly #last = new Map<string, string>();
+  readonly #lines = new FollowProgressLines();
 
   constructor(print: (text: string) => void) {
     this.#print = print;
@@ -20,13 +19,8 @@ export class DevFollowLines {
 
   progress(request: FollowRequest, record: StatusRecord): void {
     const where = `s3://${request.bucket}/${request.key}`;
-    const started = this.#started.get(where) ?? Date.now();
-    this.#started.set(where, started);
-    const line = followProgressLine(record, Date.now() - started);
-    const news = line.slice(0, line.lastIndexOf(' · '));
-    if (this.#last.get(where) === news) return;
-    this.#last.set(where, news);
-    this.#print(`[follow] ${where}: ${line}\n`);
+    const line = this.#lines.lineFor(where, record);
+    if (line !== undefined) this.#print(`[follow] ${where}: ${line}\n`);
   }
 
   notification(received: ReceivedNotification, signatureOk: boolean | undefined): void {

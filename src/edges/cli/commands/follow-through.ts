@@ -5,7 +5,7 @@ import type { StatusRecord } from '../../../domain/status/index.js';
 import type { Logger } from '../../../kernel/index.js';
 import { boundedMap } from '../../../kernel/index.js';
 import type { Config } from '../../../use-cases/config/index.js';
-import { createFollowDeps, followImport, followProgressLine, type FollowResult } from '../../../use-cases/following/index.js';
+import { createFollowDeps, followImport, FollowProgressLines, type FollowResult } from '../../../use-cases/following/index.js';
 import { exitCodes } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
 import type { EnvironmentName } from '../environment-help.js';
@@ -25,18 +25,15 @@ export async function followInCli(
   context: { config: Config; env: NodeJS.ProcessEnv; s3: S3Client; logger: Logger; io: CliIo },
 ): Promise<FollowResult[]> {
   if (requests.length === 0) return [];
-  const deps = createFollowDeps(context.config, loadCredentials(context.env), { logger: context.logger, s3: context.s3 });
-  const started = Date.now();
+  const deps = createFollowDeps(context.config, loadCredentials(context.env), { logger: context.logger, s3: context.s3, signal: context.io.signal });
+  const lines = new FollowProgressLines(Date.now());
   try {
+    // followImport never throws (boundedMap's mapper must not).
     return await boundedMap(requests, 8, (request) => {
-      let last = '';
+      const where = `s3://${request.bucket}/${request.key}`;
       const onProgress = (record: StatusRecord) => {
-        const line = followProgressLine(record, Date.now() - started);
-        // The elapsed time alone is no news.
-        const news = line.slice(0, line.lastIndexOf(' · '));
-        if (news === last) return;
-        last = news;
-        context.io.err(`s3://${request.bucket}/${request.key}: ${line}\n`);
+        const line = lines.lineFor(where, record);
+        if (line !== undefined) context.io.err(`${where}: ${line}\n`);
       };
       return followImport(request, deps, { signal: context.io.signal, whileHeldElsewhere: 'watch', onProgress });
     });
@@ -57,11 +54,19 @@ export function followSummaryLine(record: StatusRecord): string {
   return `${parts.filter((part) => part !== '').join('; ')}.`;
 }
 
-/** The exit code a follow-through ends with: 0 ready, 3 rejected, 1 anything else (error, failed, or not finished). */
-export function followExitCode(record: StatusRecord | undefined): number {
-  if (record?.state === 'ready') return exitCodes.done;
-  if (record?.state === 'rejected') return exitCodes.rejected;
-  return exitCodes.failed;
+/**
+ * The exit code `import --wait` ends with: 0 when the image is ready and every copy and the
+ * share it asked for are done; 3 when it was rejected; 1 otherwise — the import, a copy or the
+ * share ended in error (given up after IMAGE_FOLLOW_MAX_HOURS included), the upload failed, or
+ * following stopped before the end (Ctrl-C, an error no wait mends, the key uploaded again). A
+ * notification that was not delivered changes nothing: it is recorded, and never fails the import.
+ */
+export function followExitCode(result: FollowResult | undefined): number {
+  const record = result?.record;
+  if (result?.outcome !== 'done' || record === undefined) return exitCodes.failed;
+  if (record.state === 'rejected') return exitCodes.rejected;
+  const followThroughFailed = (record.copies ?? []).some((copy) => copy.state === 'error') || record.shares?.state === 'error';
+  return record.state === 'ready' && !followThroughFailed ? exitCodes.done : exitCodes.failed;
 }
 
 /** The records whose follow-through is not over (an import under way, copies, a share or a notification to come). */

@@ -2,10 +2,10 @@ import { exitCodes } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
 import { parseS3Uri } from '../s3-uri.js';
 import { type EventSummary, processUpload } from '../../../use-cases/importing/index.js';
+import { followRequestAfter } from '../../../use-cases/following/index.js';
 import { cliLogLevel, cliPipelineDeps, cliUpload, pipelineEnvironment } from './pipeline-command.js';
 import { type CliCommand, jsonOption, regionOption } from './command.js';
 import { followEnvironment, followExitCode, followInCli, followSummaryLine } from './follow-through.js';
-import { waitRequest } from './wait-request.js';
 
 /** Says what the pipeline did (on stdout, unless --json) and returns the exit code for it. */
 function reportOutcome(outcome: EventSummary['outcomes'][number], io: CliIo, json: boolean): number {
@@ -37,7 +37,8 @@ export const importCommand: CliCommand = {
     'Runs the function\'s pipeline for one object: checks it, submits importImage once (a version a status record ' +
     'already covers is not submitted again) and writes the status record. Exit 0 submitted or already imported, 3 rejected, 1 failed. ' +
     'With --wait it then follows the import here until it is ready or in error, copied, shared and notified, with a progress ' +
-    'line on stderr; --json then prints the outcome with the final record. Exit 0 ready, 3 rejected, 1 otherwise.',
+    'line on stderr; --json then prints the outcome with the final record. Exit 0 ready with every copy and the share done, ' +
+    '3 rejected, 1 otherwise (the import, a copy or the share in error, or following stopped before the end).',
   arguments: [{ name: 'object', usage: 's3://bucket/key', description: 'the uploaded image', required: true }],
   options: [{ flags: '--wait', description: 'follow the import to its end: ready, copies, share, notifications' }, regionOption, jsonOption],
   environment: [...pipelineEnvironment, 'JDCLOUD_VM_ENDPOINT', ...followEnvironment],
@@ -49,7 +50,8 @@ export const importCommand: CliCommand = {
     const deps = cliPipelineDeps(io, args);
     try {
       const outcome = await processUpload(cliUpload(deps.config.region, location), deps, { recordMissing: false });
-      const request = args.values['wait'] === true ? waitRequest(outcome, new Date()) : undefined;
+      // --wait follows final outcomes too: it prints the record they end with.
+      const request = args.values['wait'] === true ? followRequestAfter(outcome, { now: new Date(), finalOutcomes: true }) : undefined;
       if (json && request === undefined) io.out(`${JSON.stringify(outcome, null, 2)}\n`);
       const code = reportOutcome(outcome, io, json);
       if (request === undefined) return code;
@@ -59,7 +61,8 @@ export const importCommand: CliCommand = {
       if (json) io.out(`${JSON.stringify({ ...outcome, ...(record !== undefined ? { record } : {}) }, null, 2)}\n`);
       else if (record !== undefined) io.out(`${followSummaryLine(record)}\n`);
       if (followed?.outcome === 'stopped') io.err(`Stopped following ${request.key}; \`oss-image-import status s3://${request.bucket}/${request.key} --follow\` goes on.\n`);
-      return followExitCode(record);
+      if (followed?.outcome === 'failed') io.err(`Following ${request.key} stopped: ${followed.error ?? ''}\n`);
+      return followExitCode(followed);
     } finally {
       await deps.close();
     }

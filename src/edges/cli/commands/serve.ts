@@ -46,7 +46,8 @@ export const serveCommand: CliCommand = {
     const logger = cliLogger(io.env, serveLogLevel);
     const deps = createPipelineDeps(io.env, { logger });
     // serve is long-running, so it follows what it imports itself, to ready, copies, shares and notifications.
-    const followDeps = createFollowDeps(deps.config, loadCredentials(io.env), { logger, s3: deps.s3 });
+    // SIGTERM cuts the followers' JD calls and notification retries short: stopping takes no minute.
+    const followDeps = createFollowDeps(deps.config, loadCredentials(io.env), { logger, s3: deps.s3, signal: io.signal });
     const followers = new BackgroundFollowers(followDeps);
     const notify = deps.config.follow.notify !== undefined;
     try {

@@ -2,6 +2,9 @@ import { fcLimits } from '../../../domain/jdcloud-rules/index.js';
 import { createTriggerBody, parseBody, parseTriggerConfig } from './fc-inputs.js';
 import { exists, invalid, ok, precondition, type FcReply, type StoredFunction, type StoredTrigger } from './fc-state.js';
 
+// The region and bucket patterns are a deliberately independent copy of JD's rules (not
+// regionIdPattern or bucketNameRulesBroken from domain/jdcloud-rules): the emulator stands in for
+// JD, so a mistake in our own rules shows as the plugin and the emulator disagreeing.
 const jrnPattern = /^jrn:oss:([a-z]{2}-[a-z]+-\d{1,2})::([a-z0-9][a-z0-9-]{1,61}[a-z0-9])$/;
 
 export interface CreateTriggerInput {

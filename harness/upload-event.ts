@@ -1,6 +1,6 @@
 import { HeadObjectCommand } from '@aws-sdk/client-s3';
-import type { DevStack } from '../../src/edges/local/dev-stack.js';
-import { ossTriggerEvent as triggerEvent } from '../../src/edges/local/fc-emulator/index.js';
+import type { DevStack } from '../src/edges/local/index.js';
+import { ossTriggerEvent as triggerEvent } from '../src/edges/local/fc-emulator/index.js';
 
 /**
  * The event an fc OSS trigger would deliver for an object already in the stack's bucket: JD's
