@@ -314,7 +314,7 @@ describe('serverless deploy with the repository serverless.yml', () => {
         runtime: 'nodejs16',
         timeout: 900,
         instanceType: '1 vCPU / 1024 MB',
-        environment: ['JDCLOUD_REGION', 'IMAGE_ALLOWED_BUCKETS', 'IMAGE_STATUS_PREFIX', 'IMAGE_FUNCTION_TIMEOUT_SECONDS', ...platform],
+        environment: ['JDCLOUD_REGION', 'IMAGE_ALLOWED_BUCKETS', 'IMAGE_STATUS_PREFIX', ...platform],
         triggers: ['2', 'w', '.vhd', '.vmdk', '.img', 'z', '.zst', '.zip', '.tar', '.ova'].map(
           (suffix) => `jrn:oss:cn-north-1::disk-images {"events":["oss:ObjectCreated:*"],"filter":{"key":{"suffix":"${suffix}"}}}`,
         ),
@@ -346,7 +346,6 @@ describe('serverless deploy with the repository serverless.yml', () => {
       'IMAGE_STATUS_PREFIX',
       'JDCLOUD_ACCESS_KEY_ID',
       'JDCLOUD_SECRET_ACCESS_KEY',
-      'IMAGE_FUNCTION_TIMEOUT_SECONDS',
       'OSS_IMAGE_IMPORT_FC_SERVICE',
       'OSS_IMAGE_IMPORT_FC_FUNCTION',
       'OSS_IMAGE_IMPORT_FC_REFRESH_FUNCTION',

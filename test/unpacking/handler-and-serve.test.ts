@@ -1,5 +1,5 @@
 // Packed uploads through the deployed handler (with the function's time limit, from
-// IMAGE_FUNCTION_TIMEOUT_SECONDS) and through `serve` (without one), on the local stack.
+// OSS_IMAGE_IMPORT_FC_TIMEOUT, which the plugin sets) and through `serve` (without one), on the local stack.
 import assert from 'node:assert/strict';
 import { randomFillSync } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
@@ -22,7 +22,7 @@ describe('packed uploads through the function handler and serve', () => {
   before(async () => {
     stack = await startTestStack({ autoImport: false });
     // A 61 s function: 1 s for unpacking after the 60 s margin for the import.
-    Object.assign(process.env, stackEnv(stack), { IMAGE_FUNCTION_TIMEOUT_SECONDS: '61' });
+    Object.assign(process.env, stackEnv(stack), { OSS_IMAGE_IMPORT_FC_TIMEOUT: '61' });
   });
   after(async () => {
     process.env = saved;

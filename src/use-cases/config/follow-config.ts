@@ -1,8 +1,9 @@
 import { minNotifySecretLength, shownWebhookUrl } from '../../domain/notification/index.js';
-import { defaultFcEndpoint, fcLimits, isRegionId } from '../../domain/jdcloud-rules/index.js';
+import { defaultFcEndpoint, isRegionId } from '../../domain/jdcloud-rules/index.js';
 import { isLoopbackHost, parseEndpoint } from '../../adapters/jdcloud/index.js';
 import { ConfigError } from './config-error.js';
 import { nonEmpty } from './env-value.js';
+import { timeoutSecondsOf } from './function-timeout.js';
 
 /**
  * Variables the plugin adds to every deployed function (docs/deploy.md), so a function finds
@@ -100,17 +101,6 @@ function fcFollowerOf(env: NodeJS.ProcessEnv): FcFollower | undefined {
   return { service, functionName, region, endpoint: `${checked.origin}${checked.basePath}` };
 }
 
-/** A number of seconds fc allows as a function's timeout (FunctionSpec.timeout, 1–900), or undefined when unset. */
-function secondsOf(env: NodeJS.ProcessEnv, name: string): number | undefined {
-  const raw = nonEmpty(env[name]);
-  if (raw === undefined) return undefined;
-  const seconds = Number(raw);
-  if (!Number.isInteger(seconds) || seconds < fcLimits.minTimeoutSeconds || seconds > fcLimits.maxTimeoutSeconds) {
-    throw new ConfigError(`${name}="${raw}" is not allowed: use a whole number of seconds from ${fcLimits.minTimeoutSeconds} to ${fcLimits.maxTimeoutSeconds}.`);
-  }
-  return seconds;
-}
-
 /** Reads the follow-through settings; throws ConfigError naming the variable at fault. */
 export function loadFollowConfig(env: NodeJS.ProcessEnv): FollowConfig {
   const rawHours = nonEmpty(env['IMAGE_FOLLOW_MAX_HOURS']);
@@ -120,8 +110,8 @@ export function loadFollowConfig(env: NodeJS.ProcessEnv): FollowConfig {
   }
   const notify = notifyOf(env);
   const fc = fcFollowerOf(env);
-  const functionTimeoutSeconds = secondsOf(env, platformEnvironmentNames.timeout);
-  const sliceSeconds = secondsOf(env, 'IMAGE_FOLLOW_SLICE_SECONDS');
+  const functionTimeoutSeconds = timeoutSecondsOf(env, platformEnvironmentNames.timeout);
+  const sliceSeconds = timeoutSecondsOf(env, 'IMAGE_FOLLOW_SLICE_SECONDS');
   return {
     maxFollowMs: hours * 3_600_000,
     ...(notify !== undefined ? { notify } : {}),
