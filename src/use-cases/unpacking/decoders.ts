@@ -5,6 +5,8 @@
 import { Readable, pipeline } from 'node:stream';
 import zlib from 'node:zlib';
 import type { Codec } from '../../domain/unpacking/index.js';
+import { bzip2Decode } from './bzip2-decoder.js';
+import { fzstdDecode } from './zstd-decoder.js';
 
 type Bytes = AsyncIterable<Uint8Array>;
 
@@ -30,23 +32,7 @@ export function decoderName(codec: Codec): string {
 
 function throughNodeStream(input: Bytes, transform: NodeJS.ReadWriteStream): Bytes {
   // pipeline() destroys every stage when one fails, so an error in the source reaches the reader.
-  const out = pipeline(Readable.from(input, { objectMode: false }), transform, () => {});
-  // unbzip2-stream is an old-style (streams1) stream: wrapped, it reads like any other.
-  return (Symbol.asyncIterator in out ? out : new Readable().wrap(out)) as unknown as Bytes;
-}
-
-async function* fzstdDecode(input: Bytes): Bytes {
-  const { Decompress } = await import('fzstd');
-  const out: Uint8Array[] = [];
-  const decoder = new Decompress((chunk) => {
-    out.push(chunk);
-  });
-  for await (const chunk of input) {
-    decoder.push(chunk);
-    yield* out.splice(0);
-  }
-  decoder.push(new Uint8Array(0), true);
-  yield* out.splice(0);
+  return pipeline(Readable.from(input, { objectMode: false }), transform, () => {}) as unknown as Bytes;
 }
 
 async function* xzDecode(input: Bytes): Bytes {
@@ -70,7 +56,9 @@ async function* xzDecode(input: Bytes): Bytes {
   let done = false;
   try {
     for (;;) {
-      const next = await reader.read();
+      const next = await reader.read().catch((error: unknown) => {
+        throw xzError(error);
+      });
       if (next.done) {
         done = true;
         return;
@@ -83,9 +71,23 @@ async function* xzDecode(input: Bytes): Bytes {
   }
 }
 
-async function* bzip2Decode(input: Bytes): Bytes {
-  const { default: unbzip2 } = await import('unbzip2-stream');
-  yield* throughNodeStream(input, unbzip2());
+/**
+ * xz-decompress reports xz-embedded's xz_ret as a number: said in words. Its dictionary limit is
+ * 64 MiB (xz -9's), which keeps the decoder's memory bounded whatever a header asks for.
+ */
+const xzErrors: Record<string, string> = {
+  '2': 'its integrity check type is not supported',
+  '3': 'the decoder ran out of memory',
+  '4': 'it needs a dictionary larger than the 64 MiB the decoder allows (xz -9 uses 64 MiB); compress it again with xz -9 or less',
+  '5': 'it is not in the xz format',
+  '6': 'it uses xz options or filters the decoder does not support',
+  '7': 'its data is corrupt',
+  '8': 'it ends in the middle of the stream',
+};
+
+function xzError(error: unknown): unknown {
+  const code = error instanceof Error ? /get_next_output failed with error code (\d+)/.exec(error.message)?.[1] : undefined;
+  return code === undefined ? error : new Error(`xz: ${xzErrors[code] ?? `error ${code}`}`);
 }
 
 /** A zip member's deflated bytes (raw deflate, no header). */
