@@ -1,7 +1,8 @@
 // CRC-32 (the zip's and gzip's: PKWARE APPNOTE 6.3.10 §4.4.7, polynomial 0xEDB88320 reflected),
 // streaming: a zip member's is checked as its bytes go by. Node's zlib.crc32 where the running
 // Node has it (22.2+, 20.15+); the function's default runtime, nodejs16, has not, so a
-// table-driven one there (one lookup per byte: ~400 MB/s, far above any decoder's rate).
+// table-driven one there (one lookup per byte: measured ~430 MB/s on Node 16 and 20, zlib's
+// ~4.4 GB/s; either is far above the 50-60 MB/s a zip member is unpacked at, unpack-estimate.ts).
 import zlib from 'node:zlib';
 
 /** The CRC-32 of `data` continued from `value` (0 to start). */
