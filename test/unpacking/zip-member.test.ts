@@ -118,6 +118,20 @@ describe('zip members through the import', () => {
     });
   }
 
+  it('an encrypted member, and one compressed with bzip2 (method 12), are refused naming the member and what to do', async () => {
+    await upload(stack, 'method/secret.zip', zipFiles([{ name: 'disk.qcow2', bytes: qcow2 }], ['-P', 'secret']), { metadata });
+    await assertRefused('method/secret.zip', 'method/secret.qcow2', {
+      code: 'zip-encrypted',
+      message: 'The zip member "disk.qcow2" in "method/secret.zip" is encrypted; it cannot be unpacked without its password. Upload it without encryption.',
+    });
+    await upload(stack, 'method/bzip2.zip', zipFiles([{ name: 'disk.qcow2', bytes: qcow2 }], ['-Z', 'bzip2']), { metadata });
+    await assertRefused('method/bzip2.zip', 'method/bzip2.qcow2', {
+      code: 'zip-method-unsupported',
+      message:
+        'The zip member "disk.qcow2" in "method/bzip2.zip" is compressed with method 12; only stored and Deflate members are unpacked. Re-create the zip with Deflate (zip -r, 7z -tzip -mm=Deflate), or compress the image with gzip, xz or zstd instead.',
+    });
+  });
+
   it('a local header that names another member than the central directory is a corrupt zip', async () => {
     const zip = zipFiles([{ name: 'disk.qcow2', bytes: qcow2 }]);
     const edited = Buffer.concat([renamed(zip.subarray(0, centralEntryOffset(zip)), 'disk.qcow2', 'evil.qcow2', 1), zip.subarray(centralEntryOffset(zip))]);
