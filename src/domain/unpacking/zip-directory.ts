@@ -8,6 +8,8 @@ export interface ZipEntry {
   /** 0 stored, 8 deflated; anything else is refused with its number. */
   method: number;
   encrypted: boolean;
+  /** The CRC-32 of the unpacked member (§4.4.7): the central directory always has it, even when the local header defers it to a data descriptor. */
+  crc32: number;
   compressedSize: number;
   uncompressedSize: number;
   localHeaderOffset: number;
@@ -22,8 +24,33 @@ export interface ZipEnd {
   zip64EndOffset?: number;
 }
 
-const view = (bytes: Uint8Array) => new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+export const view = (bytes: Uint8Array) => new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 const u64 = (data: DataView, at: number) => Number(data.getBigUint64(at, true));
+const zip64Marker = 0xffffffff;
+
+/** A member's name: UTF-8 with flag bit 11 (§4.4.4), else IBM 437, which is ASCII for every name a disk image has. */
+export function zipMemberName(bytes: Uint8Array, flags: number): string {
+  return (flags & 0x800) !== 0 ? new TextDecoder().decode(bytes) : String.fromCharCode(...bytes);
+}
+
+/**
+ * Replaces the 32-bit fields set to 0xFFFFFFFF by their 64-bit values from the zip64 extra field
+ * (0x0001, §4.5.3: only those fields, in this order). Undefined when one is missing.
+ */
+export function withZip64Values<T extends readonly number[]>(data: DataView, extraStart: number, extraEnd: number, fields: T): T | undefined {
+  const values = [...fields];
+  for (let extra = extraStart; extra + 4 <= extraEnd; extra += 4 + data.getUint16(extra + 2, true)) {
+    if (data.getUint16(extra, true) !== 0x0001) continue;
+    const end = Math.min(extraEnd, extra + 4 + data.getUint16(extra + 2, true));
+    let field = extra + 4;
+    for (const [index, value] of values.entries()) {
+      if (value !== zip64Marker || field + 8 > end) continue;
+      values[index] = u64(data, field);
+      field += 8;
+    }
+  }
+  return values.includes(zip64Marker) ? undefined : (values as unknown as T);
+}
 
 /** Finds the end record in the object's last bytes (`tail` ends where the object ends). */
 export function findZipEnd(tail: Uint8Array): ZipEnd | undefined {
@@ -61,30 +88,16 @@ export function readCentralDirectory(directory: Uint8Array, entryCount: number):
     const extraLength = data.getUint16(at + 30, true);
     const commentLength = data.getUint16(at + 32, true);
     if (at + 46 + nameLength + extraLength + commentLength > directory.length) return undefined;
-    const nameBytes = directory.subarray(at + 46, at + 46 + nameLength);
-    // Bit 11: UTF-8 names; otherwise IBM 437, which is ASCII for every name a disk image has.
-    const name = (flags & 0x800) !== 0 ? new TextDecoder().decode(nameBytes) : String.fromCharCode(...nameBytes);
-    let compressedSize = data.getUint32(at + 20, true);
-    let uncompressedSize = data.getUint32(at + 24, true);
-    let localHeaderOffset = data.getUint32(at + 42, true);
-    // Zip64 extra field (0x0001): the 64-bit values of the fields set to 0xFFFFFFFF, in order.
-    let extra = at + 46 + nameLength;
-    const extraEnd = extra + extraLength;
-    while (extra + 4 <= extraEnd) {
-      const id = data.getUint16(extra, true);
-      const size = data.getUint16(extra + 2, true);
-      if (id === 0x0001) {
-        let field = extra + 4;
-        if (uncompressedSize === 0xffffffff && field + 8 <= extraEnd) [uncompressedSize, field] = [u64(data, field), field + 8];
-        if (compressedSize === 0xffffffff && field + 8 <= extraEnd) [compressedSize, field] = [u64(data, field), field + 8];
-        if (localHeaderOffset === 0xffffffff && field + 8 <= extraEnd) localHeaderOffset = u64(data, field);
-      }
-      extra += 4 + size;
-    }
+    const name = zipMemberName(directory.subarray(at + 46, at + 46 + nameLength), flags);
+    const extra = at + 46 + nameLength;
+    const sizes = withZip64Values(data, extra, extra + extraLength, [data.getUint32(at + 24, true), data.getUint32(at + 20, true), data.getUint32(at + 42, true)] as const);
+    if (sizes === undefined) return undefined;
+    const [uncompressedSize, compressedSize, localHeaderOffset] = sizes;
     entries.push({
       name,
       method: data.getUint16(at + 10, true),
       encrypted: (flags & 0x1) !== 0,
+      crc32: data.getUint32(at + 16, true),
       compressedSize,
       uncompressedSize,
       localHeaderOffset,
@@ -93,12 +106,4 @@ export function readCentralDirectory(directory: Uint8Array, entryCount: number):
     at += 46 + nameLength + extraLength + commentLength;
   }
   return entries;
-}
-
-/** Where the member's data starts, from its 30-byte local header; undefined when it is not one. */
-export function localDataOffset(localHeader: Uint8Array, localHeaderOffset: number): number | undefined {
-  if (localHeader.length < 30) return undefined;
-  const data = view(localHeader);
-  if (data.getUint32(0, true) !== 0x04034b50) return undefined;
-  return localHeaderOffset + 30 + data.getUint16(26, true) + data.getUint16(28, true);
 }

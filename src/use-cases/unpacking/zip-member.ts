@@ -1,9 +1,25 @@
 // A zip is read from its end: the central directory (by range) says which members there are
 // before any byte is inflated, so a zip of two disks, a path trick or a member that inflates
 // past the limit is refused without reading the archive. Then the one disk member is streamed
-// by range: stored as it is, or through raw inflate.
-import { archiveSiblingKey, findZipEnd, localDataOffset, type Packing, readCentralDirectory, readZip64End, unpackTooLargeProblem, type ZipEntry } from '../../domain/unpacking/index.js';
+// by range: stored as it is, or through raw inflate, its CRC-32 checked as it goes.
+import {
+  archiveSiblingKey,
+  findZipEnd,
+  type Packing,
+  readCentralDirectory,
+  readZip64End,
+  readZipLocalHeader,
+  unpackTooLargeProblem,
+  zipCorruption,
+  zipEncryptedProblem,
+  type ZipEntry,
+  zipHeadersDisagree,
+  zipLocalHeaderFixedBytes,
+  zipLocalHeaderLength,
+  zipMethodProblem,
+} from '../../domain/unpacking/index.js';
 import { ArchiveMembers } from './archive-members.js';
+import { crc32 } from './crc32.js';
 import { inflateRaw } from './decoders.js';
 import type { OpenSink } from './image-sink.js';
 import { corruptStreamRejection, isNotTheBytesFault, UnpackRejection } from './unpack-rejection.js';
@@ -38,14 +54,17 @@ function corrupt(job: ZipSource, reason: string): UnpackRejection {
 export async function readZipMembers(job: ZipSource): Promise<ZipEntry[]> {
   const tailStart = Math.max(0, job.source.size - endSearchBytes);
   let end = findZipEnd(await readRange(job, tailStart, job.source.size));
-  if (end === undefined) throw corrupt(job, 'no end-of-central-directory record');
+  if (end === undefined) throw corrupt(job, zipCorruption.noEnd());
   if (end.zip64EndOffset !== undefined) {
-    end = readZip64End(await readRange(job, end.zip64EndOffset, end.zip64EndOffset + 56));
-    if (end === undefined) throw corrupt(job, 'a bad zip64 end record');
+    end = end.zip64EndOffset + 56 > job.source.size ? undefined : readZip64End(await readRange(job, end.zip64EndOffset, end.zip64EndOffset + 56));
+    if (end === undefined) throw corrupt(job, zipCorruption.badZip64End());
   }
-  if (end.directorySize > maxDirectoryBytes || end.directoryOffset + end.directorySize > job.source.size) throw corrupt(job, `a central directory of ${end.directorySize} bytes at ${end.directoryOffset}`);
+  if (end.directorySize > maxDirectoryBytes || end.directoryOffset + end.directorySize > job.source.size) throw corrupt(job, zipCorruption.badDirectory(end.directorySize, end.directoryOffset));
   const entries = end.entryCount === 0 ? [] : readCentralDirectory(await readRange(job, end.directoryOffset, end.directoryOffset + end.directorySize), end.entryCount);
-  if (entries === undefined) throw corrupt(job, 'a bad central directory');
+  if (entries === undefined) throw corrupt(job, zipCorruption.badDirectoryEntries());
+  // Every member's header and data come before the directory (§4.3.6): a bad offset is a corrupt zip, never a read past the object's end.
+  const misplaced = entries.find((entry) => entry.localHeaderOffset + zipLocalHeaderFixedBytes + entry.compressedSize > end.directoryOffset);
+  if (misplaced !== undefined) throw corrupt(job, zipCorruption.outOfRange(misplaced, end.directoryOffset, 'central directory'));
   return entries;
 }
 
@@ -58,33 +77,49 @@ export function chooseZipDisk(job: Pick<ZipJob, 'key' | 'maxBytes'>, entries: Zi
   }
   members.throwUnlessOneDisk();
   if (disk === undefined) throw new UnpackRejection([]);
-  const refuse = (code: string, message: string) => new UnpackRejection([{ code, field: 'content', value: disk.name, message }]);
-  if (disk.encrypted) throw refuse('zip-encrypted', `The zip member ${JSON.stringify(disk.name)} in ${JSON.stringify(job.key)} is encrypted; it cannot be unpacked without its password. Upload it without encryption.`);
-  if (disk.method !== 0 && disk.method !== 8) {
-    const name = disk.method === 9 ? 'Deflate64 (what Windows Explorer uses for large files)' : `method ${disk.method}`;
-    throw refuse('zip-method-unsupported', `The zip member ${JSON.stringify(disk.name)} in ${JSON.stringify(job.key)} is compressed with ${name}; only stored and Deflate members are unpacked. Re-create the zip with Deflate (zip -r, 7z -tzip -mm=Deflate), or compress the image with gzip, xz or zstd instead.`);
-  }
+  if (disk.encrypted) throw new UnpackRejection([zipEncryptedProblem(job.key, disk.name)]);
+  if (disk.method !== 0 && disk.method !== 8) throw new UnpackRejection([zipMethodProblem(job.key, disk.name, disk.method)]);
   if (disk.uncompressedSize > job.maxBytes) throw new UnpackRejection([unpackTooLargeProblem(job.key, job.maxBytes)]);
   return disk;
+}
+
+/** Where the disk member's data starts, once its local header was read and agrees with the central directory. */
+async function memberDataOffset(job: ZipSource, disk: ZipEntry): Promise<number> {
+  const size = job.source.size;
+  if (disk.localHeaderOffset + zipLocalHeaderFixedBytes + disk.compressedSize > size) throw corrupt(job, zipCorruption.outOfRange(disk, size, 'end of the archive'));
+  const fixed = await readRange(job, disk.localHeaderOffset, disk.localHeaderOffset + zipLocalHeaderFixedBytes);
+  const length = zipLocalHeaderLength(fixed);
+  if (length === undefined) throw corrupt(job, zipCorruption.noLocalHeader(disk));
+  const start = disk.localHeaderOffset + length;
+  if (start + disk.compressedSize > size) throw corrupt(job, zipCorruption.outOfRange(disk, size, 'end of the archive'));
+  const local = readZipLocalHeader(await readRange(job, disk.localHeaderOffset, start));
+  if (local === undefined) throw corrupt(job, zipCorruption.noLocalHeader(disk));
+  const disagreement = zipHeadersDisagree(disk, local);
+  if (disagreement !== undefined) throw corrupt(job, zipCorruption.headersDisagree(disk, disagreement));
+  return start;
 }
 
 /** Streams the disk member into its sink; returns what was written. */
 export async function unpackZip(job: ZipJob, disk: ZipEntry): Promise<Unpacked> {
   const siblingKey = archiveSiblingKey(job.packing, disk.name);
-  const local = await readRange(job, disk.localHeaderOffset, Math.min(job.source.size, disk.localHeaderOffset + 30));
-  const start = localDataOffset(local, disk.localHeaderOffset);
-  if (start === undefined || start + disk.compressedSize > job.source.size) throw corrupt(job, `no local header for ${JSON.stringify(disk.name)}`);
+  const start = await memberDataOffset(job, disk);
   const sink = await job.openSink(siblingKey, { member: disk.name, size: disk.uncompressedSize });
   try {
     const stored = job.source.read({ start, end: start + disk.compressedSize });
     const bytes = disk.method === 8 ? inflateRaw(stored) : stored;
+    let crc = 0;
     try {
-      for await (const chunk of bytes) await sink.write(chunk);
+      for await (const chunk of bytes) {
+        crc = crc32(chunk, crc);
+        await sink.write(chunk);
+      }
     } catch (error) {
       if (isNotTheBytesFault(error)) throw error;
       throw corrupt(job, error instanceof Error ? error.message : String(error));
     }
-    if (sink.bytesWritten !== disk.uncompressedSize) throw corrupt(job, `${JSON.stringify(disk.name)} inflates to ${sink.bytesWritten} bytes, its directory says ${disk.uncompressedSize}`);
+    if (sink.bytesWritten !== disk.uncompressedSize) throw corrupt(job, zipCorruption.wrongSize(disk, sink.bytesWritten));
+    // Before the upload is completed: a damaged member leaves nothing (the catch aborts it).
+    if (crc !== disk.crc32) throw corrupt(job, zipCorruption.wrongCrc(disk, crc));
     const done = await sink.finish();
     return { siblingKey, member: disk.name, ...done };
   } catch (error) {
