@@ -162,6 +162,23 @@ describe('GNU sparse tars and tar streams read to their end', () => {
     assert.equal((await importJson('crc/good.tar.gz')).code, 0);
   });
 
+  it('a .tar.zst whose frame checksum fails is rejected (the stream is read past the end marker to the checksum)', async (t) => {
+    const directory = workFolder(t);
+    sparseDisk(directory, '4M', [0, 1, 2, 100, 500]);
+    tar(directory, ['--format=gnu', '--blocking-factor=2048']);
+    execFileSync('zstd', ['-q', '--check', 'disk.tar', '-o', 'disk.tar.zst'], { cwd: directory });
+    const packed = readFileSync(join(directory, 'disk.tar.zst'));
+    // The frame's last 4 bytes are its XXH64 content checksum (RFC 8878 §3.1.1).
+    packed[packed.length - 1] = (packed[packed.length - 1] ?? 0) ^ 0xff;
+    await upload(stack, 'zcheck/disk.tar.zst', packed, { metadata });
+    const { code, outcome } = await importJson('zcheck/disk.tar.zst');
+    assert.equal(code, 3, JSON.stringify(outcome));
+    assert.deepEqual(outcome.problems?.map((problem) => problem.code), ['unpack-corrupt']);
+    // The reason is the decoder's (fzstd with our checksum, or Node's zlib where it has zstd).
+    assert.match(outcome.problems?.[0]?.message ?? '', /^"zcheck\/disk\.tar\.zst" could not be unpacked: the zstd-compressed tar archive is corrupt or truncated \([^()]*(\([^()]*\))?\)\. Nothing was kept\. Upload the file again\.$/);
+    assert.equal(await objectBytes(stack.s3, 'images', 'zcheck/disk.raw'), undefined);
+  });
+
   it('a .tar.gz with data after the tar end marker is rejected', async (t) => {
     const directory = workFolder(t);
     sparseDisk(directory, '4M', [0, 1]);
@@ -178,7 +195,7 @@ describe('a sparse member with a 10 GiB hole', () => {
     { name: 'old GNU', args: ['--format=oldgnu', '-S'] },
     { name: 'pax 1.0', args: ['--format=posix', '-S'] },
   ]) {
-    it(`is read in bounded chunks of zeros, never held (${format.name})`, async (t) => {
+    it(`is read in chunks of at most 1 MiB, the hole as zeros (${format.name})`, async (t) => {
       const directory = workFolder(t);
       const lastBlock = (10 * 2 ** 30) / block - 1;
       const file = sparseDisk(directory, '10G', [0, lastBlock]);
@@ -197,12 +214,10 @@ describe('a sparse member with a 10 GiB hole', () => {
       assert.deepEqual(entry, { name: 'disk.raw', kind: 'file', size: 10 * 2 ** 30, sparse: format.name });
       let at = 0;
       let largest = 0;
-      let external = 0;
       const seen = { first: Buffer.alloc(0), last: Buffer.alloc(0), nonZeroElsewhere: false };
       const zeros = Buffer.alloc(2 ** 20);
       for await (const chunk of reader.body()) {
         largest = Math.max(largest, chunk.length);
-        external = Math.max(external, process.memoryUsage().arrayBuffers);
         const end = at + chunk.length;
         if (at < block) seen.first = Buffer.concat([seen.first, chunk.subarray(0, block - at)]);
         if (end > lastBlock * block) seen.last = Buffer.concat([seen.last, chunk.subarray(Math.max(0, lastBlock * block - at))]);
@@ -211,7 +226,6 @@ describe('a sparse member with a 10 GiB hole', () => {
       }
       assert.equal(at, 10 * 2 ** 30);
       assert.ok(largest <= 2 ** 20, `a chunk of ${largest} bytes`);
-      assert.ok(external < 256 * 2 ** 20, `${external} bytes of ArrayBuffers held`);
       assert.ok(seen.first.equals(first) && seen.last.equals(last), 'the data blocks are in place');
       assert.equal(seen.nonZeroElsewhere, false);
       assert.equal(await reader.next(), undefined);
