@@ -7,17 +7,12 @@ import { after, before, describe, it } from 'node:test';
 import { runCli } from '../../src/edges/cli/main.js';
 import type { DevStack } from '../../src/edges/local/dev-stack.js';
 import { sameMemberName, unsafeOvfHref } from '../../src/domain/unpacking/index.js';
-import { captureIo, stackEnv } from '../../harness/capture-io.js';
+import { stackEnv } from '../../harness/capture-io.js';
+import { importJson } from '../../harness/import-json.js';
 import { makeDiskImage } from '../../harness/disk-images.js';
 import { startTestStack, upload } from '../../harness/local-stack.js';
 import { ovfDescriptor, packFiles } from '../../harness/packed-images.js';
 import { objectBytes, statusRecordOf, uploadsInProgress } from '../../harness/unpack-checks.js';
-
-interface ImportOutcome {
-  outcome: string;
-  problems?: Array<{ code: string; message: string }>;
-  unpackedTo?: { key: string; member?: string };
-}
 
 const ubuntu = { id: 94, description: 'Ubuntu Linux (64-bit)', osType: 'ubuntu64Guest' };
 
@@ -42,15 +37,9 @@ describe('OVF hrefs', () => {
   });
   after(async () => stack.stop());
 
-  async function importJson(key: string): Promise<{ code: number; outcome: ImportOutcome }> {
-    const { io, captured } = captureIo(env);
-    const code = await runCli(['import', `s3://images/${key}`, '--json'], io);
-    return { code, outcome: JSON.parse(captured.out) as ImportOutcome };
-  }
-
   async function assertRejected(key: string, packed: Buffer, problem: { code: string; message: string }): Promise<void> {
     await upload(stack, key, packed, { metadata: { architecture: 'x86_64' } });
-    const { code, outcome } = await importJson(key);
+    const { code, outcome } = await importJson(runCli, env, key);
     assert.equal(code, 3, JSON.stringify(outcome));
     assert.deepEqual(outcome.problems?.map(({ code: problemCode, message }) => ({ code: problemCode, message })), [problem]);
     assert.equal(await objectBytes(stack.s3, 'images', key.replace(/\.ova$/, '.vmdk')), undefined);
@@ -102,7 +91,7 @@ describe('OVF hrefs', () => {
   it('members written as "./name" match the href "name", and the disk is imported byte for byte', async () => {
     const { image, packed } = ova('app-disk1.vmdk', { tarArgs: ['--transform=s,^,./,'] });
     await upload(stack, 'good/dot.ova', packed, { metadata: { architecture: 'x86_64' } });
-    const { code, outcome } = await importJson('good/dot.ova');
+    const { code, outcome } = await importJson(runCli, env, 'good/dot.ova');
     assert.equal(code, 0, JSON.stringify(outcome));
     assert.equal(outcome.unpackedTo?.key, 'good/dot.vmdk');
     assert.equal(outcome.unpackedTo?.member, './app-disk1.vmdk');

@@ -14,15 +14,10 @@ import { runCli } from '../../src/edges/cli/main.js';
 import type { DevStack } from '../../src/edges/local/dev-stack.js';
 import { ByteReader } from '../../src/use-cases/unpacking/byte-reader.js';
 import { TarReader } from '../../src/use-cases/unpacking/tar-reader.js';
-import { captureIo, stackEnv } from '../../harness/capture-io.js';
+import { stackEnv } from '../../harness/capture-io.js';
+import { importJson } from '../../harness/import-json.js';
 import { startTestStack, upload } from '../../harness/local-stack.js';
 import { objectBytes, statusRecordOf, uploadsInProgress } from '../../harness/unpack-checks.js';
-
-interface ImportOutcome {
-  outcome: string;
-  problems?: Array<{ code: string; message: string }>;
-  unpackedTo?: { key: string; size: number; member?: string };
-}
 
 const block = 4096;
 /** Where the 64 MiB disk has data (4 KiB each): 30 runs, so the old GNU map needs two extension blocks; a 16 MiB hole ends it. */
@@ -68,14 +63,8 @@ describe('GNU sparse tars and tar streams read to their end', () => {
   });
   after(async () => stack.stop());
 
-  async function importJson(key: string): Promise<{ code: number; outcome: ImportOutcome }> {
-    const { io, captured } = captureIo(env);
-    const code = await runCli(['import', `s3://images/${key}`, '--json'], io);
-    return { code, outcome: JSON.parse(captured.out) as ImportOutcome };
-  }
-
   async function assertRejected(key: string, sibling: string, messages: string[]): Promise<void> {
-    const { code, outcome } = await importJson(key);
+    const { code, outcome } = await importJson(runCli, env, key);
     assert.equal(code, 3, JSON.stringify(outcome));
     assert.deepEqual(outcome.problems?.map((problem) => problem.message), messages);
     assert.deepEqual(outcome.problems?.map((problem) => problem.code), messages.map(() => 'unpack-corrupt'));
@@ -101,7 +90,7 @@ describe('GNU sparse tars and tar streams read to their end', () => {
       if (format.name === 'oldgnu') assert.equal(String.fromCharCode(archive[156] ?? 0), 'S');
       const key = `sparse/${format.name}.tar.gz`;
       await upload(stack, key, gzip(archive), { metadata });
-      const { code, outcome } = await importJson(key);
+      const { code, outcome } = await importJson(runCli, env, key);
       assert.equal(code, 0, JSON.stringify(outcome));
       assert.equal(outcome.outcome, 'submitted');
       assert.equal(outcome.unpackedTo?.key, `sparse/${format.name}.raw`);
@@ -159,7 +148,7 @@ describe('GNU sparse tars and tar streams read to their end', () => {
     ]);
     // The same archive with its own trailer imports: the flip alone is what fails it.
     await upload(stack, 'crc/good.tar.gz', good, { metadata });
-    assert.equal((await importJson('crc/good.tar.gz')).code, 0);
+    assert.equal((await importJson(runCli, env, 'crc/good.tar.gz')).code, 0);
   });
 
   it('a .tar.zst whose frame checksum fails is rejected (the stream is read past the end marker to the checksum)', async (t) => {
@@ -171,7 +160,7 @@ describe('GNU sparse tars and tar streams read to their end', () => {
     // The frame's last 4 bytes are its XXH64 content checksum (RFC 8878 §3.1.1).
     packed[packed.length - 1] = (packed[packed.length - 1] ?? 0) ^ 0xff;
     await upload(stack, 'zcheck/disk.tar.zst', packed, { metadata });
-    const { code, outcome } = await importJson('zcheck/disk.tar.zst');
+    const { code, outcome } = await importJson(runCli, env, 'zcheck/disk.tar.zst');
     assert.equal(code, 3, JSON.stringify(outcome));
     assert.deepEqual(outcome.problems?.map((problem) => problem.code), ['unpack-corrupt']);
     // The reason is the decoder's (fzstd with our checksum, or Node's zlib where it has zstd).
