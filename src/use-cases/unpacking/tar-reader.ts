@@ -107,11 +107,12 @@ export class TarReader {
     try {
       if (type !== 'S') return paxSparseMember(pax);
       const segments = oldGnuSegments(header, 386, 4, number);
-      for (let more = header[482] !== 0; more; ) {
+      // Counted by blocks too: empty extension blocks that all say "more follow" add no segment.
+      for (let more = header[482] !== 0, blocks = 1; more; blocks++) {
+        if (blocks > maxSparseSegments / 21 + 1) throw new Error(`its sparse map has more than the ${maxSparseSegments} segments read`);
         const extension = await this.reader.readExactly(block);
         if (extension === undefined) throw new Error('the stream ended in its sparse map');
         segments.push(...oldGnuSegments(extension, 0, 21, number));
-        if (segments.length > maxSparseSegments) throw new Error(`its sparse map has more than the ${maxSparseSegments} segments read`);
         more = extension[504] !== 0;
       }
       return { format: 'old GNU', realSize: number(header.subarray(483, 495)), segments };
