@@ -97,6 +97,15 @@ describe('OVF hrefs', () => {
     assert.equal(outcome.unpackedTo?.member, './app-disk1.vmdk');
     assert.deepEqual(await objectBytes(stack.s3, 'images', 'good/dot.vmdk'), image);
   });
+
+  it('a percent-encoded href names the member it decodes to', async () => {
+    const { image, packed } = ova('app%2Ddisk1.vmdk');
+    await upload(stack, 'good/encoded.ova', packed, { metadata: { architecture: 'x86_64' } });
+    const { code, outcome } = await importJson(runCli, env, 'good/encoded.ova');
+    assert.equal(code, 0, JSON.stringify(outcome));
+    assert.equal(outcome.unpackedTo?.member, 'app-disk1.vmdk');
+    assert.deepEqual(await objectBytes(stack.s3, 'images', 'good/encoded.vmdk'), image);
+  });
 });
 
 describe('OVF href rules', () => {

@@ -119,7 +119,8 @@ async function unpackTar(job: StreamJob, tar: TarReader, opened: (sink: UnpackSi
     const isDisk = members.add(entry.name, entry.kind);
     if (!isDisk) continue;
     const described = ovf?.diskFiles[0];
-    if (described !== undefined && !sameMemberName(entry.name, described)) throw new UnpackRejection([ovaDiskMismatchProblem(job.key, entry.name, described)]);
+    // An href is a URI reference (DSP0243): `disk%201.vmdk` names the member `disk 1.vmdk` (readDescriptor checked it decodes).
+    if (described !== undefined && !sameMemberName(entry.name, described) && !sameMemberName(entry.name, decodeURIComponent(described))) throw new UnpackRejection([ovaDiskMismatchProblem(job.key, entry.name, described)]);
     const siblingKey = archiveSiblingKey(job.packing, entry.name);
     const sink = await job.openSink(siblingKey, { member: entry.name, size: entry.size, ...(ovf !== undefined ? { ovf } : {}) });
     opened(sink);
