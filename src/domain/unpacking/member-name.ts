@@ -25,6 +25,12 @@ export function unsafeMemberProblem(key: string, member: string, reason: string)
   };
 }
 
+/** True when two names are the same path: `./a/b` and `a//b` are `a/b` (tar writers differ in that), `x/a/b` is not. */
+export function sameMemberName(one: string, other: string): boolean {
+  const path = (name: string) => name.split('/').filter((segment) => segment !== '' && segment !== '.').join('/');
+  return path(one) === path(other);
+}
+
 /** The member's last path segment. */
 export function memberBaseName(name: string): string {
   const segments = name.split(/[\\/]/).filter((segment) => segment !== '');

@@ -3,6 +3,7 @@
 // id, a Description, VMware's vmw:osType). Read with patterns, not an XML library: we need
 // three elements, and a descriptor that hides them gets no hint, never a wrong import.
 import type { Platform } from '../jdcloud-rules/index.js';
+import { unsafeMemberName } from './member-name.js';
 
 export interface OvfDescriptor {
   /** The hrefs of the files the descriptor's disks refer to, in order. */
@@ -56,6 +57,29 @@ export function platformFromOvfOs(os: { id?: string; description?: string; osTyp
   if (words.includes('windows')) return /server|srv|20(03|08|12|16|19|22|25)/.test(words) ? 'Windows Server' : 'Other Windows';
   if (/linux|rhel|red ?hat|debian|suse|sles|fedora|oracle|alma|photon|coreos/.test(words)) return 'Other Linux';
   return os.id === undefined ? undefined : platformByCimId[os.id];
+}
+
+/** Every File's href in References, in order (disks or not). */
+export function ovfFileHrefs(xml: string): string[] {
+  return elements(xml, 'File').flatMap((file) => attribute(file, 'href') ?? []);
+}
+
+/**
+ * Why an href cannot name a member of the OVA, or undefined. In an OVA every file is in the tar
+ * and the href is its name relative to the descriptor (DSP0243 §5.3): a URL, an absolute path or
+ * `..` (also percent-encoded) points elsewhere, as in an archive made to trick an extractor.
+ */
+export function unsafeOvfHref(href: string): string | undefined {
+  const unsafe = unsafeMemberName(href);
+  if (unsafe !== undefined) return unsafe;
+  if (/^[A-Za-z][A-Za-z0-9+.-]*:/.test(href)) return 'it is a URL, not a file in the OVA';
+  let decoded = href;
+  try {
+    decoded = decodeURIComponent(href);
+  } catch {
+    return 'it has a broken percent-encoding';
+  }
+  return decoded === href ? undefined : unsafeMemberName(decoded);
 }
 
 /** Reads an OVF descriptor's text. Never throws: what it cannot find, it leaves out. */

@@ -15,7 +15,7 @@ export class ArchiveMembers {
   constructor(private readonly key: string) {}
 
   /** True when the member is the disk image to unpack. */
-  add(name: string, kind: 'file' | 'directory' | 'link' | 'sparse' | 'other'): boolean {
+  add(name: string, kind: 'file' | 'directory' | 'link' | 'other'): boolean {
     const unsafe = unsafeMemberName(name);
     if (unsafe !== undefined) throw new UnpackRejection([unsafeMemberProblem(this.key, name, unsafe)]);
     if (this.names.length < shownMembers) this.names.push(name);

@@ -1,6 +1,21 @@
 // Unpacks one packed object into its sibling: GET as a stream → decoder → (tar/OVA members) →
 // ImageSink (first bytes checked, multipart upload). Zip is read by range (zip-member.ts).
-import { archiveFromMagic, archiveSiblingKey, checkArchiveMagic, describePacking, memberBaseName, type OvfDescriptor, type Packing, readOvfDescriptor } from '../../domain/unpacking/index.js';
+import {
+  archiveFromMagic,
+  archiveSiblingKey,
+  checkArchiveMagic,
+  describePacking,
+  ovaDiskMismatchProblem,
+  ovaWithoutDescriptorProblem,
+  ovfDiskCountProblem,
+  type OvfDescriptor,
+  ovfFileHrefs,
+  ovfUnsafeHrefProblem,
+  type Packing,
+  readOvfDescriptor,
+  sameMemberName,
+  unsafeOvfHref,
+} from '../../domain/unpacking/index.js';
 import { ArchiveMembers } from './archive-members.js';
 import { ByteReader } from './byte-reader.js';
 import { decode } from './decoders.js';
@@ -41,7 +56,7 @@ async function asRejection<T>(key: string, what: string, work: () => Promise<T>)
   }
 }
 
-/** Stops a byte stream that was not read to its end (a rejection, a sibling already there), closing the GET. */
+/** Stops a byte stream, closing the GET: one not read to its end (a rejection, a sibling already there) would hold its socket. */
 async function stop(bytes: AsyncIterable<Uint8Array> | undefined): Promise<void> {
   const stream = bytes as { destroy?: () => void } | undefined;
   if (typeof stream?.destroy === 'function') stream.destroy();
@@ -55,7 +70,6 @@ export async function unpackStream(job: StreamJob, siblingKeyOfCompressed?: stri
   const open = () => (packing.codec === undefined ? job.source.read() : decode(packing.codec, job.source.read()));
   let bytes: AsyncIterable<Uint8Array> | undefined;
   let sink: UnpackSink | undefined;
-  let finished = false;
   try {
     const result = await asRejection(job.key, describePacking(packing), async () => {
       if (packing.archive === undefined) {
@@ -77,13 +91,12 @@ export async function unpackStream(job: StreamJob, siblingKeyOfCompressed?: stri
         sink = opened;
       });
     });
-    finished = true;
     return result;
   } catch (error) {
     await sink?.abort();
     throw error;
   } finally {
-    if (!finished) await stop(bytes);
+    await stop(bytes);
   }
 }
 
@@ -95,22 +108,19 @@ async function unpackTar(job: StreamJob, tar: TarReader, opened: (sink: UnpackSi
   let written: { sink: UnpackSink; siblingKey: string; member: string } | undefined;
   for (let entry = await tar.next(), index = 0; entry !== undefined; entry = await tar.next(), index++) {
     if (job.packing.archive === 'ova' && index === 0) {
-      if (!entry.name.toLowerCase().endsWith('.ovf') || entry.size > maxOvfBytes) {
-        throw new UnpackRejection([{ code: 'ova-without-descriptor', field: 'content', value: entry.name, message: `The OVA ${JSON.stringify(job.key)} starts with ${JSON.stringify(entry.name)}, not its .ovf descriptor (an OVA's first member, DSP0243 §5.3). Re-export the appliance as OVA, or upload its disk image.` }]);
-      }
+      if (!entry.name.toLowerCase().endsWith('.ovf') || entry.size > maxOvfBytes) throw new UnpackRejection([ovaWithoutDescriptorProblem(job.key, entry.name)]);
+      members.add(entry.name, entry.kind);
       const body: Uint8Array[] = [];
       for await (const chunk of tar.body()) body.push(chunk);
-      ovf = readOvfDescriptor(new TextDecoder().decode(Buffer.concat(body)));
-      checkOvfDisks(job.key, ovf);
+      ovf = readDescriptor(job.key, new TextDecoder().decode(Buffer.concat(body)));
       job.onOvf?.(ovf);
-      members.add(entry.name, entry.kind);
       continue;
     }
     const isDisk = members.add(entry.name, entry.kind);
     if (!isDisk) continue;
-    if (ovf !== undefined && memberBaseName(entry.name) !== memberBaseName(ovf.diskFiles[0] ?? '')) {
-      throw new UnpackRejection([{ code: 'ova-disk-mismatch', field: 'content', value: entry.name, message: `The OVA ${JSON.stringify(job.key)} holds the disk ${JSON.stringify(entry.name)}, but its descriptor names ${JSON.stringify(ovf.diskFiles[0])}. Re-export the appliance.` }]);
-    }
+    const described = ovf?.diskFiles[0];
+    // An href is a URI reference (DSP0243): `disk%201.vmdk` names the member `disk 1.vmdk` (readDescriptor checked it decodes).
+    if (described !== undefined && !sameMemberName(entry.name, described) && !sameMemberName(entry.name, decodeURIComponent(described))) throw new UnpackRejection([ovaDiskMismatchProblem(job.key, entry.name, described)]);
     const siblingKey = archiveSiblingKey(job.packing, entry.name);
     const sink = await job.openSink(siblingKey, { member: entry.name, size: entry.size, ...(ovf !== undefined ? { ovf } : {}) });
     opened(sink);
@@ -119,22 +129,20 @@ async function unpackTar(job: StreamJob, tar: TarReader, opened: (sink: UnpackSi
   }
   members.throwUnlessOneDisk();
   if (written === undefined) throw new UnpackRejection([]);
+  // Before the upload is completed: the decoder's own check of the data (a CRC) comes at its end.
+  await tar.readToEnd();
   const done = await written.sink.finish();
   return { siblingKey: written.siblingKey, member: written.member, ...(ovf !== undefined ? { ovf } : {}), ...done };
 }
 
-/** JD imports one disk, the system disk: an appliance with more is refused, naming them. */
-function checkOvfDisks(key: string, ovf: OvfDescriptor): void {
-  if (ovf.diskFiles.length === 1) return;
-  const named = ovf.diskFiles.map((file) => JSON.stringify(file)).join(', ');
-  throw new UnpackRejection([
-    ovf.diskFiles.length === 0
-      ? { code: 'ova-no-disk', field: 'content', value: key, message: `The OVA ${JSON.stringify(key)} describes no disk in its .ovf descriptor. Export the appliance with its disk, or upload the disk image.` }
-      : {
-          code: 'ova-several-disks',
-          field: 'content',
-          value: ovf.diskFiles.join(','),
-          message: `The OVA ${JSON.stringify(key)} has ${ovf.diskFiles.length} disks (${named}); JD Cloud imports only the system disk. Upload the system disk on its own (extract it: tar -xf <file> ${JSON.stringify(ovf.diskFiles[0])}), and attach the others as data disks after the import.`,
-        },
-  ]);
+/** The descriptor, once every href in it names a file in the OVA and it describes one disk. */
+function readDescriptor(key: string, xml: string): OvfDescriptor {
+  const ovf = readOvfDescriptor(xml);
+  for (const href of [...ovfFileHrefs(xml), ...ovf.diskFiles]) {
+    const unsafe = unsafeOvfHref(href);
+    if (unsafe !== undefined) throw new UnpackRejection([ovfUnsafeHrefProblem(key, href, unsafe)]);
+  }
+  const problem = ovfDiskCountProblem(key, ovf);
+  if (problem !== undefined) throw new UnpackRejection([problem]);
+  return ovf;
 }
