@@ -7,10 +7,13 @@ import { createMultipartWriter, partSizeFor } from './multipart-writer.js';
 import type { PreparedUnpack, UnpackDeps } from './prepare-unpack.js';
 import { SiblingAlreadyUnpacked, UnpackRejection } from './unpack-rejection.js';
 
-/** The OVF's OS hint as metadata-named defaults (`platform`, `os-type`). */
+/**
+ * The OVF's OS hint, as a metadata-named default: `platform` only. os-type is then derived from
+ * whichever platform wins, so a user's `platform=Ubuntu` on a Windows OVA is not contradicted
+ * by an os-type the descriptor suggested (tags and metadata outrank the hint, raw-fields.ts).
+ */
 export function ovfHints(ovf: OvfDescriptor | undefined): Record<string, string> {
-  if (ovf?.platform === undefined) return {};
-  return { platform: ovf.platform, 'os-type': ovf.platform === 'Windows Server' || ovf.platform === 'Other Windows' ? 'windows' : 'linux' };
+  return ovf?.platform === undefined ? {} : { platform: ovf.platform };
 }
 
 /** The OS fields' problems once an OVA's descriptor is read (a missing platform may be in it). */
