@@ -8,12 +8,10 @@ import { fcHandOff, type FollowHandOff, followRequestsAfter, type HandOffs, hand
 let deps: ReturnType<typeof createPipelineDeps> | undefined;
 let handOff: FollowHandOff | undefined;
 
-/** Closes the clients kept across warm invocations (tests: the next handler call wires them again from the environment). */
+/** Tests: closes the clients kept across warm invocations; the next call wires them again from the environment. */
 export async function closeHandlerClients(): Promise<void> {
-  const [open, follower] = [deps, handOff];
+  await deps?.close();
   deps = undefined;
-  handOff = undefined;
-  await Promise.all([open?.close(), follower?.close()]);
 }
 
 /** The summary, and which imports went to a follower (fc request ids). */

@@ -32,7 +32,7 @@ export interface MultipartCalls {
  * the abort that cleans up must still reach the store.
  */
 export function multipartCalls(s3: S3Client, signal?: AbortSignal): MultipartCalls {
-  const abortable = signal !== undefined ? { abortSignal: signal } : {};
+  const abortable = signal && { abortSignal: signal };
   const where = (target: MultipartTarget) => `s3://${target.bucket}/${target.key}`;
   const call = async <T>(operation: string, target: string, send: () => Promise<T>): Promise<T> => {
     try {

@@ -28,7 +28,7 @@ export async function openObjectStream(
         ...(target.etag !== undefined ? { IfMatch: `"${target.etag}"` } : {}),
         ...(target.range !== undefined ? { Range: `bytes=${target.range.start}-${target.range.end - 1}` } : {}),
       }),
-      signal !== undefined ? { abortSignal: signal } : {},
+      signal && { abortSignal: signal },
     );
     const body = response.Body as unknown as AsyncIterable<Uint8Array> | undefined;
     return { body: body ?? emptyBody(), contentLength: response.ContentLength ?? 0 };
