@@ -8,6 +8,12 @@ import { fcHandOff, type FollowHandOff, followRequestsAfter, type HandOffs, hand
 let deps: ReturnType<typeof createPipelineDeps> | undefined;
 let handOff: FollowHandOff | undefined;
 
+/** Tests: closes the clients kept across warm invocations; the next call wires them again from the environment. */
+export async function closeHandlerClients(): Promise<void> {
+  await deps?.close();
+  deps = undefined;
+}
+
 /** The summary, and which imports went to a follower (fc request ids). */
 export type ImportSummary = EventSummary & { followers?: HandOffs['handedOff'] };
 

@@ -27,7 +27,12 @@ export interface MultipartCalls {
   tag(target: MultipartTarget, tags: Record<string, string>): Promise<void>;
 }
 
-export function multipartCalls(s3: S3Client): MultipartCalls {
+/**
+ * With `signal`, every call but AbortMultipartUpload stops when it aborts (the unpack's deadline):
+ * the abort that cleans up must still reach the store.
+ */
+export function multipartCalls(s3: S3Client, signal?: AbortSignal): MultipartCalls {
+  const abortable = signal && { abortSignal: signal };
   const where = (target: MultipartTarget) => `s3://${target.bucket}/${target.key}`;
   const call = async <T>(operation: string, target: string, send: () => Promise<T>): Promise<T> => {
     try {
@@ -39,18 +44,18 @@ export function multipartCalls(s3: S3Client): MultipartCalls {
   return {
     create: (target) =>
       call('CreateMultipartUpload', where(target), async () => {
-        const created = await s3.send(new CreateMultipartUploadCommand({ Bucket: target.bucket, Key: target.key, Metadata: target.metadata, ContentType: 'application/octet-stream' }));
+        const created = await s3.send(new CreateMultipartUploadCommand({ Bucket: target.bucket, Key: target.key, Metadata: target.metadata, ContentType: 'application/octet-stream' }), abortable);
         if (created.UploadId === undefined) throw new Error('no UploadId in the answer');
         return created.UploadId;
       }),
     uploadPart: (target, uploadId, partNumber, body) =>
       call('UploadPart', `${where(target)} (part ${partNumber})`, async () => {
-        const answer = await s3.send(new UploadPartCommand({ Bucket: target.bucket, Key: target.key, UploadId: uploadId, PartNumber: partNumber, Body: body, ContentLength: body.length }));
+        const answer = await s3.send(new UploadPartCommand({ Bucket: target.bucket, Key: target.key, UploadId: uploadId, PartNumber: partNumber, Body: body, ContentLength: body.length }), abortable);
         return answer.ETag ?? '';
       }),
     complete: (target, uploadId, parts) =>
       call('CompleteMultipartUpload', where(target), async () => {
-        const done = await s3.send(new CompleteMultipartUploadCommand({ Bucket: target.bucket, Key: target.key, UploadId: uploadId, MultipartUpload: { Parts: [...parts] } }));
+        const done = await s3.send(new CompleteMultipartUploadCommand({ Bucket: target.bucket, Key: target.key, UploadId: uploadId, MultipartUpload: { Parts: [...parts] } }), abortable);
         return (done.ETag ?? '').replace(/"/g, '');
       }),
     abort: (target, uploadId) =>
@@ -59,7 +64,7 @@ export function multipartCalls(s3: S3Client): MultipartCalls {
       }),
     tag: (target, tags) =>
       call('PutObjectTagging', where(target), async () => {
-        await s3.send(new PutObjectTaggingCommand({ Bucket: target.bucket, Key: target.key, Tagging: { TagSet: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })) } }));
+        await s3.send(new PutObjectTaggingCommand({ Bucket: target.bucket, Key: target.key, Tagging: { TagSet: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })) } }), abortable);
       }),
   };
 }

@@ -16,6 +16,8 @@ export interface ObjectStream {
 export async function openObjectStream(
   s3: S3Client,
   target: { bucket: string; key: string; etag?: string; range?: { start: number; end: number } },
+  /** Aborts the GET, its body included (the SDK keeps listening until the response ends). */
+  signal?: AbortSignal,
 ): Promise<ObjectStream | 'not-found'> {
   const where = `s3://${target.bucket}/${target.key}`;
   try {
@@ -26,6 +28,7 @@ export async function openObjectStream(
         ...(target.etag !== undefined ? { IfMatch: `"${target.etag}"` } : {}),
         ...(target.range !== undefined ? { Range: `bytes=${target.range.start}-${target.range.end - 1}` } : {}),
       }),
+      signal && { abortSignal: signal },
     );
     const body = response.Body as unknown as AsyncIterable<Uint8Array> | undefined;
     return { body: body ?? emptyBody(), contentLength: response.ContentLength ?? 0 };

@@ -13,7 +13,21 @@ export interface OssClientOptions {
   endpoint?: string;
   forcePathStyle?: boolean;
   maxAttempts?: number;
+  /** Milliseconds a connection may stay silent before the call fails (ossSocketTimeoutMs); tests shorten it. */
+  socketTimeoutMs?: number;
 }
+
+/**
+ * A connection that moves no byte for 2 minutes is dead: the call fails with a retryable
+ * TimeoutError instead of hanging until fc kills the function (a stalled GET body or UploadPart
+ * otherwise waits forever: the SDK sets no timeout of its own). It counts silence, not the
+ * whole call, so a 52 MiB part on a slow link from the CLI is not cut off; 2 minutes leaves
+ * RGW room to assemble a large CompleteMultipartUpload, which sends nothing until it is done.
+ */
+export const ossSocketTimeoutMs = 120_000;
+
+/** A TCP connection to the endpoint that is not up in 10 s will not come up (Linux alone waits ~2 min). */
+const ossConnectionTimeoutMs = 10_000;
 
 /** The public JD OSS endpoint of a region, e.g. https://s3.cn-north-1.jdcloud-oss.com. */
 export const publicOssEndpoint = ossPublicEndpoint;
@@ -32,6 +46,7 @@ export function createOssClient(options: OssClientOptions): S3Client {
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
     maxAttempts: options.maxAttempts ?? 3,
+    requestHandler: { socketTimeout: options.socketTimeoutMs ?? ossSocketTimeoutMs, connectionTimeout: ossConnectionTimeoutMs },
   });
 }
 

@@ -23,23 +23,26 @@ export interface UnpackStore {
   headObject(bucket: string, key: string): Promise<ObjectHead | undefined>;
   /** The calls of a multipart upload (the sibling is written in parts). */
   multipart: MultipartCalls;
+  /** The same store, its reads and writes stopped when `signal` aborts (the unpack's deadline); AbortMultipartUpload still goes out. */
+  abortableBy(signal: AbortSignal): UnpackStore;
 }
 
-export function unpackStoreFor(s3: S3Client): UnpackStore {
+export function unpackStoreFor(s3: S3Client, signal?: AbortSignal): UnpackStore {
   return {
-    objectBytes: (object) => objectBytes(s3, object),
+    objectBytes: (object) => objectBytes(s3, object, signal),
     headObject: (bucket, key) => readObjectHead(s3, bucket, key),
-    multipart: multipartCalls(s3),
+    multipart: multipartCalls(s3, signal),
+    abortableBy: (next) => unpackStoreFor(s3, next),
   };
 }
 
 /** A store failure in the middle of a read stays an ObjectStoreError (retryable), never "a corrupt upload". */
-function objectBytes(s3: S3Client, object: { bucket: string; key: string; etag: string; size: number }): ByteSource {
+function objectBytes(s3: S3Client, object: { bucket: string; key: string; etag: string; size: number }, signal: AbortSignal | undefined): ByteSource {
   const where = `s3://${object.bucket}/${object.key}`;
   return {
     size: object.size,
     async *read(range) {
-      const stream = await openObjectStream(s3, { ...object, ...(range !== undefined ? { range } : {}) });
+      const stream = await openObjectStream(s3, { ...object, ...(range !== undefined ? { range } : {}) }, signal);
       if (stream === 'not-found') throw new ObjectStoreError('GetObject', where, Object.assign(new Error('deleted while unpacking'), { name: 'NoSuchKey' }), { retryable: false });
       try {
         for await (const chunk of stream.body) yield chunk;

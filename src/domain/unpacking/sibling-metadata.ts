@@ -6,11 +6,9 @@
 export const siblingMetadataNames = {
   source: 'unpacked-from',
   sourceEtag: 'unpacked-from-etag',
+  /** The OVF's platform only: os-type follows whichever platform wins (user metadata and tags outrank the hint). */
   ovfPlatform: 'ovf-platform',
-  ovfOsType: 'ovf-os-type',
 } as const;
-
-const ours = new Set<string>(Object.values(siblingMetadataNames));
 
 export interface SiblingSource {
   key: string;
@@ -19,11 +17,12 @@ export interface SiblingSource {
 
 /** The sibling's metadata: the user's, then ours (the user's copies of our names are dropped). */
 export function siblingMetadata(userMetadata: Record<string, string>, source: SiblingSource, hints: Record<string, string> = {}): Record<string, string> {
+  // Made here, not at load: only unpacking (a file loaded lazily) writes a sibling's metadata.
+  const ours = new Set<string>(Object.values(siblingMetadataNames));
   const metadata = Object.fromEntries(Object.entries(userMetadata).filter(([name]) => !ours.has(name.toLowerCase())));
   metadata[siblingMetadataNames.source] = encodeURIComponent(source.key);
   metadata[siblingMetadataNames.sourceEtag] = source.etag;
   if (hints['platform'] !== undefined) metadata[siblingMetadataNames.ovfPlatform] = hints['platform'];
-  if (hints['os-type'] !== undefined) metadata[siblingMetadataNames.ovfOsType] = hints['os-type'];
   return metadata;
 }
 
@@ -39,12 +38,11 @@ export function unpackedFromOf(metadata: Record<string, string>): SiblingSource 
   }
 }
 
-/** The OVF's OS hint carried by a sibling, by metadata field name (`platform`, `os-type`). */
+/**
+ * The OVF's OS hint carried by a sibling, by metadata field name: `platform` only. An
+ * `ovf-os-type` written by an earlier version is ignored, so it cannot contradict the user's platform.
+ */
 export function ovfHintsOf(metadata: Record<string, string>): Record<string, string> {
-  const hints: Record<string, string> = {};
   const platform = metadata[siblingMetadataNames.ovfPlatform];
-  const osType = metadata[siblingMetadataNames.ovfOsType];
-  if (platform !== undefined) hints['platform'] = platform;
-  if (osType !== undefined) hints['os-type'] = osType;
-  return hints;
+  return platform === undefined ? {} : { platform };
 }

@@ -21,6 +21,9 @@ export function followRequestAfter(outcome: Outcome, options: { now: Date; final
       return { ...base, clientToken: outcome.clientToken };
     case 'duplicate':
       return base;
+    case 'deferred':
+      // Its packed upload's run hands off the follower.
+      return undefined;
     case 'rejected':
       return options.finalOutcomes ? base : undefined;
     case 'not-found':

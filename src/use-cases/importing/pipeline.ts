@@ -33,7 +33,7 @@ type Step = Ending | { kind: 'submit'; subject: Subject; draft: ImportRequestDra
  */
 export async function processUpload(upload: Upload, deps: PipelineDeps, options: UploadOptions = {}): Promise<OutcomeWithSource> {
   const started = Date.now();
-  const step = nextStep(await plan(upload, deps, options), options);
+  const step = nextStep(await plan(upload, deps, options), upload, options);
   const ending = await carryOut(step, upload, deps, options);
   const outcome = await recordEnding(ending, upload, deps, options);
   return { ...outcome, bucket: upload.bucket, region: upload.region, durationMs: Date.now() - started };
@@ -64,7 +64,7 @@ async function plan(upload: Upload, deps: PipelineDeps, options: UploadOptions):
 }
 
 /** Pure: what to do with what was read. */
-function nextStep(planned: Plan | Unplanned, options: UploadOptions): Step {
+function nextStep(planned: Plan | Unplanned, upload: Upload, options: UploadOptions): Step {
   switch (planned.kind) {
     case 'unread':
     case 'unrecordable':
@@ -77,6 +77,9 @@ function nextStep(planned: Plan | Unplanned, options: UploadOptions): Step {
       const { facts, source, image, existing } = planned;
       if (existing !== undefined && options.force !== true && coversVersion(existing, facts.etag)) return { kind: 'duplicate', key: facts.key, existing };
       const unpackedFrom = unpackedFromOf(facts.metadata);
+      // A sibling's own event may come before its packed upload's run has tagged or imported it
+      // (tags are set after completion): that run imports it, with the packed upload's tags.
+      if (unpackedFrom !== undefined && upload.source !== 'unpack') return { kind: 'deferred', key: facts.key, packedKey: unpackedFrom.key };
       const subject: Subject = {
         key: facts.key,
         facts,

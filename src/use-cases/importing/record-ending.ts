@@ -50,6 +50,8 @@ export type Ending =
   | { kind: 'wrong-region'; problem: Problem; existing: StatusRecord | undefined }
   /** A record already covers this version: nothing to do. */
   | { kind: 'duplicate'; key: string; existing: StatusRecord }
+  /** A sibling's own event (issue 14): its packed upload's run imports it; nothing to do or record here. */
+  | { kind: 'deferred'; key: string; packedKey: string }
   | { kind: 'rejected'; subject: Subject; problems: Problem[] }
   | { kind: 'failed'; subject: Subject; failure: RecordedFailure }
   | { kind: 'submitted'; subject: Subject; submission: Submission }
@@ -84,6 +86,8 @@ export async function recordEnding(ending: Ending, upload: Upload, deps: RecordD
       const ids = { ...(existing.imageId !== undefined ? { imageId: existing.imageId } : {}), ...(existing.taskId !== undefined ? { taskId: existing.taskId } : {}) };
       return { outcome: 'duplicate', key: ending.key, state: existing.state, ...ids, ...(existing.unpackedTo !== undefined ? { unpackedTo: existing.unpackedTo } : {}) };
     }
+    case 'deferred':
+      return { outcome: 'deferred', key: ending.key, packedKey: ending.packedKey };
     case 'unrecordable':
       return { outcome: 'failed', key: eventSource.key, error: ending.reason, retryable: false, recorded: false };
     case 'unread': {

@@ -13,6 +13,8 @@ export type UploadOutcome = (
   | { outcome: 'not-found'; key: string; triedKeys: string[]; recorded?: false }
   /** `recorded: false`: not even a status record could be written (the store refused it, or the key is too long for one). */
   | { outcome: 'failed'; key: string; error: string; retryable: boolean; recorded?: false }
+  /** An object unpacked from `packedKey` (issue 14), run as its own upload: the packed upload's run imports it, with the packed upload's tags. Nothing recorded. */
+  | { outcome: 'deferred'; key: string; packedKey: string }
 ) & { unpackedTo?: UnpackedTo };
 
 export type OutcomeWithSource = UploadOutcome & { bucket: string; region: string; durationMs: number };

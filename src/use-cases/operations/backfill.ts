@@ -142,6 +142,9 @@ async function backfillObject(deps: PipelineDeps, options: BackfillOptions, obje
         return { key, outcome: 'already-imported', state: outcome.state };
       case 'rejected':
         return { key, outcome: 'rejected', problems: outcome.problems };
+      case 'deferred':
+        // Its packed upload (listed too) imports it.
+        return { key, outcome: 'already-imported', state: `unpacked from ${outcome.packedKey}` };
       case 'not-found':
         return { key, outcome: 'failed', error: 'deleted while the bucket was being listed', retryable: false };
       case 'failed':

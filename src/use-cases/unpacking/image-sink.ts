@@ -23,6 +23,17 @@ export interface FoundImage {
 /** Opens the sink once the sibling's name is known. */
 export type OpenSink = (siblingKey: string, found: FoundImage) => Promise<UnpackSink>;
 
+/** When unpacking gives up, in ms on the pipeline's clock `now`. */
+export interface SinkDeadline {
+  atMs: number;
+  now: () => Date;
+}
+
+/** What the record says when unpacking ran out of the function's time, `bytes` into the image. */
+export function outOfTimeRejection(packed: { bucket: string; key: string }, bytes: number): UnpackRejection {
+  return new UnpackRejection([unpackTimeoutProblem(packed, `Unpacking ran out of the function's time after ${describeByteSize(bytes)} of the image`)]);
+}
+
 export interface ImageSinkOptions {
   /** The sibling's multipart upload. */
   writer: MultipartWriter;
@@ -32,7 +43,7 @@ export interface ImageSinkOptions {
   siblingKey: string;
   maxBytes: number;
   /** When unpacking gives up (the function's time), on the pipeline's clock; none for the CLI and serve. */
-  deadline?: { atMs: number; now: () => Date };
+  deadline?: SinkDeadline;
   /** The last word before the upload is completed: every problem the whole image shows. */
   finalCheck: (facts: ImageFacts, size: number) => Problem[];
 }
@@ -61,10 +72,9 @@ export class ImageSink implements UnpackSink {
   async write(chunk: Uint8Array): Promise<void> {
     this.size += chunk.length;
     if (this.size > this.options.maxBytes) throw new UnpackRejection([unpackTooLargeProblem(this.options.packedKey, this.options.maxBytes)]);
+    // While bytes flow; a stall is the deadline timer's (unpack-to-sibling.ts).
     if (this.options.deadline !== undefined && this.options.deadline.now().getTime() > this.options.deadline.atMs) {
-      throw new UnpackRejection([
-        unpackTimeoutProblem({ bucket: this.options.bucket, key: this.options.packedKey }, `Unpacking ran out of the function's time after ${describeByteSize(this.size)} of the image`),
-      ]);
+      throw outOfTimeRejection({ bucket: this.options.bucket, key: this.options.packedKey }, this.size);
     }
     this.keepTail(chunk);
     if (!this.headChecked) {

@@ -27,7 +27,14 @@ export interface MultipartWriter {
  * before any output leaves nothing behind), parts of `partSize` held in memory at most three at a
  * time, and ended by `complete()` or `abort()`; callers put `abort()` in a `finally`.
  */
-export function createMultipartWriter(calls: MultipartCalls, target: MultipartTarget, options: { partSize: number; onAbortFailed?: (error: unknown) => void }): MultipartWriter {
+export interface MultipartWriterOptions {
+  partSize: number;
+  onAbortFailed?: (error: unknown) => void;
+  /** Runs once every part is in, right before CompleteMultipartUpload; throwing stops it (the caller aborts). */
+  beforeComplete?: () => Promise<void>;
+}
+
+export function createMultipartWriter(calls: MultipartCalls, target: MultipartTarget, options: MultipartWriterOptions): MultipartWriter {
   let uploadId: string | undefined;
   // Grown as it fills (up to partSize): a small image does not hold a 52 MiB buffer.
   let part = new Uint8Array(Math.min(options.partSize, initialPartBytes));
@@ -89,6 +96,7 @@ export function createMultipartWriter(calls: MultipartCalls, target: MultipartTa
       if (filled > 0 || uploadId === undefined) await flush();
       await Promise.all(inFlight);
       if (failure !== undefined) throw failure;
+      await options.beforeComplete?.();
       const etag = await calls.complete(target, uploadId as string, [...parts].sort((a, b) => a.PartNumber - b.PartNumber));
       finished = true;
       if (target.tags !== undefined && Object.keys(target.tags).length > 0) await calls.tag(target, target.tags);

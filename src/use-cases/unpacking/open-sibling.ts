@@ -2,15 +2,19 @@ import type { ImageFacts } from '../../domain/image/index.js';
 import { decideImportRequest, resolveOsFields } from '../../domain/import-request/index.js';
 import type { Problem } from '../../kernel/index.js';
 import { type OvfDescriptor, siblingMetadata, unpackedFromOf } from '../../domain/unpacking/index.js';
-import { ImageSink, type OpenSink } from './image-sink.js';
+import type { MultipartTarget } from '../../adapters/oss/index.js';
+import { ImageSink, type OpenSink, type SinkDeadline } from './image-sink.js';
 import { createMultipartWriter, partSizeFor } from './multipart-writer.js';
 import type { PreparedUnpack, UnpackDeps } from './prepare-unpack.js';
 import { SiblingAlreadyUnpacked, UnpackRejection } from './unpack-rejection.js';
 
-/** The OVF's OS hint as metadata-named defaults (`platform`, `os-type`). */
+/**
+ * The OVF's OS hint, as a metadata-named default: `platform` only. os-type is then derived from
+ * whichever platform wins, so a user's `platform=Ubuntu` on a Windows OVA is not contradicted
+ * by an os-type the descriptor suggested (tags and metadata outrank the hint, raw-fields.ts).
+ */
 export function ovfHints(ovf: OvfDescriptor | undefined): Record<string, string> {
-  if (ovf?.platform === undefined) return {};
-  return { platform: ovf.platform, 'os-type': ovf.platform === 'Windows Server' || ovf.platform === 'Other Windows' ? 'windows' : 'linux' };
+  return ovf?.platform === undefined ? {} : { platform: ovf.platform };
 }
 
 /** The OS fields' problems once an OVA's descriptor is read (a missing platform may be in it). */
@@ -24,47 +28,58 @@ function userTags(tags: Record<string, string>): Record<string, string> {
 }
 
 /**
- * Opens the sibling's sink, after making sure the sibling may be written: an object already
- * there that was not unpacked from this upload is never overwritten; one unpacked from this
- * very version means the work is done (SiblingAlreadyUnpacked).
+ * Throws unless the sibling's key may be written: an object there that was not unpacked from
+ * this upload is never overwritten (UnpackRejection); one unpacked from this very version means
+ * the work is done (SiblingAlreadyUnpacked), and its tags are set again first, so a tagging that
+ * failed after an earlier completion is healed by the retry.
  */
-export function siblingSinkOpener(prepared: PreparedUnpack, deps: UnpackDeps, deadline: number | undefined): OpenSink {
+async function checkSiblingKey(prepared: PreparedUnpack, deps: UnpackDeps, target: MultipartTarget): Promise<void> {
+  const { source } = prepared;
+  const existing = await deps.store.headObject(source.bucket, target.key);
+  if (existing === undefined) return;
+  const from = unpackedFromOf(existing.metadata);
+  if (from?.key === source.key && from.etag === source.etag) {
+    if (target.tags !== undefined && Object.keys(target.tags).length > 0) await deps.store.multipart.tag(target, target.tags);
+    throw new SiblingAlreadyUnpacked({ key: target.key, etag: existing.etag, size: existing.size });
+  }
+  // An earlier version of the same upload may be replaced; anything else is the user's.
+  if (from?.key !== source.key) throw new UnpackRejection([siblingExistsProblem(source, target.key)]);
+}
+
+function siblingExistsProblem(source: { bucket: string; key: string }, siblingKey: string): Problem {
+  return {
+    code: 'sibling-exists',
+    field: 'key',
+    value: siblingKey,
+    message: `s3://${source.bucket}/${siblingKey} already exists and was not unpacked from ${JSON.stringify(source.key)}; it is never overwritten. Rename the upload (or remove that object) and upload it again.`,
+  };
+}
+
+/**
+ * Opens the sibling's sink, after making sure the sibling may be written (checkSiblingKey); the
+ * key is looked at again right before the upload is completed, since a user may upload to it
+ * while the image is unpacked (minutes): completing would overwrite that object.
+ */
+export function siblingSinkOpener(prepared: PreparedUnpack, deps: UnpackDeps, deadline: SinkDeadline | undefined): OpenSink {
   const { facts, source } = prepared;
   return async (siblingKey, found) => {
-    const existing = await deps.store.headObject(source.bucket, siblingKey);
-    if (existing !== undefined) {
-      const from = unpackedFromOf(existing.metadata);
-      if (from?.key === source.key && from.etag === source.etag) {
-        throw new SiblingAlreadyUnpacked({ key: siblingKey, etag: existing.etag, size: existing.size });
-      }
-      // An earlier version of the same upload may be replaced; anything else is the user's.
-      if (from?.key !== source.key) {
-        throw new UnpackRejection([
-          {
-            code: 'sibling-exists',
-            field: 'key',
-            value: siblingKey,
-            message: `s3://${source.bucket}/${siblingKey} already exists and was not unpacked from ${JSON.stringify(source.key)}; it is never overwritten. Rename the upload (or remove that object) and upload it again.`,
-          },
-        ]);
-      }
-    }
     const hints = ovfHints(found.ovf);
-    const target = {
+    const target: MultipartTarget = {
       bucket: source.bucket,
       key: siblingKey,
       metadata: siblingMetadata(facts.metadata, { key: source.key, etag: source.etag }, hints),
       ...(facts.taggingSupported ? { tags: userTags(facts.tags) } : {}),
     };
+    await checkSiblingKey(prepared, deps, target);
     const onAbortFailed = (error: unknown) =>
       deps.logger.error({ bucket: source.bucket, key: siblingKey, error: error instanceof Error ? error.message : String(error) }, 'multipart upload not aborted: a lifecycle rule must remove it');
     return new ImageSink({
-      writer: createMultipartWriter(deps.store.multipart, target, { partSize: partSizeFor(deps.config.unpackMaxBytes), onAbortFailed }),
+      writer: createMultipartWriter(deps.store.multipart, target, { partSize: partSizeFor(deps.config.unpackMaxBytes), onAbortFailed, beforeComplete: () => checkSiblingKey(prepared, deps, target) }),
       bucket: source.bucket,
       packedKey: source.key,
       siblingKey,
       maxBytes: deps.config.unpackMaxBytes,
-      ...(deadline !== undefined ? { deadline: { atMs: deadline, now: deps.now } } : {}),
+      ...(deadline !== undefined ? { deadline } : {}),
       finalCheck: (image: ImageFacts, size: number) => {
         // The decision the pipeline will make, made before the upload completes: a rejected image leaves nothing.
         const decision = decideImportRequest({ source: { ...source, key: siblingKey, size }, metadata: facts.metadata, tags: facts.tags, defaults: deps.config.defaults, hints, image });

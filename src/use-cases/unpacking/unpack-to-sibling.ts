@@ -6,6 +6,7 @@ import type { UnpackedTo } from '../../domain/status/index.js';
 import type { Problem } from '../../kernel/index.js';
 import { describePacking } from '../../domain/unpacking/index.js';
 import { decoderName } from './decoders.js';
+import { type OpenSink, outOfTimeRejection, type SinkDeadline, type UnpackSink } from './image-sink.js';
 import { osProblemsWithOvf, siblingSinkOpener } from './open-sibling.js';
 import { type PackedObject, prepareUnpack, type PreparedUnpack, type UnpackDeps } from './prepare-unpack.js';
 import { SiblingAlreadyUnpacked, UnpackRejection } from './unpack-rejection.js';
@@ -26,18 +27,31 @@ export type UnpackResult = { kind: 'unpacked'; unpackedTo: UnpackedTo } | { kind
 export async function unpackToSibling(object: PackedObject, deps: UnpackDeps): Promise<UnpackResult> {
   // The deadline counts from the start: time spent waiting for a slot is the function's too.
   const started = deps.now().getTime();
-  const prepared = await prepareUnpack(object, deps);
+  // Every S3 call of this unpack stops when the deadline passes, a stalled one included.
+  const timeUp = new AbortController();
+  const unpackDeps: UnpackDeps = { ...deps, store: deps.store.abortableBy(timeUp.signal) };
+  const prepared = await prepareUnpack(object, unpackDeps);
   if (prepared.problems.length > 0) return { kind: 'rejected', problems: prepared.problems };
-  const deadline = prepared.budgetSeconds === undefined ? undefined : started + prepared.budgetSeconds * 1000;
+  const deadline = prepared.budgetSeconds === undefined ? undefined : { atMs: started + prepared.budgetSeconds * 1000, now: deps.now };
+  let sink: UnpackSink | undefined;
+  const stopWatch = deadline === undefined ? () => {} : watchDeadline(deadline, () => timeUp.abort(new Error('the unpack deadline passed')));
   let sibling: { key: string; etag: string; size: number };
   let unpacked: Unpacked | undefined;
   try {
-    unpacked = await withUnpackSlot(() => unpackInto(prepared, deps, deadline));
+    unpacked = await withUnpackSlot(() =>
+      unpackInto(prepared, unpackDeps, deadline, (opened) => {
+        sink = opened;
+      }),
+    );
     sibling = { key: unpacked.siblingKey, etag: unpacked.etag, size: unpacked.size };
   } catch (error) {
+    // Whatever the aborted calls threw (the store's AbortError, a decoder cut short), the record says why.
+    if (timeUp.signal.aborted) return { kind: 'rejected', problems: outOfTimeRejection(source(object), sink?.bytesWritten ?? 0).problems };
     if (error instanceof SiblingAlreadyUnpacked) sibling = error.sibling;
     else if (error instanceof UnpackRejection) return { kind: 'rejected', problems: error.problems };
     else throw error;
+  } finally {
+    stopWatch();
   }
   const unpackedTo: UnpackedTo = {
     ...sibling,
@@ -50,9 +64,41 @@ export async function unpackToSibling(object: PackedObject, deps: UnpackDeps): P
   return { kind: 'unpacked', unpackedTo };
 }
 
-function unpackInto(prepared: PreparedUnpack, deps: UnpackDeps, deadline: number | undefined): Promise<Unpacked> {
+function source(object: PackedObject): { bucket: string; key: string } {
+  return { bucket: object.source.bucket, key: object.source.key };
+}
+
+/** How often the deadline timer looks at the clock: at most this late, on a clock that is not the wall clock too (tests inject one). */
+const clockCheckMs = 1000;
+
+/**
+ * Calls `passed` once the pipeline's clock is past the deadline, even while no byte flows
+ * (a stalled GET or UploadPart: the sink checks the clock only on a write). Returns the stop.
+ */
+function watchDeadline(deadline: SinkDeadline, passed: () => void): () => void {
+  let timer: NodeJS.Timeout | undefined;
+  const look = () => {
+    const left = deadline.atMs - deadline.now().getTime();
+    if (left < 0) {
+      timer = undefined;
+      passed();
+      return;
+    }
+    timer = setTimeout(look, Math.min(left + 1, clockCheckMs));
+    timer.unref();
+  };
+  look();
+  return () => clearTimeout(timer);
+}
+
+function unpackInto(prepared: PreparedUnpack, deps: UnpackDeps, deadline: SinkDeadline | undefined, opened: (sink: UnpackSink) => void): Promise<Unpacked> {
   const { facts, source, packing } = prepared;
-  const openSink = siblingSinkOpener(prepared, deps, deadline);
+  const openSibling = siblingSinkOpener(prepared, deps, deadline);
+  const openSink: OpenSink = async (siblingKey, found) => {
+    const sink = await openSibling(siblingKey, found);
+    opened(sink);
+    return sink;
+  };
   const job = { source: prepared.packedSource, key: source.key, packing, openSink };
   if (prepared.zipDisk !== undefined) return unpackZip({ ...job, maxBytes: deps.config.unpackMaxBytes }, prepared.zipDisk);
   return unpackStream(

@@ -11,6 +11,8 @@ export function importLine(outcome: Outcome): string {
         ? outcome.problems.map((problem) => problem.message).join(' ')
         : outcome.outcome === 'not-found'
           ? 'the object does not exist'
-          : outcome.error;
+          : outcome.outcome === 'deferred'
+            ? `imported by the run of s3://${outcome.bucket}/${outcome.packedKey}, which it was unpacked from`
+            : outcome.error;
   return `[import] s3://${outcome.bucket}/${outcome.key}: ${outcome.outcome} — ${detail}\n`;
 }

@@ -20,6 +20,9 @@ function reportOutcome(outcome: EventSummary['outcomes'][number], io: CliIo, jso
     case 'rejected':
       if (!json) io.out(`Rejected ${where}:\n${outcome.problems.map((problem) => `  - ${problem.message}\n`).join('')}`);
       return exitCodes.rejected;
+    case 'deferred':
+      if (!json) io.out(`Nothing submitted for ${where}: it was unpacked from s3://${outcome.bucket}/${outcome.packedKey}, whose import imports it (with its tags). Import that one instead.\n`);
+      return exitCodes.done;
     case 'not-found':
       io.err(`${where} does not exist.\n`);
       return exitCodes.failed;
