@@ -1,8 +1,8 @@
 /** S3 error codes that a later attempt may get past, whatever their HTTP status (S3 sends RequestTimeout as 400). */
 const retryableCodes = new Set(['RequestTimeout', 'SlowDown', 'OperationAborted', 'InternalError', 'ServiceUnavailable', 'Throttling', 'ThrottlingException', 'TimeoutError']);
 
-/** Operations that write: their 403 means the key may not write, not that it may not read. */
-const writes = new Set(['PutObject', 'PutObjectTagging', 'DeleteObject']);
+/** Operations that write (a multipart upload's calls too): their 403 means the key may not write, not that it may not read. */
+const writes = new Set(['PutObject', 'PutObjectTagging', 'DeleteObject', 'CreateMultipartUpload', 'UploadPart', 'CompleteMultipartUpload', 'AbortMultipartUpload']);
 
 /** An object store call failed in a way that is not "the object is not there". */
 export class ObjectStoreError extends Error {
