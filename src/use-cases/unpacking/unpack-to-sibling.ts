@@ -32,7 +32,7 @@ export async function unpackToSibling(object: PackedObject, deps: UnpackDeps): P
   let sibling: { key: string; etag: string; size: number };
   let unpacked: Unpacked | undefined;
   try {
-    unpacked = await withUnpackSlot(() => unpackInto(prepared, deps, deadline));
+    unpacked = await withUnpackSlot(() => unpackInto(prepared, deps, deadline), prepared.packing.codec);
     sibling = { key: unpacked.siblingKey, etag: unpacked.etag, size: unpacked.size };
   } catch (error) {
     if (error instanceof SiblingAlreadyUnpacked) sibling = error.sibling;
