@@ -1,7 +1,8 @@
 // `plan` and `inspect` of a packed upload: unpack only as far as the image's first 64 KiB (and
 // a zip's directory), into memory, writing nothing; then say what the import would be.
-import { headBytes, type ImageFacts, inspectImage, tailBytes } from '../../domain/image/index.js';
+import { checkImageAgainstKey, headBytes, type ImageFacts, inspectImage, tailBytes } from '../../domain/image/index.js';
 import { maxImportBytes } from '../../domain/jdcloud-rules/index.js';
+import { checkUnpackedHead, looksLikeText } from '../../domain/unpacking/index.js';
 import type { Problem } from '../../kernel/index.js';
 import type { FoundImage, OpenSink, UnpackSink } from './image-sink.js';
 import { type PreparedUnpack } from './prepare-unpack.js';
@@ -84,4 +85,13 @@ export function previewFacts(preview: Preview): PreviewFacts {
     ? { format: facts.format, virtualSizeBytes: null, details: { ...facts.details, summary: 'raw; its size is known once unpacked' } }
     : { format: facts.format, virtualSizeBytes: facts.virtualSizeBytes, details: facts.details };
   return { facts, ...(size !== undefined ? { size } : {}), shown };
+}
+
+/**
+ * What the preview's bytes prove wrong: the whole image's problems when all of it is there (and
+ * it is not text), else only what its first bytes prove (its end is checked once unpacked).
+ */
+export function previewProblems(preview: Preview, facts: ImageFacts): Problem[] {
+  if (preview.complete && !looksLikeText(preview.head)) return checkImageAgainstKey(preview.siblingKey, facts).problems;
+  return checkUnpackedHead(preview.siblingKey, preview.head);
 }
