@@ -1,12 +1,12 @@
 // `inspect` of a compressed or archived file: what is inside, from the first 64 KiB of the
 // unpacked image (and a zip's directory); nothing is written, the rest is never read.
-import { headBytes, type ImageFacts } from '../../domain/image/index.js';
+import { checkImageAgainstKey, headBytes, type ImageFacts } from '../../domain/image/index.js';
 import { describePacking, type OvfDescriptor, type Packing } from '../../domain/unpacking/index.js';
 import type { Problem } from '../../kernel/index.js';
 import { checkPacked } from './check-packed.js';
 import { decoderName } from './decoders.js';
 import { type PackedSource, readAll } from './packed-source.js';
-import { previewFacts, previewProblems, previewUnpack } from './preview-unpack.js';
+import { headOnlyProblems, previewFacts, previewUnpack } from './preview-unpack.js';
 
 export interface PackedInspection {
   packing: string;
@@ -64,7 +64,7 @@ export async function inspectPacked(name: string, packing: Packing, original: Pa
   const { facts, size, shown } = previewFacts(preview);
   if (size !== undefined) report.unpackedSizeBytes = size;
   report.image = shown;
-  report.problems.push(...previewProblems(preview, facts));
+  report.problems.push(...(headOnlyProblems(preview) ?? checkImageAgainstKey(preview.siblingKey, facts).problems));
   if (!preview.complete) report.notes.push('Only the first 64 KiB of the unpacked image were read: its end (a fixed VHD footer, a raw image\'s size) is checked when it is unpacked for import.');
   return finish();
 }

@@ -7,7 +7,7 @@ import type { Problem } from '../../kernel/index.js';
 import { decoderName } from './decoders.js';
 import { osProblemsWithOvf, ovfHints } from './open-sibling.js';
 import { type PackedObject, prepareUnpack, type UnpackDeps } from './prepare-unpack.js';
-import { previewFacts, previewProblems, previewUnpack } from './preview-unpack.js';
+import { headOnlyProblems, previewFacts, previewUnpack } from './preview-unpack.js';
 import { UnpackRejection } from './unpack-rejection.js';
 
 export interface PackedPlan {
@@ -62,7 +62,7 @@ export async function planPackedUpload(object: PackedObject, deps: UnpackDeps): 
   if (preview.found.member !== undefined) unpack.member = preview.found.member;
   const { facts: image, size, shown } = previewFacts(preview);
   if (size !== undefined) unpack.unpackedSizeBytes = size;
-  const headProblems = previewProblems(preview, image);
+  const headProblems = headOnlyProblems(preview) ?? [];
   plan.image = shown;
   const claimed = formatFromKey(preview.siblingKey);
   // A fixed VHD's footer is in its last 512 bytes; a raw image's size is known once unpacked.
@@ -80,7 +80,7 @@ export async function planPackedUpload(object: PackedObject, deps: UnpackDeps): 
     tags: facts.tags,
     defaults: deps.config.defaults,
     hints: ovfHints(ovf),
-    // The preview's problems were checked above (previewProblems); the name is checked again here.
+    // The head's own problems were checked above (headOnlyProblems); the name is checked again here.
     image: preview.complete ? image : { ...image, problems: [] },
   });
   if (decision.ok) {

@@ -1,6 +1,6 @@
 // `plan` and `inspect` of a packed upload: unpack only as far as the image's first 64 KiB (and
 // a zip's directory), into memory, writing nothing; then say what the import would be.
-import { checkImageAgainstKey, headBytes, type ImageFacts, inspectImage, tailBytes } from '../../domain/image/index.js';
+import { headBytes, type ImageFacts, inspectImage, tailBytes } from '../../domain/image/index.js';
 import { maxImportBytes } from '../../domain/jdcloud-rules/index.js';
 import { checkUnpackedHead, looksLikeText } from '../../domain/unpacking/index.js';
 import type { Problem } from '../../kernel/index.js';
@@ -88,10 +88,11 @@ export function previewFacts(preview: Preview): PreviewFacts {
 }
 
 /**
- * What the preview's bytes prove wrong: the whole image's problems when all of it is there (and
- * it is not text), else only what its first bytes prove (its end is checked once unpacked).
+ * The problems the preview's first bytes prove, or undefined when the whole image is there (and
+ * it is not text): then the whole image's check applies (checkImageAgainstKey, or the import
+ * decision, which makes it too). Its end (a fixed VHD footer, a raw size) waits for the unpack.
  */
-export function previewProblems(preview: Preview, facts: ImageFacts): Problem[] {
-  if (preview.complete && !looksLikeText(preview.head)) return checkImageAgainstKey(preview.siblingKey, facts).problems;
+export function headOnlyProblems(preview: Preview): Problem[] | undefined {
+  if (preview.complete && !looksLikeText(preview.head)) return undefined;
   return checkUnpackedHead(preview.siblingKey, preview.head);
 }
