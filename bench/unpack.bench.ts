@@ -3,7 +3,9 @@
 // 2. end to end against the local OSS (s3rver) and Ceph RGW: streaming GET → decoder →
 //    multipart upload of the sibling, as the function does it (unpackedTo.durationMs).
 // Side by side in one run; `fitsIn840s` is how much unpacked image the function's budget
-// (900 s timeout - 60 s margin) holds at the slower of the two stores' rates.
+// (900 s timeout - 60 s margin) holds at the slower of the two stores' rates, and
+// `estimateAdmitsIn840s` how much the function's estimate lets start (its rates ÷ its safety
+// factor × 840 s: the figures README quotes).
 import { execFileSync } from 'node:child_process';
 import { randomFillSync } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
@@ -20,7 +22,7 @@ import { findRgw } from '../harness/find-rgw.js';
 import { createBucket, deleteBucket, rgwS3 } from '../harness/rgw-support.js';
 import { startVmEmulator } from '../src/edges/local/index.js';
 import { packFiles, type PackedKind } from '../harness/packed-images.js';
-import type { Codec } from '../src/domain/unpacking/index.js';
+import { type Codec, unpackBudgetSeconds, unpackRates, unpackSafetyFactor } from '../src/domain/unpacking/index.js';
 
 const imageBytes = 48 * 2 ** 20;
 const repoRoot = fileURLToPath(new URL('../', import.meta.url));
@@ -158,6 +160,14 @@ export async function run(): Promise<Record<string, unknown>> {
         return [suffix, `${Math.floor((slowest * 840) / 1000)} GB`];
       }),
     );
+    const budgetSeconds = unpackBudgetSeconds(900);
+    const estimateAdmitsIn840s = Object.fromEntries(
+      variants.map((variant) => {
+        // A zip member is deflated here (zip's default): it decodes at gzip's rate.
+        const rate = variant.codec !== undefined ? unpackRates[variant.codec] : variant.kind === 'zip' ? unpackRates.gzip : unpackRates.store;
+        return [variant.suffix, `${Math.round((rate / unpackSafetyFactor) * budgetSeconds) / 1000} GB`];
+      }),
+    );
     return {
       imageBytes,
       packedBytes: Object.fromEntries([...packed].map(([suffix, body]) => [suffix, body.length])),
@@ -166,6 +176,7 @@ export async function run(): Promise<Record<string, unknown>> {
       localOssMBps: localOss,
       rgwMBps: rgw,
       fitsIn840s,
+      estimateAdmitsIn840s,
     };
   } finally {
     rmSync(directory, { recursive: true, force: true });

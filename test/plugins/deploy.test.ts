@@ -315,7 +315,7 @@ describe('serverless deploy with the repository serverless.yml', () => {
         timeout: 900,
         instanceType: '1 vCPU / 1024 MB',
         environment: ['JDCLOUD_REGION', 'IMAGE_ALLOWED_BUCKETS', 'IMAGE_STATUS_PREFIX', ...platform],
-        triggers: ['2', 'w', '.vhd', '.vmdk', '.img', 'z', '.zst', '.zip', '.tar', '.ova'].map(
+        triggers: ['2', 'w', 'd', '.vmdk', '.img', 'z', '.zst', '.zip', '.tar', '.ova'].map(
           (suffix) => `jrn:oss:cn-north-1::disk-images {"events":["oss:ObjectCreated:*"],"filter":{"key":{"suffix":"${suffix}"}}}`,
         ),
       },

@@ -4,6 +4,8 @@ import assert from 'node:assert/strict';
 import { after, before, it, type TestContext } from 'node:test';
 import { GetObjectTaggingCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { runCli } from '../../src/edges/cli/main.js';
+import { multipartCalls } from '../../src/adapters/oss/multipart-upload.js';
+import type { ObjectStoreError } from '../../src/adapters/oss/index.js';
 import { startVmEmulator, type VmEmulator } from '../../src/edges/local/vm-emulator/vm-emulator.js';
 import { captureIo } from '../../harness/capture-io.js';
 import { describeWithRgw } from '../../harness/describe-with-rgw.js';
@@ -134,4 +136,25 @@ await describeWithRgw('RGW: compressed and packaged uploads are unpacked in the 
       assert.deepEqual(await uploadsInProgress(s3, bucket, folder), []);
     });
   }
+
+  it('a 403 on any multipart call says the keys may write to the bucket (a wrong secret, as the gateway checks it)', async (t) => {
+    const folder = folderFor(t);
+    const denied = rgwS3(rgw, { accessKeyId: rgw.accessKeyId, secretAccessKey: 'not-the-secret' });
+    t.after(() => denied.destroy());
+    const calls = multipartCalls(denied);
+    const target = { bucket, key: `${folder}disk.raw`, metadata: {} };
+    const hint = 'Access denied or a bad signature: check JDCLOUD_ACCESS_KEY_ID / JDCLOUD_SECRET_ACCESS_KEY and that the keys may write to the bucket.';
+    const attempts: Array<[string, () => Promise<unknown>]> = [
+      [`CreateMultipartUpload s3://${bucket}/${folder}disk.raw`, () => calls.create(target)],
+      [`UploadPart s3://${bucket}/${folder}disk.raw (part 1)`, () => calls.uploadPart(target, 'upload-id', 1, new Uint8Array(512))],
+      [`CompleteMultipartUpload s3://${bucket}/${folder}disk.raw`, () => calls.complete(target, 'upload-id', [{ ETag: 'etag', PartNumber: 1 }])],
+      [`AbortMultipartUpload s3://${bucket}/${folder}disk.raw`, () => calls.abort(target, 'upload-id')],
+    ];
+    for (const [what, attempt] of attempts) {
+      await assert.rejects(attempt(), (error: ObjectStoreError) => {
+        assert.equal(error.message, `${what} failed: SignatureDoesNotMatch (HTTP 403). ${hint}`);
+        return true;
+      });
+    }
+  });
 });

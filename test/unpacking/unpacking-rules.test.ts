@@ -1,4 +1,9 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { randomFillSync } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import {
   archiveSiblingKey,
@@ -9,7 +14,8 @@ import {
   readOvfDescriptor,
   unsafeMemberName,
 } from '../../src/domain/unpacking/index.js';
-import { estimateUnpack, unpackTimeProblem } from '../../src/domain/unpacking/unpack-estimate.js';
+import { estimateUnpack, unpackTimeProblem, unpackTooLargeProblem } from '../../src/domain/unpacking/unpack-estimate.js';
+import { xzSizeFromEnd } from '../../src/domain/unpacking/xz-index.js';
 import { looksLikeText } from '../../src/domain/unpacking/unpacked-head-check.js';
 import { ovfDescriptor, packFiles } from '../../harness/packed-images.js';
 import { makeDiskImage } from '../../harness/disk-images.js';
@@ -137,14 +143,84 @@ describe('the time estimate', () => {
     assert.deepEqual(estimate, { seconds: 300, unpackedBytes: 12e9, unpackedBytesKnown: false, rateMBps: 60 });
     assert.equal(unpackTimeProblem({ bucket: 'b', key: 'u/big.raw.gz' }, gz, estimate, 840), undefined);
     const xz = packing('u/big.raw.xz');
-    const slow = unpackTimeProblem({ bucket: 'b', key: 'u/big.raw.xz' }, xz, estimateUnpack(xz, 20e9, 100e9), 840);
+    const slow = unpackTimeProblem({ bucket: 'b', key: 'u/big.raw.xz' }, xz, estimateUnpack(xz, 20e9, { bytes: 100e9, exact: true, from: 'the xz index' }), 840);
     assert.deepEqual(slow, {
       code: 'unpack-too-slow-for-function',
       field: 'content',
       value: 's3://b/u/big.raw.xz',
       message:
-        'Unpacking this xz-compressed file (100000000000 bytes (93.13 GiB) unpacked) would take about 6250 s at 24 MB/s, more than the 840 s the function has for it (fc stops a function after at most 900 s). Unpack and import it with the CLI, which has no time limit: oss-image-import import s3://b/u/big.raw.xz — or run oss-image-import serve next to the bucket. Or upload the image uncompressed.',
+        'Unpacking this xz-compressed file (100000000000 bytes (93.13 GiB) unpacked, from the xz index) would take about 6250 s at 24 MB/s, more than the 840 s the function has for it (fc stops a function after at most 900 s). Unpack and import it with the CLI, which has no time limit: oss-image-import import s3://b/u/big.raw.xz — or run oss-image-import serve next to the bucket. Or upload the image uncompressed.',
     });
+  });
+
+  it('takes a lower bound (zstd\'s first frame, gzip\'s ISIZE) only where it is above the assumed 3×, and never calls it known', () => {
+    const zst = packing('u/sparse.raw.zst');
+    // A sparse disk: 20 GB in a 10 MB file, far beyond 3×.
+    const sparse = estimateUnpack(zst, 10e6, { bytes: 20e9, exact: false, from: "the first zstd frame's header" });
+    assert.deepEqual(sparse, { seconds: 667, unpackedBytes: 20e9, unpackedBytesKnown: false, unpackedBytesFrom: "the first zstd frame's header", rateMBps: 45 });
+    assert.equal(
+      unpackTimeProblem({ bucket: 'b', key: 'u/sparse.raw.zst' }, zst, sparse, 600)?.message,
+      "Unpacking this zstd-compressed file (at least 20000000000 bytes (18.63 GiB) unpacked, from the first zstd frame's header) would take about 667 s at 45 MB/s, more than the 600 s the function has for it (fc stops a function after at most 900 s). Unpack and import it with the CLI, which has no time limit: oss-image-import import s3://b/u/sparse.raw.zst — or run oss-image-import serve next to the bucket. Or upload the image uncompressed.",
+    );
+    // A first frame smaller than 3× the file (more frames follow): the assumption stands.
+    assert.deepEqual(estimateUnpack(zst, 1e9, { bytes: 1e6, exact: false, from: "the first zstd frame's header" }), { seconds: 100, unpackedBytes: 3e9, unpackedBytesKnown: false, rateMBps: 45 });
+    // An exact size below 3× is the size.
+    assert.deepEqual(estimateUnpack(packing('u/a.zip'), 1e9, { bytes: 1.2e9, exact: true, from: 'the zip directory' }), { seconds: 36, unpackedBytes: 1.2e9, unpackedBytesKnown: true, unpackedBytesFrom: 'the zip directory', rateMBps: 50 });
+  });
+
+  it('names the way out of IMAGE_UNPACK_MAX_BYTES only while the setting is below JD Cloud\'s 500 GiB, its cap', () => {
+    assert.equal(
+      unpackTooLargeProblem('u/bomb.raw.gz', 12 * 2 ** 20).message,
+      'Unpacking "u/bomb.raw.gz" gives more than 12582912 bytes (12 MiB) (IMAGE_UNPACK_MAX_BYTES; JD Cloud imports images up to 500 GiB): a likely decompression bomb. Nothing was kept. Upload a smaller image, or raise IMAGE_UNPACK_MAX_BYTES (at most 536870912000 bytes (500 GiB)) if the image is genuine.',
+    );
+    assert.equal(
+      unpackTooLargeProblem('u/bomb.raw.gz', 500 * 2 ** 30).message,
+      'Unpacking "u/bomb.raw.gz" gives more than 536870912000 bytes (500 GiB) (IMAGE_UNPACK_MAX_BYTES; JD Cloud imports images up to 500 GiB): a likely decompression bomb. Nothing was kept. Upload a smaller image: JD Cloud imports nothing larger.',
+    );
+  });
+});
+
+describe('the unpacked size in an xz index', () => {
+  const xz = (input: Uint8Array, args: string[] = []) => execFileSync('xz', ['-c', '-T1', ...args], { input, maxBuffer: 64 * 2 ** 20 });
+  const data = randomFillSync(Buffer.alloc(300_000));
+
+  it('is exact for one stream, read from its last bytes', () => {
+    const packed = xz(data);
+    assert.deepEqual(xzSizeFromEnd(packed.subarray(-1536), packed.length), { kind: 'size', bytes: 300_000, exact: true });
+    const empty = xz(new Uint8Array(0));
+    assert.deepEqual(xzSizeFromEnd(empty, empty.length), { kind: 'size', bytes: 0, exact: true });
+  });
+
+  it('asks for the footer and index when they are longer than the bytes at hand, then reads them', (t) => {
+    // A block per 512 bytes: an index of about 600 records, past the 1536 bytes the plan step reads.
+    const packed = xz(data, ['--block-size=512']);
+    const first = xzSizeFromEnd(packed.subarray(-1536), packed.length);
+    assert.equal(first.kind, 'read-end');
+    const wanted = first.kind === 'read-end' ? first.bytes : 0;
+    // xz --list gives each block's size: the rest, less header and footer (12 bytes each), is the index.
+    const directory = mkdtempSync(join(tmpdir(), 'oss-image-import-xz-index-'));
+    t.after(() => rmSync(directory, { recursive: true, force: true }));
+    writeFileSync(join(directory, 'blocks.xz'), packed);
+    const blocks = execFileSync('xz', ['--robot', '--list', '-vv', join(directory, 'blocks.xz')], { maxBuffer: 16 * 2 ** 20 })
+      .toString()
+      .split('\n')
+      .filter((line) => line.startsWith('block\t'))
+      .map((line) => Number(line.split('\t')[6]));
+    assert.equal(blocks.length, Math.ceil(300_000 / 512));
+    const indexBytes = packed.length - 24 - blocks.reduce((sum, size) => sum + size, 0);
+    assert.equal(wanted, indexBytes + 12);
+    assert.ok(wanted > 1536, `index + footer is ${wanted} bytes`);
+    assert.deepEqual(xzSizeFromEnd(packed.subarray(-wanted), packed.length), { kind: 'size', bytes: 300_000, exact: true });
+  });
+
+  it('gives only the last stream\'s size, not exact, for concatenated streams; nothing for padding or a truncated file', () => {
+    const one = xz(data.subarray(0, 100_000));
+    const two = xz(data.subarray(100_000));
+    const both = Buffer.concat([one, two]);
+    assert.deepEqual(xzSizeFromEnd(both.subarray(-1536), both.length), { kind: 'size', bytes: 200_000, exact: false });
+    const padded = Buffer.concat([one, Buffer.alloc(4)]);
+    assert.deepEqual(xzSizeFromEnd(padded.subarray(-1536), padded.length), { kind: 'unknown' });
+    assert.deepEqual(xzSizeFromEnd(one.subarray(0, one.length - 1).subarray(-1536), one.length - 1), { kind: 'unknown' });
   });
 });
 

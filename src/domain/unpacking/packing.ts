@@ -60,7 +60,7 @@ export function isPackedKey(key: string): boolean {
   return packingFromKey(key) !== undefined;
 }
 
-/** Every suffix, lower-case (README, triggers and tests read it). */
+/** Every suffix, lower-case: README's list and the deployed triggers are checked against it (test/unpacking/packed-suffixes.test.ts). */
 export const packedSuffixes: readonly string[] = suffixes.map((entry) => entry.suffix);
 
 /** "gzip-compressed", "zip archive", "xz-compressed tar archive", "OVA". */

@@ -1,13 +1,12 @@
 // `inspect` of a compressed or archived file: what is inside, from the first 64 KiB of the
 // unpacked image (and a zip's directory); nothing is written, the rest is never read.
 import { checkImageAgainstKey, headBytes, type ImageFacts } from '../../domain/image/index.js';
-import { checkPackingMagic, checkUnpackedHead, compressedSiblingKey, describePacking, looksLikeText, type OvfDescriptor, type Packing, type ZipEntry } from '../../domain/unpacking/index.js';
+import { describePacking, type OvfDescriptor, type Packing } from '../../domain/unpacking/index.js';
 import type { Problem } from '../../kernel/index.js';
+import { checkPacked } from './check-packed.js';
 import { decoderName } from './decoders.js';
 import { type PackedSource, readAll } from './packed-source.js';
-import { previewFacts, previewUnpack } from './preview-unpack.js';
-import { UnpackRejection } from './unpack-rejection.js';
-import { chooseZipDisk, readZipMembers } from './zip-member.js';
+import { headOnlyProblems, previewFacts, previewUnpack } from './preview-unpack.js';
 
 export interface PackedInspection {
   packing: string;
@@ -43,28 +42,12 @@ export async function inspectPacked(name: string, packing: Packing, original: Pa
   const source = counted(original);
   const report: PackedInspection = { packing: describePacking(packing), ...(packing.codec !== undefined ? { decoder: decoderName(packing.codec) } : {}), problems: [], notes: [], bytesRead: 0 };
   const finish = () => ({ ...report, bytesRead: source.bytesRead });
-  const magic = checkPackingMagic(name, packing, await readAll(source, { start: 0, end: Math.min(source.size, headBytes) }));
-  if (magic !== undefined) report.problems.push(magic);
-  let compressedSibling: string | undefined;
-  if (packing.archive === undefined) {
-    const sibling = compressedSiblingKey(name, packing);
-    if (sibling.ok) compressedSibling = sibling.key;
-    else report.problems.push(sibling.problem);
-  }
-  let zipDisk: ZipEntry | undefined;
-  if (report.problems.length === 0 && packing.archive === 'zip') {
-    try {
-      const job = { source, key: name, packing, maxBytes };
-      zipDisk = chooseZipDisk(job, await readZipMembers(job));
-    } catch (error) {
-      if (!(error instanceof UnpackRejection)) throw error;
-      report.problems.push(...error.problems);
-    }
-  }
+  const checked = await checkPacked({ source, key: name, packing, maxBytes }, await readAll(source, { start: 0, end: Math.min(source.size, headBytes) }));
+  report.problems.push(...checked.problems);
   if (report.problems.length > 0) return finish();
   let ovf: OvfDescriptor | undefined;
   const preview = await previewUnpack(
-    { key: name, packing, packedSource: source, ...(compressedSibling !== undefined ? { compressedSibling } : {}), ...(zipDisk !== undefined ? { zipDisk } : {}) },
+    { key: name, packing, packedSource: source, ...checked },
     maxBytes,
     (descriptor) => {
       ovf = descriptor;
@@ -81,7 +64,7 @@ export async function inspectPacked(name: string, packing: Packing, original: Pa
   const { facts, size, shown } = previewFacts(preview);
   if (size !== undefined) report.unpackedSizeBytes = size;
   report.image = shown;
-  report.problems.push(...(preview.complete && !looksLikeText(preview.head) ? checkImageAgainstKey(preview.siblingKey, facts).problems : checkUnpackedHead(preview.siblingKey, preview.head)));
+  report.problems.push(...(headOnlyProblems(preview) ?? checkImageAgainstKey(preview.siblingKey, facts).problems));
   if (!preview.complete) report.notes.push('Only the first 64 KiB of the unpacked image were read: its end (a fixed VHD footer, a raw image\'s size) is checked when it is unpacked for import.');
   return finish();
 }

@@ -2,12 +2,12 @@
 // would take, and the import request the sibling would get (or every reason it would not).
 import { formatFromKey, type ImageFacts } from '../../domain/image/index.js';
 import { type Decision, decideImportRequest } from '../../domain/import-request/index.js';
-import { checkUnpackedHead, describePacking, looksLikeText, type OvfDescriptor } from '../../domain/unpacking/index.js';
+import { describePacking, type OvfDescriptor } from '../../domain/unpacking/index.js';
 import type { Problem } from '../../kernel/index.js';
 import { decoderName } from './decoders.js';
 import { osProblemsWithOvf, ovfHints } from './open-sibling.js';
 import { type PackedObject, prepareUnpack, type UnpackDeps } from './prepare-unpack.js';
-import { previewFacts, previewUnpack } from './preview-unpack.js';
+import { headOnlyProblems, previewFacts, previewUnpack } from './preview-unpack.js';
 import { UnpackRejection } from './unpack-rejection.js';
 
 export interface PackedPlan {
@@ -39,7 +39,8 @@ export async function planPackedUpload(object: PackedObject, deps: UnpackDeps): 
     packing: describePacking(packing),
     ...(packing.codec !== undefined ? { decoder: decoderName(packing.codec) } : {}),
     ...(prepared.compressedSibling !== undefined ? { to: prepared.compressedSibling } : {}),
-    ...(estimate.unpackedBytesKnown ? { unpackedSizeBytes: estimate.unpackedBytes } : {}),
+    // A tar's size is not its disk's: the tar header says that (below).
+    ...(estimate.unpackedBytesKnown && (packing.archive === undefined || packing.archive === 'zip') ? { unpackedSizeBytes: estimate.unpackedBytes } : {}),
     estimatedSeconds: estimate.seconds,
     ...(prepared.budgetSeconds !== undefined ? { fitsTimeLimit: estimate.seconds <= prepared.budgetSeconds } : {}),
   };
@@ -61,7 +62,7 @@ export async function planPackedUpload(object: PackedObject, deps: UnpackDeps): 
   if (preview.found.member !== undefined) unpack.member = preview.found.member;
   const { facts: image, size, shown } = previewFacts(preview);
   if (size !== undefined) unpack.unpackedSizeBytes = size;
-  const headProblems = preview.complete && !looksLikeText(preview.head) ? [] : checkUnpackedHead(preview.siblingKey, preview.head);
+  const headProblems = headOnlyProblems(preview) ?? [];
   plan.image = shown;
   const claimed = formatFromKey(preview.siblingKey);
   // A fixed VHD's footer is in its last 512 bytes; a raw image's size is known once unpacked.
@@ -79,7 +80,7 @@ export async function planPackedUpload(object: PackedObject, deps: UnpackDeps): 
     tags: facts.tags,
     defaults: deps.config.defaults,
     hints: ovfHints(ovf),
-    // The head's own problems were checked above (checkUnpackedHead); the name is checked again here.
+    // The head's own problems were checked above (headOnlyProblems); the name is checked again here.
     image: preview.complete ? image : { ...image, problems: [] },
   });
   if (decision.ok) {

@@ -2,6 +2,7 @@
 // a zip's directory), into memory, writing nothing; then say what the import would be.
 import { headBytes, type ImageFacts, inspectImage, tailBytes } from '../../domain/image/index.js';
 import { maxImportBytes } from '../../domain/jdcloud-rules/index.js';
+import { checkUnpackedHead, looksLikeText } from '../../domain/unpacking/index.js';
 import type { Problem } from '../../kernel/index.js';
 import type { FoundImage, OpenSink, UnpackSink } from './image-sink.js';
 import { type PreparedUnpack } from './prepare-unpack.js';
@@ -84,4 +85,14 @@ export function previewFacts(preview: Preview): PreviewFacts {
     ? { format: facts.format, virtualSizeBytes: null, details: { ...facts.details, summary: 'raw; its size is known once unpacked' } }
     : { format: facts.format, virtualSizeBytes: facts.virtualSizeBytes, details: facts.details };
   return { facts, ...(size !== undefined ? { size } : {}), shown };
+}
+
+/**
+ * The problems the preview's first bytes prove, or undefined when the whole image is there (and
+ * it is not text): then the whole image's check applies (checkImageAgainstKey, or the import
+ * decision, which makes it too). Its end (a fixed VHD footer, a raw size) waits for the unpack.
+ */
+export function headOnlyProblems(preview: Preview): Problem[] | undefined {
+  if (preview.complete && !looksLikeText(preview.head)) return undefined;
+  return checkUnpackedHead(preview.siblingKey, preview.head);
 }

@@ -38,10 +38,12 @@ export async function unpackToSibling(object: PackedObject, deps: UnpackDeps): P
   let sibling: { key: string; etag: string; size: number };
   let unpacked: Unpacked | undefined;
   try {
-    unpacked = await withUnpackSlot(() =>
-      unpackInto(prepared, unpackDeps, deadline, (opened) => {
-        sink = opened;
-      }),
+    unpacked = await withUnpackSlot(
+      () =>
+        unpackInto(prepared, unpackDeps, deadline, (opened) => {
+          sink = opened;
+        }),
+      prepared.packing.codec,
     );
     sibling = { key: unpacked.siblingKey, etag: unpacked.etag, size: unpacked.size };
   } catch (error) {
