@@ -14,7 +14,7 @@ export function partSizeFor(maxBytes: number): number {
 export interface MultipartWriter {
   /** Copies the chunk into the current part; uploads parts as they fill (2 at a time). */
   write(chunk: Uint8Array): Promise<void>;
-  /** Uploads the last part and completes the upload. Nothing is started for an empty object. */
+  /** Uploads the last part and completes the upload; an empty object is one empty part (S3 lets the last part be under 5 MiB), so an upload is started even then. */
   complete(): Promise<{ etag: string; size: number }>;
   /** Aborts the upload if one was started; never throws (a store failure is reported to `onAbortFailed`). */
   abort(): Promise<void>;
