@@ -17,6 +17,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { CreateTopicCommand, DeleteTopicCommand, SNSClient } from '@aws-sdk/client-sns';
 import { createOssClient } from '../src/adapters/oss/index.js';
+import { startVmEmulator, type VmEmulator } from '../src/edges/local/index.js';
 import type { RgwEndpoint } from './find-rgw.js';
 
 export type { RgwEndpoint };
@@ -135,5 +136,30 @@ export async function notifyTopic(s3: S3Client, bucket: string, topicArn: string
         ],
       },
     }),
+  );
+}
+
+/** What an RGW import suite works on: a client, a throwaway bucket and a VM emulator taking RGW's keys. */
+export interface RgwImportSuite {
+  s3: S3Client;
+  bucket: string;
+  emulator: VmEmulator;
+}
+
+/** A suite's `before`: the client, a bucket named after `bucketPrefix` and the emulator. */
+export async function openRgwImportSuite(rgw: RgwEndpoint, bucketPrefix: string, taskStepMs = 20): Promise<RgwImportSuite> {
+  const s3 = rgwS3(rgw);
+  const bucket = await createBucket(s3, bucketPrefix);
+  const emulator = await startVmEmulator({ credentials: [{ accessKeyId: rgw.accessKeyId, secretAccessKey: rgw.secretAccessKey }], taskStepMs });
+  return { s3, bucket, emulator };
+}
+
+/** Its `after`: stops the emulator, deletes the bucket, closes the client (whatever `before` got to), then `more`. */
+export function closeRgwImportSuite(suite: Partial<RgwImportSuite>, ...more: Array<() => unknown>): Promise<void> {
+  return cleanUp(
+    ...more,
+    () => suite.emulator?.stop(),
+    () => (suite.s3 === undefined ? undefined : deleteBucket(suite.s3, suite.bucket)),
+    () => suite.s3?.destroy(),
   );
 }

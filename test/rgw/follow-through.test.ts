@@ -6,13 +6,13 @@ import { createHmac } from 'node:crypto';
 import { after, before, it } from 'node:test';
 import { GetObjectCommand, GetObjectTaggingCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { StatusRecord } from '../../src/domain/status/index.js';
-import { startVmEmulator, type VmEmulator } from '../../src/edges/local/vm-emulator/vm-emulator.js';
+import type { VmEmulator } from '../../src/edges/local/vm-emulator/vm-emulator.js';
 import { startWebhookReceiver, type WebhookReceiver } from '../../src/edges/local/index.js';
 import { runCli } from '../../src/edges/cli/main.js';
 import { captureIo } from '../../harness/capture-io.js';
 import { makeDiskImage } from '../../harness/disk-images.js';
 import { describeWithRgw } from '../../harness/describe-with-rgw.js';
-import { cleanUp, createBucket, deleteBucket, deletePrefix, rgwS3 } from '../../harness/rgw-support.js';
+import { cleanUp, closeRgwImportSuite, deletePrefix, openRgwImportSuite } from '../../harness/rgw-support.js';
 
 const secret = 'rgw-notify-secret-0123456789';
 
@@ -23,19 +23,10 @@ await describeWithRgw('RGW: import --wait takes an upload to ready, copies, shar
   let receiver: WebhookReceiver;
 
   before(async () => {
-    s3 = rgwS3(rgw);
-    bucket = await createBucket(s3, 'follow');
-    emulator = await startVmEmulator({ credentials: [{ accessKeyId: rgw.accessKeyId, secretAccessKey: rgw.secretAccessKey }], taskStepMs: 50 });
+    ({ s3, bucket, emulator } = await openRgwImportSuite(rgw, 'follow', 50));
     receiver = await startWebhookReceiver();
   });
-  after(() =>
-    cleanUp(
-      () => receiver?.stop(),
-      () => emulator?.stop(),
-      () => deleteBucket(s3, bucket),
-      () => s3?.destroy(),
-    ),
-  );
+  after(() => closeRgwImportSuite({ s3, bucket, emulator }, () => receiver?.stop()));
 
   it('exits 0 with the record ready: one import, one copyImages per region, one shareImage with both pins, the copies in the record, ready notified', async (t) => {
     const key = 'images/ubuntu-24.04.qcow2';

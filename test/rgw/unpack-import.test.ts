@@ -6,11 +6,11 @@ import { GetObjectTaggingCommand, PutObjectCommand, type S3Client } from '@aws-s
 import { runCli } from '../../src/edges/cli/main.js';
 import { multipartCalls } from '../../src/adapters/oss/multipart-upload.js';
 import type { ObjectStoreError } from '../../src/adapters/oss/index.js';
-import { startVmEmulator, type VmEmulator } from '../../src/edges/local/vm-emulator/vm-emulator.js';
+import type { VmEmulator } from '../../src/edges/local/vm-emulator/vm-emulator.js';
 import { captureIo } from '../../harness/capture-io.js';
 import { describeWithRgw } from '../../harness/describe-with-rgw.js';
 import { bombGzip, multipartGzip, packedCases, textGzip, twoDiskZip, ubuntuOva } from '../../harness/packed-cases.js';
-import { cleanUp, createBucket, deleteBucket, deletePrefix, rgwS3 } from '../../harness/rgw-support.js';
+import { cleanUp, closeRgwImportSuite, deletePrefix, openRgwImportSuite, rgwS3 } from '../../harness/rgw-support.js';
 import { objectBytes, objectMetadata, statusRecordOf, uploadsInProgress } from '../../harness/unpack-checks.js';
 
 interface ImportOutcome {
@@ -27,17 +27,9 @@ await describeWithRgw('RGW: compressed and packaged uploads are unpacked in the 
   const tags = 'team=images';
 
   before(async () => {
-    s3 = rgwS3(rgw);
-    bucket = await createBucket(s3, 'unpack');
-    emulator = await startVmEmulator({ credentials: [{ accessKeyId: rgw.accessKeyId, secretAccessKey: rgw.secretAccessKey }], taskStepMs: 20 });
+    ({ s3, bucket, emulator } = await openRgwImportSuite(rgw, 'unpack'));
   });
-  after(() =>
-    cleanUp(
-      () => emulator?.stop(),
-      () => deleteBucket(s3, bucket),
-      () => s3?.destroy(),
-    ),
-  );
+  after(() => closeRgwImportSuite({ s3, bucket, emulator }));
 
   let folders = 0;
   /**

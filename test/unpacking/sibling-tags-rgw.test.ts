@@ -8,10 +8,10 @@ import { GetObjectTaggingCommand, HeadObjectCommand, PutObjectCommand, type S3Cl
 import type { Upload } from '../../src/domain/events/index.js';
 import { createPipelineDeps, processUpload } from '../../src/use-cases/importing/index.js';
 import { silentLogger } from '../../src/kernel/index.js';
-import { startVmEmulator, type VmEmulator } from '../../src/edges/local/vm-emulator/vm-emulator.js';
+import type { VmEmulator } from '../../src/edges/local/vm-emulator/vm-emulator.js';
 import { describeWithRgw } from '../../harness/describe-with-rgw.js';
 import { packedCases } from '../../harness/packed-cases.js';
-import { cleanUp, createBucket, deleteBucket, rgwS3 } from '../../harness/rgw-support.js';
+import { closeRgwImportSuite, openRgwImportSuite } from '../../harness/rgw-support.js';
 import { refuseS3Requests } from '../../harness/s3-requests.js';
 import { statusRecordOf, uploadsInProgress } from '../../harness/unpack-checks.js';
 
@@ -22,17 +22,9 @@ await describeWithRgw('RGW: the sibling\'s tags and its own event', (rgw) => {
   const [gz] = packedCases();
 
   before(async () => {
-    s3 = rgwS3(rgw);
-    bucket = await createBucket(s3, 'sibling-tags');
-    emulator = await startVmEmulator({ credentials: [{ accessKeyId: rgw.accessKeyId, secretAccessKey: rgw.secretAccessKey }], taskStepMs: 20 });
+    ({ s3, bucket, emulator } = await openRgwImportSuite(rgw, 'sibling-tags'));
   });
-  after(() =>
-    cleanUp(
-      () => emulator?.stop(),
-      () => deleteBucket(s3, bucket),
-      () => s3?.destroy(),
-    ),
-  );
+  after(() => closeRgwImportSuite({ s3, bucket, emulator }));
 
   /** The function's pipeline against RGW; closed when the test ends. */
   function functionDeps(t: { after(fn: () => Promise<void>): void }) {
