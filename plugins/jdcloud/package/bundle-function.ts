@@ -6,6 +6,7 @@ import { awsCredentialChainStub } from './aws-credential-chain-stub.js';
 import { awsEventStreamsStub } from './aws-event-streams-stub.js';
 import { awsSchemaLiteralKeys } from './aws-schema-literal-keys.js';
 import { type LazyEntry, lazyFiles, sharedWithState } from './lazy-files.js';
+import { ownModulesPure } from './own-modules-pure.js';
 import { pinoWithoutTransports } from './pino-without-transports.js';
 import { undiciPoolOnly } from './undici-pool-only.js';
 
@@ -95,7 +96,7 @@ async function bundleFile(input: BundleInput, entryFile: string, name: string, l
       write: false,
       metafile: true,
       logLevel: 'silent',
-      plugins: [undiciPoolOnly, pinoWithoutTransports, awsEventStreamsStub, awsSchemaLiteralKeys, ...(input.awsDefaultCredentialChain ? [] : [awsCredentialChainStub]), lazyFiles(lazy)],
+      plugins: [undiciPoolOnly, pinoWithoutTransports, awsEventStreamsStub, awsSchemaLiteralKeys, ...(input.awsDefaultCredentialChain ? [] : [awsCredentialChainStub]), lazyFiles(lazy), ownModulesPure],
     });
   } catch (error) {
     const failure = error as Partial<BuildFailure>;
