@@ -83,7 +83,7 @@ handler().then((result) => console.log(JSON.stringify({ before, result, after: l
       nodeMajor: 16,
     });
     const packageOf = (path: string) => /node_modules\/((@[^/]+\/)?[^/]+)\//.exec(path)?.[1];
-    const codecs = ['fzstd', 'through', 'unbzip2-stream', 'xz-decompress'];
+    const codecs = ['fzstd', 'unbzip2-stream', 'xz-decompress'];
     const main = Object.keys(bundle.inputBytes);
     assert.deepEqual(bundle.lazyFiles.map((file) => file.name), ['unpacking.js']);
     const lazy = Object.keys(bundle.lazyFiles[0]!.inputBytes);
