@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { inlineSchemaKeys } from '../../plugins/jdcloud/package/aws-schema-literal-keys.js';
 import { bundleFunction } from '../../plugins/jdcloud/package/bundle-function.js';
+import { bundleRepositoryFunction } from '../../harness/function-bundle.js';
 import { listenHttp } from '../../src/kernel/listen-http.js';
 import { repoRoot } from './serverless-cli.js';
 
@@ -277,15 +278,7 @@ export const issue = (): string => z.string().safeParse(7).error?.issues[0]?.mes
 describe('the importImage and refreshStatus bundles', () => {
   for (const handler of ['import-image', 'refresh-status']) {
     it(`${handler}: no full undici, no fetch/WebSocket, no pino transports`, async () => {
-      const bundle = await bundleFunction({
-        functionKey: handler,
-        entryFile: join(repoRoot, 'functions', handler, 'handler.ts'),
-        serviceDir: repoRoot,
-        minify: true,
-        sourcemap: false,
-        awsDefaultCredentialChain: false,
-        nodeMajor: 16,
-      });
+      const bundle = await bundleRepositoryFunction(handler, handler, 16);
       const inputs = Object.keys(bundle.inputBytes);
       assert.deepEqual(
         inputs.filter((path) => /node_modules\/(undici\/(index\.js|lib\/web\/)|thread-stream\/)/.test(path)),
@@ -297,15 +290,7 @@ describe('the importImage and refreshStatus bundles', () => {
   }
 
   it('import-image: of the JD Cloud operations, only importImage and the follower hand-off (copy, share, describe and fc deploy models stay out)', async () => {
-    const bundle = await bundleFunction({
-      functionKey: 'importImage',
-      entryFile: join(repoRoot, 'functions', 'import-image', 'handler.ts'),
-      serviceDir: repoRoot,
-      minify: true,
-      sourcemap: false,
-      awsDefaultCredentialChain: false,
-      nodeMajor: 16,
-    });
+    const bundle = await bundleRepositoryFunction('importImage', 'import-image', 16);
     assert.deepEqual(
       Object.keys(bundle.inputBytes)
         .filter((path) => /^src\/adapters\/jdcloud\/(vm|fc)\//.test(path) && !path.endsWith('/index.ts'))
