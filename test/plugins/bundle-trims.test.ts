@@ -289,6 +289,11 @@ describe('the importImage and refreshStatus bundles', () => {
     });
   }
 
+  it('import-image: loads tls first, so Node 22+ reads the root certificates while the rest of index.js loads', async () => {
+    const bundle = await bundleRepositoryFunction('importImage', 'import-image', 22);
+    assert.equal(Buffer.from(bundle.code).toString('utf8').split('\n', 2).join('\n'), '"use strict";\nrequire("node:tls");');
+  });
+
   it('import-image: of the JD Cloud operations, only importImage and the follower hand-off (copy, share, describe and fc deploy models stay out)', async () => {
     const bundle = await bundleRepositoryFunction('importImage', 'import-image', 16);
     assert.deepEqual(
