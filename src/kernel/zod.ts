@@ -1,5 +1,5 @@
 import { en } from 'zod/locales';
-import { config } from 'zod/mini';
+import { config, type ZodMiniType } from 'zod/mini';
 
 // Schemas import zod from here (`import * as z from '…/validation/zod.js'`), never from 'zod' or
 // 'zod/mini' directly, so the locale below is set before any schema parses.
@@ -43,3 +43,24 @@ export {
   url,
 } from 'zod/mini';
 export type { core, infer, input, output, ZodMiniType } from 'zod/mini';
+
+/** A schema's parse and safeParse; the schema is built on the first call (lazySchema). */
+export interface LazySchema<S extends ZodMiniType> {
+  parse: S['parse'];
+  safeParse: S['safeParse'];
+}
+
+/**
+ * A schema built when it first parses, not when its module loads. Building a zod schema costs
+ * time and allocations at a function's cold start (issue 12); this is for the schemas a plain
+ * import never parses with, such as the status record's (read only when a record exists). It
+ * parses exactly as the built schema does.
+ */
+export function lazySchema<S extends ZodMiniType>(build: () => S): LazySchema<S> {
+  let schema: S | undefined;
+  const built = (): S => (schema ??= build());
+  return {
+    parse: (data, params) => built().parse(data, params),
+    safeParse: (data, params) => built().safeParse(data, params),
+  };
+}

@@ -23,4 +23,18 @@ describe('src/kernel/zod.ts', () => {
     );
     assert.deepEqual(importers, ['src/kernel/zod.ts']);
   });
+
+  it('lazySchema builds its schema on the first parse, once, and parses as the schema does', () => {
+    let builds = 0;
+    const keySchema = z.lazySchema(() => {
+      builds += 1;
+      return z.object({ key: z.string().check(z.minLength(1)) });
+    });
+    assert.equal(builds, 0, 'nothing built when the module loads');
+    assert.deepEqual(keySchema.safeParse({ key: 'a.qcow2', extra: 1 }), { success: true, data: { key: 'a.qcow2' } });
+    assert.equal(keySchema.safeParse({ key: '' }).error?.issues[0]?.message, 'Too small: expected string to have >=1 characters');
+    assert.throws(() => keySchema.parse({}), { name: '$ZodError', message: /Invalid input: expected string, received undefined/ });
+    assert.deepEqual(keySchema.parse({ key: 'b.vhd' }), { key: 'b.vhd' });
+    assert.equal(builds, 1);
+  });
 });

@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { createServer, type RequestListener } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { inlineSchemaKeys } from '../../plugins/jdcloud/package/aws-schema-literal-keys.js';
 import { bundleFunction } from '../../plugins/jdcloud/package/bundle-function.js';
+import { bundleRepositoryFunction } from '../../harness/function-bundle.js';
 import { listenHttp } from '../../src/kernel/listen-http.js';
 import { repoRoot } from './serverless-cli.js';
 
@@ -246,18 +247,38 @@ export async function select(endpoint: string): Promise<string> {
   });
 });
 
+describe("the service's own modules in bundles", () => {
+  it('leaves out a module none of whose exports the handler uses, though its top level builds a schema', async () => {
+    await mkdir(join(work, 'own'), { recursive: true });
+    await writeFile(join(work, 'own', 'next.ts'), 'export const next = (value: number): number => value + 1;\n');
+    await writeFile(
+      join(work, 'own', 'name-rule.ts'),
+      "import { string } from 'zod/mini';\nimport { refine } from 'zod/mini';\nexport const nameSchema = string().check(refine((name) => name.length > 0, { error: 'empty' }));\n",
+    );
+    await writeFile(join(work, 'own', 'index.ts'), "export { next } from './next.js';\nexport { nameSchema } from './name-rule.js';\n");
+    const bundle = await bundleSource('own-barrel.ts', "import { next } from './own/index.js';\nexport const answer = (): number => next(41);\n");
+    assert.deepEqual(Object.keys(bundle.inputBytes).filter((path) => !path.includes('node_modules/')).sort(), ['own-barrel.ts', 'own/index.ts', 'own/next.ts']);
+    assert.ok(!Object.keys(bundle.inputBytes).some((path) => path.includes('node_modules/zod/')), 'no zod: nothing the handler runs builds a schema');
+    await writeFile(join(work, 'own-barrel.js'), bundle.code);
+    assert.equal(await runNode("process.stdout.write(String(require('./own-barrel.js').answer()))"), '42');
+  });
+
+  it("keeps the top level of a module whose exports are used: src/kernel/zod.ts's English locale", async () => {
+    const bundle = await bundleSource(
+      'zod-locale.ts',
+      `import * as z from ${JSON.stringify(join(repoRoot, 'src', 'kernel', 'zod.ts'))};
+export const issue = (): string => z.string().safeParse(7).error?.issues[0]?.message ?? 'parsed';
+`,
+    );
+    await writeFile(join(work, 'zod-locale.js'), bundle.code);
+    assert.equal(await runNode("process.stdout.write(require('./zod-locale.js').issue())"), 'Invalid input: expected string, received number');
+  });
+});
+
 describe('the importImage and refreshStatus bundles', () => {
   for (const handler of ['import-image', 'refresh-status']) {
     it(`${handler}: no full undici, no fetch/WebSocket, no pino transports`, async () => {
-      const bundle = await bundleFunction({
-        functionKey: handler,
-        entryFile: join(repoRoot, 'functions', handler, 'handler.ts'),
-        serviceDir: repoRoot,
-        minify: true,
-        sourcemap: false,
-        awsDefaultCredentialChain: false,
-        nodeMajor: 16,
-      });
+      const bundle = await bundleRepositoryFunction(handler, handler, 16);
       const inputs = Object.keys(bundle.inputBytes);
       assert.deepEqual(
         inputs.filter((path) => /node_modules\/(undici\/(index\.js|lib\/web\/)|thread-stream\/)/.test(path)),
@@ -267,4 +288,19 @@ describe('the importImage and refreshStatus bundles', () => {
       assert.deepEqual(bundle.warnings, []);
     });
   }
+
+  it('import-image: loads tls first, so Node 22+ reads the root certificates while the rest of index.js loads', async () => {
+    const bundle = await bundleRepositoryFunction('importImage', 'import-image', 22);
+    assert.equal(Buffer.from(bundle.code).toString('utf8').split('\n', 2).join('\n'), '"use strict";\nrequire("node:tls");');
+  });
+
+  it('import-image: of the JD Cloud operations, only importImage and the follower hand-off (copy, share, describe and fc deploy models stay out)', async () => {
+    const bundle = await bundleRepositoryFunction('importImage', 'import-image', 16);
+    assert.deepEqual(
+      Object.keys(bundle.inputBytes)
+        .filter((path) => /^src\/adapters\/jdcloud\/(vm|fc)\//.test(path) && !path.endsWith('/index.ts'))
+        .sort(),
+      ['src/adapters/jdcloud/fc/invoke-function.ts', 'src/adapters/jdcloud/vm/import-image.ts', 'src/adapters/jdcloud/vm/input-rules.ts'],
+    );
+  });
 });

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { bundleFunction } from '../../plugins/jdcloud/package/bundle-function.js';
-import { repoRoot } from './serverless-cli.js';
+import { bundleRepositoryFunction } from '../../harness/function-bundle.js';
 
 let work: string;
 
@@ -73,15 +73,7 @@ handler().then((result) => console.log(JSON.stringify({ before, result, after: l
   });
 
   it('importImage: unpacking and its decoders are in unpacking.js, which holds no package or adapter of index.js', async () => {
-    const bundle = await bundleFunction({
-      functionKey: 'importImage',
-      entryFile: join(repoRoot, 'functions', 'import-image', 'handler.ts'),
-      serviceDir: repoRoot,
-      minify: true,
-      sourcemap: false,
-      awsDefaultCredentialChain: false,
-      nodeMajor: 16,
-    });
+    const bundle = await bundleRepositoryFunction('importImage', 'import-image', 16);
     const packageOf = (path: string) => /node_modules\/((@[^/]+\/)?[^/]+)\//.exec(path)?.[1];
     const codecs = ['fzstd', 'unbzip2-stream', 'xz-decompress'];
     const main = Object.keys(bundle.inputBytes);

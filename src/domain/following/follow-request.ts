@@ -8,7 +8,7 @@ import type { StatusRecord } from '../status/index.js';
  * (bucket, key, ETag) and, once JD has it, its clientToken: a record of another version (the
  * key uploaded again) is not this follower's to move.
  */
-export const followRequestSchema = z.strictObject({
+const requestSchema = () => z.strictObject({
   version: z.literal(1),
   region: z.string().check(z.refine((value) => isRegionId(value), { error: (issue) => `must be a region id such as cn-north-1; got ${JSON.stringify(issue.input)}` })),
   bucket: z.string().check(z.minLength(1)),
@@ -21,7 +21,10 @@ export const followRequestSchema = z.strictObject({
   hop: z.number().check(z.int(), z.nonnegative()),
 });
 
-export type FollowRequest = z.infer<typeof followRequestSchema>;
+/** Built on its first parse: only the follower reads follow requests; importImage writes them (issue 12). */
+export const followRequestSchema = z.lazySchema(requestSchema);
+
+export type FollowRequest = z.infer<ReturnType<typeof requestSchema>>;
 
 /** The event that carries a follow request. */
 export interface FollowEvent {

@@ -2,7 +2,8 @@ import * as z from '../../kernel/zod.js';
 
 // What happens after JD accepted an import (issue 13), as the status record tells it: the copies
 // to other regions, the share with other accounts, the notifications, and the follower's lease.
-// All of it is additive to the record's `version: 1` shape.
+// All of it is additive to the record's `version: 1` shape. Each schema is built with the
+// record's (statusRecordSchema, on its first use), hence functions.
 
 /**
  * One copy of the image to another region. `pending`: not asked for yet; `copying`: copyImages
@@ -11,7 +12,7 @@ import * as z from '../../kernel/zod.js';
 export const copyStates = ['pending', 'copying', 'ready', 'error'] as const;
 export type CopyState = (typeof copyStates)[number];
 
-export const imageCopySchema = z.object({
+export const imageCopySchema = () => z.object({
   region: z.string(),
   state: z.enum(copyStates),
   destinationImageId: z.optional(z.string()),
@@ -21,22 +22,22 @@ export const imageCopySchema = z.object({
   /** When copyImages was called: a `copying` copy without a destination id was asked for then. */
   requestedAt: z.optional(z.string()),
 });
-export type RecordedCopy = z.infer<typeof imageCopySchema>;
+export type RecordedCopy = z.infer<ReturnType<typeof imageCopySchema>>;
 
 /** The share with other accounts: one shareImage with every pin, once the image is ready. */
 export const shareStates = ['pending', 'sharing', 'shared', 'error'] as const;
 export type ShareState = (typeof shareStates)[number];
 
-export const imageSharesSchema = z.object({
+export const imageSharesSchema = () => z.object({
   pins: z.array(z.string()),
   state: z.enum(shareStates),
   message: z.optional(z.string()),
   at: z.optional(z.string()),
 });
-export type RecordedShares = z.infer<typeof imageSharesSchema>;
+export type RecordedShares = z.infer<ReturnType<typeof imageSharesSchema>>;
 
 /** One notification's delivery (adapters/webhook): never the URL's query, never the secret. */
-export const notificationDeliverySchema = z.object({
+export const notificationDeliverySchema = () => z.object({
   event: z.string(),
   id: z.string(),
   delivered: z.boolean(),
@@ -45,14 +46,14 @@ export const notificationDeliverySchema = z.object({
   httpStatus: z.optional(z.number()),
   error: z.optional(z.string()),
 });
-export type RecordedNotification = z.infer<typeof notificationDeliverySchema>;
+export type RecordedNotification = z.infer<ReturnType<typeof notificationDeliverySchema>>;
 
 /**
  * The follower that takes the import to its end (docs/architecture.md, "The follower"): its
  * lease — only the holder calls copyImages, shareImage or the webhook, until `leaseUntil` —,
  * when following began, how many invocations the chain has taken, and how it ended.
  */
-export const followerSchema = z.object({
+export const followerSchema = () => z.object({
   holder: z.string(),
   leaseUntil: z.string(),
   startedAt: z.string(),
@@ -67,4 +68,4 @@ export const followerSchema = z.object({
   /** Why the follower stopped before the end: an error that no wait mends (a denied call, say). */
   error: z.optional(z.string()),
 });
-export type FollowerLease = z.infer<typeof followerSchema>;
+export type FollowerLease = z.infer<ReturnType<typeof followerSchema>>;

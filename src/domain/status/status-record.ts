@@ -5,7 +5,7 @@ import { maxObjectKeyBytes } from '../jdcloud-rules/index.js';
 export const statusStates = ['submitted', 'rejected', 'failed', 'importing', 'ready', 'error'] as const;
 export type StatusState = (typeof statusStates)[number];
 
-const problemSchema = z.object({
+const problemSchema = () => z.object({
   code: z.string(),
   field: z.string(),
   value: z.optional(z.string()),
@@ -16,7 +16,7 @@ const problemSchema = z.object({
  * A failed call. The pipeline always writes `httpStatus` and `requestId`, null when unknown (no
  * response, or none that said); records written before they were always there may lack them.
  */
-const apiErrorSchema = z.object({
+const apiErrorSchema = () => z.object({
   message: z.string(),
   httpStatus: z.optional(z.nullable(z.number())),
   status: z.optional(z.string()),
@@ -30,7 +30,7 @@ const apiErrorSchema = z.object({
  * A contract (README.md, "The status record"): users' scripts and the `status`/`backfill` commands read it.
  * It never holds a secret: the presigned URL's signature and key id are redacted.
  */
-export const statusRecordSchema = z.object({
+const recordSchema = () => z.object({
   version: z.literal(1),
   state: z.enum(statusStates),
   source: z.object({
@@ -45,8 +45,8 @@ export const statusRecordSchema = z.object({
   imageId: z.optional(z.string()),
   taskId: z.optional(z.string()),
   clientToken: z.optional(z.string()),
-  problems: z.optional(z.array(problemSchema)),
-  error: z.optional(apiErrorSchema),
+  problems: z.optional(z.array(problemSchema())),
+  error: z.optional(apiErrorSchema()),
   attempts: z.optional(z.number()),
   /** Things the user should know that did not stop the import, e.g. tags that could not be read. */
   warnings: z.optional(z.array(z.string())),
@@ -64,17 +64,23 @@ export const statusRecordSchema = z.object({
   /** Filled by `status --refresh`: JD's task progress and message. */
   task: z.optional(z.object({ status: z.string(), progress: z.optional(z.number()), message: z.optional(z.string()) })),
   /** After the import (issue 13): a copy per `copy-to-regions` region, the `share-with` pins, notifications sent. */
-  copies: z.optional(z.array(imageCopySchema)),
-  shares: z.optional(imageSharesSchema),
-  notifications: z.optional(z.array(notificationDeliverySchema)),
+  copies: z.optional(z.array(imageCopySchema())),
+  shares: z.optional(imageSharesSchema()),
+  notifications: z.optional(z.array(notificationDeliverySchema())),
   /** The follower's lease and progress (docs/architecture.md, "The follower"). */
-  follower: z.optional(followerSchema),
+  follower: z.optional(followerSchema()),
   createdAt: z.string(),
   updatedAt: z.string(),
 });
 
-export type StatusRecord = z.infer<typeof statusRecordSchema>;
-export type StatusApiError = z.infer<typeof apiErrorSchema>;
+/**
+ * Built on its first parse: the importImage function reads a record only when the key has one, so
+ * a plain upload's cold start does not build it (issue 12).
+ */
+export const statusRecordSchema = z.lazySchema(recordSchema);
+
+export type StatusRecord = z.infer<ReturnType<typeof recordSchema>>;
+export type StatusApiError = z.infer<ReturnType<typeof apiErrorSchema>>;
 
 const recordSuffix = '.json';
 const inFlightSuffix = '.in-flight';

@@ -1,6 +1,6 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { type Config, loadConfig } from '../config/index.js';
-import { createJdCloudClient, createVmApi, loadCredentials, type RetryNotice } from '../../adapters/jdcloud/index.js';
+import { createJdCloudClient, importImage, loadCredentials, type RetryNotice } from '../../adapters/jdcloud/index.js';
 import { createImageUrlSigner, ossClientFor } from '../../adapters/oss/index.js';
 import { createLogger, type Logger } from '../../kernel/index.js';
 import type { PipelineDeps } from './pipeline.js';
@@ -36,7 +36,8 @@ export function createPipelineDeps(env: NodeJS.ProcessEnv, options: PipelineDeps
   const signers = new Map<string, S3Client>();
   return {
     s3,
-    vm: createVmApi(client),
+    // Only the call the pipeline makes: the other VM operations' schemas stay out of the function's bundle.
+    vm: { importImage: (regionId, input) => importImage(client, regionId, input) },
     imageUrlSigner(region) {
       let signer = signers.get(region);
       if (signer === undefined) {
