@@ -9,6 +9,7 @@ import {
   archiveSiblingKey,
   checkPackingMagic,
   compressedSiblingKey,
+  isSiblingKeyOf,
   isDiskMember,
   packingFromKey,
   readOvfDescriptor,
@@ -230,4 +231,27 @@ describe('text in place of a disk', () => {
     assert.equal(looksLikeText(new Uint8Array(512)), false);
     assert.equal(looksLikeText(Uint8Array.from({ length: 512 }, (_, index) => (index % 7) + 1)), false);
   });
+});
+
+describe('which key a packed upload unpacks to (isSiblingKeyOf)', () => {
+  const cases: Array<[string, string, boolean]> = [
+    ['u/disk.qcow2', 'u/disk.qcow2.gz', true],
+    ['u/disk.img', 'u/disk.gz', true],
+    ['u/renamed.qcow2', 'u/disk.qcow2.gz', false],
+    ['v/disk.qcow2', 'u/disk.qcow2.gz', false],
+    ['u/one.qcow2', 'u/one.zip', true],
+    ['u/gce.raw', 'u/gce.tar.gz', true],
+    ['u/app.vmdk', 'u/app.ova', true],
+    ['u/one.qcow2', 'u/one.raw.zip', false],
+    ['u/one.raw', 'u/one.raw.zip', true],
+    ['u/one/x.qcow2', 'u/one.zip', false],
+    ['u/other.qcow2', 'u/one.zip', false],
+  ];
+  for (const [key, packedKey, expected] of cases) {
+    it(`${key} ${expected ? 'is' : 'is not'} where ${packedKey} unpacks to`, () => {
+      const packing = packingFromKey(packedKey);
+      assert.ok(packing !== undefined);
+      assert.equal(isSiblingKeyOf(key, packing, packedKey), expected);
+    });
+  }
 });

@@ -1,5 +1,5 @@
 export { createImageUrlSigner, presignImageUrl } from './image-url.js';
-export { readObjectFacts } from './object-facts.js';
+export { readObjectFacts, readObjectHead } from './object-facts.js';
 export type { ObjectFacts } from './object-facts.js';
 export { ObjectStoreError, isNotFound } from './object-store-error.js';
 export { createOssClient, ossClientFor } from './oss-client.js';

@@ -28,8 +28,10 @@ export interface MultipartCalls {
 }
 
 /**
- * With `signal`, every call but AbortMultipartUpload stops when it aborts (the unpack's deadline):
- * the abort that cleans up must still reach the store.
+ * With `signal`, CreateMultipartUpload and UploadPart stop when it aborts (the unpack's deadline).
+ * AbortMultipartUpload must still reach the store to clean up, and CompleteMultipartUpload and
+ * PutObjectTagging must end whichever way the store took them: cut off, the sibling may exist
+ * untagged while the record says the unpack ran out of time, and nothing would import it.
  */
 export function multipartCalls(s3: S3Client, signal?: AbortSignal): MultipartCalls {
   const abortable = signal && { abortSignal: signal };
@@ -55,7 +57,7 @@ export function multipartCalls(s3: S3Client, signal?: AbortSignal): MultipartCal
       }),
     complete: (target, uploadId, parts) =>
       call('CompleteMultipartUpload', where(target), async () => {
-        const done = await s3.send(new CompleteMultipartUploadCommand({ Bucket: target.bucket, Key: target.key, UploadId: uploadId, MultipartUpload: { Parts: [...parts] } }), abortable);
+        const done = await s3.send(new CompleteMultipartUploadCommand({ Bucket: target.bucket, Key: target.key, UploadId: uploadId, MultipartUpload: { Parts: [...parts] } }));
         return (done.ETag ?? '').replace(/"/g, '');
       }),
     abort: (target, uploadId) =>
@@ -64,7 +66,7 @@ export function multipartCalls(s3: S3Client, signal?: AbortSignal): MultipartCal
       }),
     tag: (target, tags) =>
       call('PutObjectTagging', where(target), async () => {
-        await s3.send(new PutObjectTaggingCommand({ Bucket: target.bucket, Key: target.key, Tagging: { TagSet: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })) } }), abortable);
+        await s3.send(new PutObjectTaggingCommand({ Bucket: target.bucket, Key: target.key, Tagging: { TagSet: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })) } }));
       }),
   };
 }

@@ -5,7 +5,7 @@
 export { archives, codecs, describePacking, isPackedKey, packedSuffixes, packingFromKey } from './packing.js';
 export type { Archive, Codec, Packing } from './packing.js';
 export { archiveFromMagic, checkArchiveMagic, checkPackingMagic, codecFromMagic } from './packing-magic.js';
-export { archiveSiblingKey, compressedSiblingKey } from './sibling-key.js';
+export { archiveSiblingKey, compressedSiblingKey, isSiblingKeyOf } from './sibling-key.js';
 export type { SiblingKey } from './sibling-key.js';
 export { diskCountProblem, isDiskMember, memberBaseName, sameMemberName, unsafeMemberName, unsafeMemberProblem } from './member-name.js';
 export { ovfFileHrefs, platformFromOvfOs, readOvfDescriptor, unsafeOvfHref } from './ovf-descriptor.js';

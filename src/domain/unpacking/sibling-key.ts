@@ -39,3 +39,18 @@ export function archiveSiblingKey(packing: Packing, member: string): string {
   const extension = (extensionOf(member) ?? 'img').toLowerCase();
   return packing.stem.toLowerCase().endsWith(`.${extension}`) ? packing.stem : `${packing.stem}.${extension}`;
 }
+
+/**
+ * Whether `key` is where `packedKey` unpacks to: its compressed sibling, or its archive's stem
+ * with a disk's extension. A copy of a sibling under another name carries the same metadata but
+ * is not one: nothing else would import it.
+ */
+export function isSiblingKeyOf(key: string, packing: Packing, packedKey: string): boolean {
+  if (packing.archive === undefined) {
+    const sibling = compressedSiblingKey(packedKey, packing);
+    return sibling.ok && sibling.key === key;
+  }
+  if (!key.startsWith(packing.stem)) return false;
+  const rest = key.slice(packing.stem.length);
+  return rest === '' || /^\.[a-z0-9]+$/.test(rest);
+}

@@ -2,8 +2,8 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { eventRegionProblem, type Upload } from '../../domain/events/index.js';
 import type { ImportRequestDraft } from '../../domain/import-request/index.js';
 import { coversVersion, statusRecordKey, statusRecordKeyProblem } from '../../domain/status/index.js';
-import { unpackedFromOf, type Packing } from '../../domain/unpacking/index.js';
-import { readStatusRecord } from '../../adapters/oss/index.js';
+import { isSiblingKeyOf, packingFromKey, unpackedFromOf, type Packing } from '../../domain/unpacking/index.js';
+import { readObjectHead, readStatusRecord } from '../../adapters/oss/index.js';
 import type { Logger } from '../../kernel/index.js';
 import { describeFailure } from './import-error.js';
 import { type Plan, type PlanOptions, planUpload } from './plan-upload.js';
@@ -33,7 +33,7 @@ type Step = Ending | { kind: 'submit'; subject: Subject; draft: ImportRequestDra
  */
 export async function processUpload(upload: Upload, deps: PipelineDeps, options: UploadOptions = {}): Promise<OutcomeWithSource> {
   const started = Date.now();
-  const step = nextStep(await plan(upload, deps, options), upload, options);
+  const step = nextStep(await plan(upload, deps, options), options);
   const ending = await carryOut(step, upload, deps, options);
   const outcome = await recordEnding(ending, upload, deps, options);
   return { ...outcome, bucket: upload.bucket, region: upload.region, durationMs: Date.now() - started };
@@ -42,19 +42,41 @@ export async function processUpload(upload: Upload, deps: PipelineDeps, options:
 /** What the plan step can find besides a plan: an event not to follow, or a store that failed. */
 type Unplanned = Extract<Ending, { kind: 'unread' | 'unrecordable' | 'wrong-region' }>;
 
+/** A plan, and for an unpacked sibling whose packed upload will import it, that upload's key. */
+type Planned = Plan & { deferTo?: string };
+
+/**
+ * A sibling's own event (or `import` of it) defers to its packed upload while that upload is
+ * there in the version it was unpacked from: that run imports the sibling, with the packed
+ * upload's tags (set after completion). A copy under another name, a forced import, or a
+ * sibling whose packed upload is gone or replaced is imported like any other object.
+ */
+async function packedUploadToDeferTo(planned: Plan, upload: Upload, deps: PipelineDeps, options: UploadOptions): Promise<string | undefined> {
+  if (planned.kind === 'not-found' || upload.source === 'unpack' || options.force === true) return undefined;
+  const from = unpackedFromOf(planned.facts.metadata);
+  const packing = from === undefined ? undefined : packingFromKey(from.key);
+  if (from === undefined || packing === undefined || !isSiblingKeyOf(planned.facts.key, packing, from.key)) return undefined;
+  const packed = await readObjectHead(deps.s3, upload.bucket, from.key);
+  return packed?.etag === from.etag ? from.key : undefined;
+}
+
 /**
  * planUpload, unless no record could be written for the key (then nothing is read) or the event
  * names another region (then only the key's record is read, so an import JD has keeps it). A
  * store failure is a value: the pipeline records it instead of throwing.
  */
-async function plan(upload: Upload, deps: PipelineDeps, options: UploadOptions): Promise<Plan | Unplanned> {
+async function plan(upload: Upload, deps: PipelineDeps, options: UploadOptions): Promise<Planned | Unplanned> {
   const unrecordable = statusRecordKeyProblem(deps.config.statusPrefix, upload.keyCandidates[0]);
   if (unrecordable !== undefined && upload.keyCandidates.every((key) => statusRecordKeyProblem(deps.config.statusPrefix, key) !== undefined)) {
     return { kind: 'unrecordable', reason: unrecordable };
   }
   try {
     const wrongRegion = eventRegionProblem(upload);
-    if (wrongRegion === undefined) return await planUpload(upload, deps, options);
+    if (wrongRegion === undefined) {
+      const planned = await planUpload(upload, deps, options);
+      const deferTo = await packedUploadToDeferTo(planned, upload, deps, options);
+      return deferTo === undefined ? planned : { ...planned, deferTo };
+    }
     const stored = options.knownStatus ?? (await readStatusRecord(deps.s3, upload.bucket, statusRecordKey(deps.config.statusPrefix, upload.keyCandidates[0])));
     return { kind: 'wrong-region', problem: wrongRegion, existing: stored.kind === 'record' ? stored.record : undefined };
   } catch (error) {
@@ -64,7 +86,7 @@ async function plan(upload: Upload, deps: PipelineDeps, options: UploadOptions):
 }
 
 /** Pure: what to do with what was read. */
-function nextStep(planned: Plan | Unplanned, upload: Upload, options: UploadOptions): Step {
+function nextStep(planned: Planned | Unplanned, options: UploadOptions): Step {
   switch (planned.kind) {
     case 'unread':
     case 'unrecordable':
@@ -76,10 +98,8 @@ function nextStep(planned: Plan | Unplanned, upload: Upload, options: UploadOpti
     case 'packed': {
       const { facts, source, image, existing } = planned;
       if (existing !== undefined && options.force !== true && coversVersion(existing, facts.etag)) return { kind: 'duplicate', key: facts.key, existing };
+      if (planned.deferTo !== undefined) return { kind: 'deferred', key: facts.key, packedKey: planned.deferTo };
       const unpackedFrom = unpackedFromOf(facts.metadata);
-      // A sibling's own event may come before its packed upload's run has tagged or imported it
-      // (tags are set after completion): that run imports it, with the packed upload's tags.
-      if (unpackedFrom !== undefined && upload.source !== 'unpack') return { kind: 'deferred', key: facts.key, packedKey: unpackedFrom.key };
       const subject: Subject = {
         key: facts.key,
         facts,

@@ -32,6 +32,8 @@ export async function unpackAndImport(subject: Subject, packing: Packing, upload
     return { kind: 'failed', subject, failure: { error: failure } };
   }
   if (unpacked.kind === 'rejected') return { kind: 'rejected', subject, problems: unpacked.problems };
+  // A newer version of this upload was unpacked meanwhile; its run records and imports it.
+  if (unpacked.kind === 'superseded') return { kind: 'deferred', key: subject.key, packedKey: subject.key };
   const { unpackedTo } = unpacked;
   const sibling = await importSibling({
     region: upload.region,

@@ -6,7 +6,7 @@ import type { MultipartTarget } from '../../adapters/oss/index.js';
 import { ImageSink, type OpenSink, type SinkDeadline } from './image-sink.js';
 import { createMultipartWriter, partSizeFor } from './multipart-writer.js';
 import type { PreparedUnpack, UnpackDeps } from './prepare-unpack.js';
-import { SiblingAlreadyUnpacked, UnpackRejection } from './unpack-rejection.js';
+import { SiblingAlreadyUnpacked, SiblingSuperseded, UnpackRejection } from './unpack-rejection.js';
 
 /**
  * The OVF's OS hint, as a metadata-named default: `platform` only. os-type is then derived from
@@ -33,10 +33,10 @@ function userTags(tags: Record<string, string>): Record<string, string> {
  * the work is done (SiblingAlreadyUnpacked), and its tags are set again first, so a tagging that
  * failed after an earlier completion is healed by the retry.
  */
-async function checkSiblingKey(prepared: PreparedUnpack, deps: UnpackDeps, target: MultipartTarget): Promise<void> {
+async function checkSiblingKey(prepared: PreparedUnpack, deps: UnpackDeps, target: MultipartTarget): Promise<string | undefined> {
   const { source } = prepared;
   const existing = await deps.store.headObject(source.bucket, target.key);
-  if (existing === undefined) return;
+  if (existing === undefined) return undefined;
   const from = unpackedFromOf(existing.metadata);
   if (from?.key === source.key && from.etag === source.etag) {
     if (target.tags !== undefined && Object.keys(target.tags).length > 0) await deps.store.multipart.tag(target, target.tags);
@@ -44,6 +44,27 @@ async function checkSiblingKey(prepared: PreparedUnpack, deps: UnpackDeps, targe
   }
   // An earlier version of the same upload may be replaced; anything else is the user's.
   if (from?.key !== source.key) throw new UnpackRejection([siblingExistsProblem(source, target.key)]);
+  return existing.etag;
+}
+
+/**
+ * The second look, right before completion: the key must hold what the first look saw. A user's
+ * upload meanwhile is kept (sibling-exists); a sibling another version's run completed meanwhile
+ * is left to that run when the packed upload is no longer this version (SiblingSuperseded: this
+ * run records nothing), and replaced when this is the current version.
+ */
+async function checkSiblingUnchanged(prepared: PreparedUnpack, deps: UnpackDeps, target: MultipartTarget, seenEtag: string | undefined): Promise<void> {
+  const { source } = prepared;
+  const existing = await deps.store.headObject(source.bucket, target.key);
+  if (existing?.etag === seenEtag) return;
+  const from = existing === undefined ? undefined : unpackedFromOf(existing.metadata);
+  if (existing !== undefined && from?.key === source.key && from.etag !== source.etag) {
+    // Another version's run completed first: the newer version keeps the sibling.
+    const packed = await deps.store.headObject(source.bucket, source.key);
+    if (packed?.etag !== source.etag) throw new SiblingSuperseded(target.key);
+    return;
+  }
+  await checkSiblingKey(prepared, deps, target);
 }
 
 function siblingExistsProblem(source: { bucket: string; key: string }, siblingKey: string): Problem {
@@ -70,11 +91,11 @@ export function siblingSinkOpener(prepared: PreparedUnpack, deps: UnpackDeps, de
       metadata: siblingMetadata(facts.metadata, { key: source.key, etag: source.etag }, hints),
       ...(facts.taggingSupported ? { tags: userTags(facts.tags) } : {}),
     };
-    await checkSiblingKey(prepared, deps, target);
+    const seenEtag = await checkSiblingKey(prepared, deps, target);
     const onAbortFailed = (error: unknown) =>
       deps.logger.error({ bucket: source.bucket, key: siblingKey, error: error instanceof Error ? error.message : String(error) }, 'multipart upload not aborted: a lifecycle rule must remove it');
     return new ImageSink({
-      writer: createMultipartWriter(deps.store.multipart, target, { partSize: partSizeFor(deps.config.unpackMaxBytes), onAbortFailed, beforeComplete: () => checkSiblingKey(prepared, deps, target) }),
+      writer: createMultipartWriter(deps.store.multipart, target, { partSize: partSizeFor(deps.config.unpackMaxBytes), onAbortFailed, beforeComplete: () => checkSiblingUnchanged(prepared, deps, target, seenEtag) }),
       bucket: source.bucket,
       packedKey: source.key,
       siblingKey,

@@ -44,3 +44,11 @@ export class SiblingAlreadyUnpacked extends UnpackSignal {
     super(`s3://…/${sibling.key} is already unpacked`);
   }
 }
+
+/** A newer version of the packed upload was unpacked to the sibling meanwhile: this run stops and records nothing. */
+export class SiblingSuperseded extends UnpackSignal {
+  override name = 'SiblingSuperseded';
+  constructor(readonly siblingKey: string) {
+    super(`s3://…/${siblingKey} was unpacked from a newer version meanwhile`);
+  }
+}

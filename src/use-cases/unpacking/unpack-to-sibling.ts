@@ -9,7 +9,7 @@ import { decoderName } from './decoders.js';
 import { type OpenSink, outOfTimeRejection, type SinkDeadline, type UnpackSink } from './image-sink.js';
 import { osProblemsWithOvf, siblingSinkOpener } from './open-sibling.js';
 import { type PackedObject, prepareUnpack, type PreparedUnpack, type UnpackDeps } from './prepare-unpack.js';
-import { SiblingAlreadyUnpacked, UnpackRejection } from './unpack-rejection.js';
+import { SiblingAlreadyUnpacked, SiblingSuperseded, UnpackRejection } from './unpack-rejection.js';
 import { unpackStream, type Unpacked } from './unpack-stream.js';
 import { unpackZip } from './zip-member.js';
 import { withUnpackSlot } from './unpack-slots.js';
@@ -18,7 +18,11 @@ import { withUnpackSlot } from './unpack-slots.js';
  * The sibling is there (unpacked now, or earlier from this very version: then without
  * `durationMs`), or the upload cannot be unpacked for a reason a retry would not change.
  */
-export type UnpackResult = { kind: 'unpacked'; unpackedTo: UnpackedTo } | { kind: 'rejected'; problems: Problem[] };
+export type UnpackResult =
+  | { kind: 'unpacked'; unpackedTo: UnpackedTo }
+  | { kind: 'rejected'; problems: Problem[] }
+  /** A newer version of the packed upload was unpacked meanwhile: its run owns the sibling and the records. */
+  | { kind: 'superseded'; siblingKey: string };
 
 /**
  * Unpacks the packed upload into its sibling. Rejections are values; a store failure throws
@@ -47,9 +51,10 @@ export async function unpackToSibling(object: PackedObject, deps: UnpackDeps): P
     );
     sibling = { key: unpacked.siblingKey, etag: unpacked.etag, size: unpacked.size };
   } catch (error) {
-    // Whatever the aborted calls threw (the store's AbortError, a decoder cut short), the record says why.
-    if (timeUp.signal.aborted) return { kind: 'rejected', problems: outOfTimeRejection(source(object), sink?.bytesWritten ?? 0).problems };
     if (error instanceof SiblingAlreadyUnpacked) sibling = error.sibling;
+    else if (error instanceof SiblingSuperseded) return { kind: 'superseded', siblingKey: error.siblingKey };
+    // Whatever the aborted calls threw (the store's AbortError, a decoder cut short), the record says why.
+    else if (timeUp.signal.aborted) return { kind: 'rejected', problems: outOfTimeRejection(source(object), sink?.bytesWritten ?? 0).problems };
     else if (error instanceof UnpackRejection) return { kind: 'rejected', problems: error.problems };
     else throw error;
   } finally {
