@@ -5,6 +5,7 @@ import { compatBanner } from './node-compat.js';
 import { awsCredentialChainStub } from './aws-credential-chain-stub.js';
 import { awsEventStreamsStub } from './aws-event-streams-stub.js';
 import { awsSchemaLiteralKeys } from './aws-schema-literal-keys.js';
+import { compileCommonJsWrappersEagerly } from './eager-commonjs-wrappers.js';
 import { type LazyEntry, lazyFiles, sharedWithState } from './lazy-files.js';
 import { ownModulesPure } from './own-modules-pure.js';
 import { pinoWithoutTransports } from './pino-without-transports.js';
@@ -62,7 +63,8 @@ const tlsFirst = 'require("node:tls");';
  * the functions never run: all of undici but Pool, pino's worker-thread transports, the S3
  * event-stream codec and (unless asked for) the default AWS credential chain; each part is
  * replaced by a stub that says so. Another lets esbuild drop the S3 schemas of operations the
- * function never calls. A dynamic `import()` of the service's own code becomes a file of its own
+ * function never calls. Minified, each bundled CommonJS module's wrapper is compiled eagerly
+ * (eager-commonjs-wrappers.ts). A dynamic `import()` of the service's own code becomes a file of its own
  * (lazy-files.ts), required when that line runs; it may share only pure rules with index.js.
  */
 export async function bundleFunction(input: BundleInput): Promise<BundledFunction> {
@@ -121,9 +123,11 @@ async function bundleFile(input: BundleInput, entryFile: string, name: string, l
   const sourceMap = result.outputFiles.find((file) => file.path.endsWith(`${name}.map`));
   if (code === undefined) throw new Error(`esbuild produced no ${name} for ${entryFile}`);
   const output = Object.values(result.metafile.outputs).find((entry) => entry.entryPoint !== undefined);
+  // The rewrite moves columns a source map points at, so a build with one keeps esbuild's arrows.
+  const contents = input.minify && !input.sourcemap ? new TextEncoder().encode(compileCommonJsWrappersEagerly(code.text).code) : code.contents;
   return {
     name,
-    code: code.contents,
+    code: contents,
     ...(sourceMap !== undefined ? { sourceMap: sourceMap.contents } : {}),
     inputBytes: output?.inputs ?? {},
     requires: (output?.imports ?? []).filter((entry) => entry.external && entry.path.startsWith('./')).map((entry) => entry.path),
