@@ -23,7 +23,7 @@ export interface UnpackStore {
   headObject(bucket: string, key: string): Promise<ObjectHead | undefined>;
   /** The calls of a multipart upload (the sibling is written in parts). */
   multipart: MultipartCalls;
-  /** The same store, its reads and writes stopped when `signal` aborts (the unpack's deadline); AbortMultipartUpload still goes out. */
+  /** The same store, its reads and part uploads stopped when `signal` aborts (the unpack's deadline); completing, tagging and aborting still go out (multipart-upload.ts). */
   abortableBy(signal: AbortSignal): UnpackStore;
 }
 
