@@ -1,6 +1,6 @@
 export { createImageUrlSigner, presignImageUrl } from './image-url.js';
 export { readObjectFacts, readObjectHead } from './object-facts.js';
-export type { ObjectFacts } from './object-facts.js';
+export type { ObjectFacts, ObjectHead } from './object-facts.js';
 export { ObjectStoreError, isNotFound } from './object-store-error.js';
 export { createOssClient, ossClientFor } from './oss-client.js';
 export { readImageBytes } from './read-image-bytes.js';

@@ -2,7 +2,7 @@ import type { ImageFacts } from '../../domain/image/index.js';
 import { decideImportRequest, resolveOsFields } from '../../domain/import-request/index.js';
 import type { Problem } from '../../kernel/index.js';
 import { type OvfDescriptor, siblingMetadata, unpackedFromOf } from '../../domain/unpacking/index.js';
-import type { MultipartTarget } from '../../adapters/oss/index.js';
+import type { MultipartTarget, ObjectHead } from '../../adapters/oss/index.js';
 import { ImageSink, type OpenSink, type SinkDeadline } from './image-sink.js';
 import { createMultipartWriter, partSizeFor } from './multipart-writer.js';
 import type { PreparedUnpack, UnpackDeps } from './prepare-unpack.js';
@@ -34,8 +34,12 @@ function userTags(tags: Record<string, string>): Record<string, string> {
  * failed after an earlier completion is healed by the retry.
  */
 async function checkSiblingKey(prepared: PreparedUnpack, deps: UnpackDeps, target: MultipartTarget): Promise<string | undefined> {
+  return judgeSibling(prepared, deps, target, await deps.store.headObject(prepared.source.bucket, target.key));
+}
+
+/** checkSiblingKey on what a HEAD of the sibling's key found. */
+async function judgeSibling(prepared: PreparedUnpack, deps: UnpackDeps, target: MultipartTarget, existing: ObjectHead | undefined): Promise<string | undefined> {
   const { source } = prepared;
-  const existing = await deps.store.headObject(source.bucket, target.key);
   if (existing === undefined) return undefined;
   const from = unpackedFromOf(existing.metadata);
   if (from?.key === source.key && from.etag === source.etag) {
@@ -64,7 +68,7 @@ async function checkSiblingUnchanged(prepared: PreparedUnpack, deps: UnpackDeps,
     if (packed?.etag !== source.etag) throw new SiblingSuperseded(target.key);
     return;
   }
-  await checkSiblingKey(prepared, deps, target);
+  await judgeSibling(prepared, deps, target, existing);
 }
 
 function siblingExistsProblem(source: { bucket: string; key: string }, siblingKey: string): Problem {
