@@ -1,5 +1,5 @@
 import * as z from '../../kernel/zod.js';
-import { isRegionId, knownRegionIds } from '../../domain/jdcloud-rules/index.js';
+import { isDocumentedRegion, isRegionId } from '../../domain/jdcloud-rules/index.js';
 import { keyCandidates } from './decode-event-key.js';
 import { normaliseEventName } from './event-name.js';
 import { jdcloudFunctionRecordSchema } from './jdcloud-function-event.js';
@@ -53,7 +53,7 @@ function jsonValueOf(delivered: unknown): unknown {
 function jdRegionOf(region: string | undefined): string | undefined {
   if (region === undefined || !isRegionId(region)) return undefined;
   // JD's regions are cn-* (cn-north-1, cn-east-2, internal ones like cn-func-2).
-  return region.startsWith('cn-') || (knownRegionIds as readonly string[]).includes(region) ? region : undefined;
+  return region.startsWith('cn-') || isDocumentedRegion(region) ? region : undefined;
 }
 
 /** The function's region, and the JD region the record named (which may be another). */

@@ -1,9 +1,8 @@
-import { JdCloudError } from '../../adapters/jdcloud/index.js';
 import type { FollowRequest } from '../../domain/following/index.js';
-import { redactSecretsInText } from '../../kernel/index.js';
 import type { FollowDeps } from './follow-deps.js';
 import type { StepResult } from './import-steps.js';
 import { updateFollowed } from './followed-record.js';
+import { stepFailure } from './step-failure.js';
 
 /**
  * Shares the ready image with every `share-with` pin in one shareImage call. It is marked
@@ -24,10 +23,9 @@ export async function shareImage(deps: FollowDeps, request: FollowRequest, holde
     await deps.vm.shareImage(request.region, claimed.record.imageId, { pins });
     shares = { pins, state: 'shared', at: deps.now().toISOString() };
   } catch (error) {
-    const message = redactSecretsInText(error instanceof Error ? error.message : String(error));
+    const { message, retryable } = stepFailure(error);
     deps.logger.warn({ bucket: request.bucket, key: request.key, error: message }, 'shareImage failed');
-    const retry = error instanceof JdCloudError && error.retryable;
-    shares = retry ? { pins, state: 'pending', message } : { pins, state: 'error', message: `JD refused to share the image: ${message}`, at: deps.now().toISOString() };
+    shares = retryable ? { pins, state: 'pending', message } : { pins, state: 'error', message: `JD refused to share the image: ${message}`, at: deps.now().toISOString() };
   }
   const updated = await updateFollowed(deps, request, holder, (current) => ({ ...current, shares }));
   return { updated, moved: shares.state !== 'pending' };

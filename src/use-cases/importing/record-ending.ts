@@ -7,6 +7,7 @@ import type { Logger, Problem } from '../../kernel/index.js';
 import {
   failedRecord,
   handedToJd,
+  importInFlight,
   inFlightMarkerKey,
   notFoundRecord,
   type ReadObject,
@@ -179,7 +180,7 @@ async function recordUnpacked(store: Store, ending: Extract<Ending, { kind: 'unp
   const record = unpackedRecord(subject.read.source, siblingRecord, unpackedTo, times);
   const [written, markerWarning] = await Promise.all([
     writeOrFail(store, subject.key, record, outcome),
-    record.state === 'submitted' || record.state === 'importing' ? markInFlight(store, subject.key) : Promise.resolve(undefined),
+    importInFlight(record) ? markInFlight(store, subject.key) : Promise.resolve(undefined),
   ]);
   return withMarkerWarning(written, markerWarning);
 }
