@@ -139,7 +139,8 @@ async function rewriteRange(server: S3rver, ctx: Context, target: ObjectTarget):
   return false;
 }
 
-function escapeXml(text: string): string {
+/** Text for an XML element (s3rver's own answers and ours share it). */
+export function escapeXml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 

@@ -65,12 +65,10 @@ export interface InvokeInput {
  */
 export class FcInvoker {
   readonly #running = new Set<ReturnType<typeof execFile>>();
-  readonly #dirs = new Set<string>();
 
   async run(input: InvokeInput): Promise<InvocationOutcome> {
     const started = Date.now();
     const work = await mkdtemp(join(tmpdir(), 'fc-emulator-invocation-'));
-    this.#dirs.add(work);
     const codeDir = join(work, 'code');
     try {
       for (const entry of listZipEntries(input.fn.code)) {
@@ -111,7 +109,6 @@ export class FcInvoker {
     } catch (error) {
       return { status: 'failed', error: String(error), exitCode: null, signal: null, output: '', durationMs: Date.now() - started };
     } finally {
-      this.#dirs.delete(work);
       await rm(work, { recursive: true, force: true });
     }
   }
