@@ -16,7 +16,7 @@ import { bundleEnvironment } from '../harness/bundle-environment.js';
 import { nodeBinaries } from '../harness/node-binaries.js';
 import { makeDiskImage } from '../harness/disk-images.js';
 import { startTestStack, upload } from '../harness/local-stack.js';
-import { bundleFunction } from '../plugins/jdcloud/package/bundle-function.js';
+import { bundleRepositoryFunction } from '../harness/function-bundle.js';
 import { compatShimsFor } from '../plugins/jdcloud/package/node-compat.js';
 import { zipEntries } from '../plugins/jdcloud/package/zip-bundle.js';
 import { ossTriggerEvent } from '../harness/upload-event.js';
@@ -39,9 +39,6 @@ function median(values: number[]): number {
   const middle = Math.floor(sorted.length / 2);
   return sorted.length % 2 === 1 ? (sorted[middle] ?? 0) : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
 }
-
-const bundleOf = (entryFile: string, nodeMajor: number) =>
-  bundleFunction({ functionKey: 'importImage', entryFile, serviceDir: repoRoot, minify: true, sourcemap: false, awsDefaultCredentialChain: false, nodeMajor });
 
 /** Init overhead of ours and of the usual handler on one binary, interleaved. */
 function coldStart(binary: string, bundleFile: string): { oursMs: number; usualMs: number; ratio: number } {
@@ -100,8 +97,8 @@ export async function run(): Promise<Record<string, unknown>> {
     const majors: Record<string, unknown> = {};
     const peaks: number[] = [];
     for (const { major, binary } of nodeBinaries().sort((a, b) => a.major - b.major)) {
-      const bundle = await bundleOf(join(repoRoot, 'functions', 'import-image', 'handler.ts'), major);
-      const refreshStatus = await bundleOf(join(repoRoot, 'functions', 'refresh-status', 'handler.ts'), major);
+      const bundle = await bundleRepositoryFunction('importImage', 'import-image', major);
+      const refreshStatus = await bundleRepositoryFunction('refreshStatus', 'refresh-status', major);
       // The zip's files side by side, as in fc's code directory.
       const zipFiles = [{ name: 'index.js', data: bundle.code }, ...bundle.lazyFiles.map((file) => ({ name: file.name, data: file.code }))];
       await mkdir(join(work, `node${major}`));

@@ -17,7 +17,7 @@ import { defaultFollowTiming, invocationWindow, stepWorstCaseMs } from '../src/u
 import { bundleEnvironment } from '../harness/bundle-environment.js';
 import { submitUpload } from '../harness/following.js';
 import { startTestStack } from '../harness/local-stack.js';
-import { bundleFunction } from '../plugins/jdcloud/package/bundle-function.js';
+import { bundleRepositoryFunction } from '../harness/function-bundle.js';
 
 const repoRoot = fileURLToPath(new URL('../', import.meta.url));
 const rounds = 9;
@@ -64,15 +64,7 @@ export async function run(): Promise<Record<string, unknown>> {
   try {
     const settings = await deployedSettings();
     const major = Number(process.versions.node.split('.')[0]);
-    const bundle = await bundleFunction({
-      functionKey: 'refreshStatus',
-      entryFile: join(repoRoot, 'functions', 'refresh-status', 'handler.ts'),
-      serviceDir: repoRoot,
-      minify: true,
-      sourcemap: false,
-      awsDefaultCredentialChain: false,
-      nodeMajor: major,
-    });
+    const bundle = await bundleRepositoryFunction('refreshStatus', 'refresh-status', major);
     const bundleFile = join(work, 'index.js');
     await writeFile(join(work, 'package.json'), '{ "type": "commonjs" }\n');
     await writeFile(bundleFile, bundle.code);

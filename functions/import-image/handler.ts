@@ -2,7 +2,7 @@
 // then hands each import to the follower (the refresh function, invoked asynchronously).
 import { loadCredentials } from '../../src/adapters/jdcloud/index.js';
 import { createPipelineDeps, type EventSummary, handleEvent, TransientImportFailure } from '../../src/use-cases/importing/index.js';
-import { functionTimeoutSeconds, platformEnvironmentNames } from '../../src/use-cases/config/index.js';
+import { functionTimeoutSeconds, loadConfig } from '../../src/use-cases/config/index.js';
 import { fcHandOff, type FollowHandOff, followRequestsAfter, type HandOffs, handOffAll } from '../../src/use-cases/following/index.js';
 
 let deps: ReturnType<typeof createPipelineDeps> | undefined;
@@ -29,7 +29,10 @@ export type ImportSummary = EventSummary & { followers?: HandOffs['handedOff'] }
 export async function handler(event: unknown, _context?: unknown): Promise<ImportSummary> {
   // Clients are kept across warm invocations: keep-alive pools and parsed configuration.
   // Unpacking a compressed upload must end before fc stops the function (issue 14).
-  deps ??= createPipelineDeps(process.env, { unpackTimeLimitSeconds: functionTimeoutSeconds(process.env, platformEnvironmentNames.timeout) });
+  if (deps === undefined) {
+    const config = loadConfig(process.env);
+    deps = createPipelineDeps(process.env, { config, unpackTimeLimitSeconds: functionTimeoutSeconds(config.follow) });
+  }
   const { fc, notify } = deps.config.follow;
   if (fc !== undefined) handOff ??= fcHandOff(fc, loadCredentials(process.env));
   const summary = await handleEvent(event, deps);

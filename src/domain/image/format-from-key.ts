@@ -41,7 +41,8 @@ const otherDiskFormats: Record<string, string> = {
   luks: 'luks',
 };
 
-const allowedList = '.qcow2, .qcow, .vhd, .vmdk, .raw or .img';
+/** The disk image extensions a key may end in, as messages list them. */
+export const diskExtensionList = '.qcow2, .qcow, .vhd, .vmdk, .raw or .img';
 const unknownExtensionCode = 'unknown-extension';
 const importable = 'JD Cloud imports uncompressed qcow2, vhd, vmdk or raw disk images';
 
@@ -119,7 +120,7 @@ export function unknownExtensionMessage(key: string, hint: 'convert' | 'none'): 
   const { extension } = splitKey(key);
   const described = extension === '' ? describedExtension(extension) : `${describedExtension(extension)}, which is not a disk image extension`;
   const convert = ` Name the file after its format, or convert it: qemu-img convert -O qcow2 ${shellWord(key)} ${outputArgument(key, 'qcow2')} and upload the .qcow2.`;
-  return `The key ${JSON.stringify(key)} ${described}; allowed: ${allowedList}.${hint === 'convert' ? convert : ''}`;
+  return `The key ${JSON.stringify(key)} ${described}; allowed: ${diskExtensionList}.${hint === 'convert' ? convert : ''}`;
 }
 
 /** The last extension of the key's file name (lower-cased, without the dot) and the name before it. */

@@ -1,7 +1,7 @@
 // The image stage: what an uploaded object is, whether it is safe to import, how big a disk
 // it needs. Pure functions over bytes already read (see imageByteRanges for which bytes).
 export type { DetectedFormat } from './disk-format.js';
-export { formatFromKey, unknownExtensionOf } from './format-from-key.js';
+export { diskExtensionList, formatFromKey, unknownExtensionOf } from './format-from-key.js';
 export type { FormatFromKey } from './format-from-key.js';
 export { inspectImage } from './inspect-image.js';
 export type { ImageBytesRead } from './inspect-image.js';

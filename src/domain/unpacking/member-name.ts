@@ -2,7 +2,7 @@
 // member whose name climbs out of the archive (`../x`, `/etc/x`, `C:\x`) or is a link marks an
 // archive made to trick an extractor: it is rejected, not guessed at.
 import type { Problem } from '../../kernel/index.js';
-import { formatFromKey } from '../image/index.js';
+import { diskExtensionList, formatFromKey } from '../image/index.js';
 
 /** Why a member name is unsafe, or undefined when it is a plain relative path. */
 export function unsafeMemberName(name: string): string | undefined {
@@ -56,7 +56,7 @@ export function diskCountProblem(key: string, disks: readonly string[], members:
       code: 'archive-no-disk',
       field: 'content',
       value: String(members.length),
-      message: `The archive ${JSON.stringify(key)} holds no disk image (.qcow2, .qcow, .vhd, .vmdk, .raw or .img)${members.length > 0 ? `; its members: ${shown}${members.length > 10 ? ', …' : ''}` : ''}. Put the disk image in the archive, or upload the disk image itself.`,
+      message: `The archive ${JSON.stringify(key)} holds no disk image (${diskExtensionList})${members.length > 0 ? `; its members: ${shown}${members.length > 10 ? ', …' : ''}` : ''}. Put the disk image in the archive, or upload the disk image itself.`,
     };
   }
   return {

@@ -2,7 +2,7 @@
 // a compressor suffix is removed (`u/disk.qcow2.gz` → `u/disk.qcow2`); an archive's suffix is
 // replaced by its disk's extension (`u/one.zip` holding `disk.qcow2` → `u/one.qcow2`).
 import type { Problem } from '../../kernel/index.js';
-import { formatFromKey } from '../image/index.js';
+import { diskExtensionList, formatFromKey } from '../image/index.js';
 import { memberBaseName } from './member-name.js';
 import type { Packing } from './packing.js';
 
@@ -29,7 +29,7 @@ export function compressedSiblingKey(key: string, packing: Packing): SiblingKey 
       code: 'packed-not-disk-image',
       field: 'key',
       value: key,
-      message: `The key ${JSON.stringify(key)} says it holds ${JSON.stringify(inner)}, which is not a disk image (.qcow2, .qcow, .vhd, .vmdk, .raw or .img). Compress the disk image itself, named after its format, e.g. "${inner.slice(0, inner.lastIndexOf('.'))}.qcow2${packing.suffix}".`,
+      message: `The key ${JSON.stringify(key)} says it holds ${JSON.stringify(inner)}, which is not a disk image (${diskExtensionList}). Compress the disk image itself, named after its format, e.g. "${inner.slice(0, inner.lastIndexOf('.'))}.qcow2${packing.suffix}".`,
     },
   };
 }

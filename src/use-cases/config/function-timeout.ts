@@ -19,6 +19,6 @@ export function timeoutSecondsOf(env: NodeJS.ProcessEnv, name: string): number |
  * function (fc documents no context to read it from). Without it, fc's maximum (the function
  * cannot run longer). Only the functions read it: the CLI and `serve` have no limit.
  */
-export function functionTimeoutSeconds(env: NodeJS.ProcessEnv, name: string): number {
-  return timeoutSecondsOf(env, name) ?? fcLimits.maxTimeoutSeconds;
+export function functionTimeoutSeconds(follow: { functionTimeoutSeconds?: number }): number {
+  return follow.functionTimeoutSeconds ?? fcLimits.maxTimeoutSeconds;
 }
